@@ -1,0 +1,58 @@
+"""The command line: ``advisor <command>``; each command lives in its own module.
+
+Every command module has ``register(subparsers)`` which adds its parser and
+sets ``func``. Bad input ends as one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from advisor import __version__
+from advisor.errors import InputError, InputErrors
+
+#: Command modules under advisor.cli, in the order ``--help`` lists them.
+COMMANDS: list[str] = ["rank"]
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="advisor",
+        description="Choose an LLM for production from your own evals, prices and priorities.",
+    )
+    p.add_argument("--version", action="version", version=f"advisor {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"advisor.cli.{name}").register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0] not in {*COMMANDS, "-h", "--help", "--version"}:
+        args_list = default_command(args_list)
+    args = parser().parse_args(args_list)
+    try:
+        return int(args.func(args) or 0)
+    except InputErrors as exc:
+        for line in exc.lines():
+            print(f"advisor: error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except InputError as exc:
+        print(f"advisor: error: {exc.line()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def default_command(args: list[str]) -> list[str]:
+    """Bare ``advisor [PATH]``: the TUI when it exists, else the ranking."""
+    if "tui" in COMMANDS:
+        return ["tui", *args]
+    return ["rank", *args]

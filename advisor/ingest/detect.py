@@ -1,0 +1,73 @@
+"""Pick the importer for a file by its content, and load a workspace's files.
+
+Each importer module has ``NAME``, ``sniff(path, head) -> bool`` and
+``read(path) -> SampleTable``. Detection reads the first bytes of a file (and
+the file name only as a hint), so a renamed export still loads. Loading many
+files reports every bad one, not just the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from advisor.errors import InputError, InputErrors
+from advisor.ingest import native
+from advisor.samples import SampleTable, concat
+
+HEAD_BYTES = 64 * 1024
+
+#: Most specific first: native last but one, since its sniff is the loosest.
+IMPORTERS: list[ModuleType] = [native]
+
+
+def formats() -> list[str]:
+    return [m.NAME for m in IMPORTERS]
+
+
+def importer_for(path: Path, fmt: str | None = None) -> ModuleType:
+    if fmt is not None:
+        for module in IMPORTERS:
+            if module.NAME == fmt:
+                return module
+        raise InputError(None, f"unknown format {fmt!r} (known: {', '.join(formats())})")
+    try:
+        if path.is_dir():
+            head = b""
+        else:
+            with path.open("rb") as fh:
+                head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}") from None
+    if not path.is_dir() and not head.strip():
+        raise InputError(path, "the file is empty")
+    for module in IMPORTERS:
+        if module.sniff(path, head):
+            return module
+    raise InputError(path, f"not a recognised eval results file (known formats: {', '.join(formats())})")
+
+
+def load_file(path: Path, fmt: str | None = None) -> tuple[str, SampleTable]:
+    module = importer_for(path, fmt)
+    return module.NAME, module.read(path)
+
+
+def load_files(paths: Sequence[Path], fmt: str | None = None) -> tuple[SampleTable, list[tuple[Path, str]]]:
+    """Load and join every file; raise InputErrors listing each bad one."""
+    tables: list[SampleTable] = []
+    loaded: list[tuple[Path, str]] = []
+    errors: list[InputError] = []
+    for path in paths:
+        try:
+            name, table = load_file(path, fmt)
+        except InputError as exc:
+            errors.extend(exc.errors if isinstance(exc, InputErrors) else [exc])
+            continue
+        tables.append(table)
+        loaded.append((path, name))
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    if not tables:
+        raise InputError(None, "no result files to load")
+    return concat(tables), loaded

@@ -1,0 +1,161 @@
+"""The native price sheet (TOML) and the arithmetic that turns tokens into dollars.
+
+A sheet is dated and sourced, because a decision is only as current as its
+prices. Rates are USD per million tokens, kept as Decimal so that what a user
+wrote (or a public source published) is what a memo prints. Cost arithmetic is
+vectorised over a model's samples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from advisor.errors import InputError
+from advisor.samples import FloatArray
+
+SCHEMA_VERSION = 1
+
+Rate = Decimal
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tier(Strict):
+    """Rates that apply to a whole request once its input exceeds a threshold."""
+
+    above_input_tokens: int = Field(ge=0)
+    input_per_mtok: Rate = Field(ge=0)
+    output_per_mtok: Rate = Field(ge=0)
+    cached_input_per_mtok: Rate | None = Field(default=None, ge=0)
+    cache_write_per_mtok: Rate | None = Field(default=None, ge=0)
+
+
+class ModelPrice(Strict):
+    """One model's rates, USD per million tokens."""
+
+    id: str = Field(min_length=1)
+    provider: str | None = None
+    aliases: tuple[str, ...] = ()
+    input_per_mtok: Rate = Field(ge=0)
+    output_per_mtok: Rate = Field(ge=0)
+    cached_input_per_mtok: Rate | None = Field(default=None, ge=0)
+    cache_write_per_mtok: Rate | None = Field(default=None, ge=0)
+    #: Fraction taken off input and output when run through a batch API (0.5 = half price).
+    batch_discount: Rate | None = Field(default=None, ge=0, le=1)
+    tiers: tuple[Tier, ...] = ()
+
+    @model_validator(mode="after")
+    def _tiers_ascend(self) -> ModelPrice:
+        limits = [t.above_input_tokens for t in self.tiers]
+        if limits != sorted(set(limits)):
+            raise ValueError("tiers must have distinct above_input_tokens in ascending order")
+        return self
+
+
+class PriceSheet(Strict):
+    schema_version: Literal[1] = 1
+    as_of: dt.date
+    currency: Literal["USD"] = "USD"
+    source: str = Field(min_length=1)
+    models: tuple[ModelPrice, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> PriceSheet:
+        seen: set[str] = set()
+        for m in self.models:
+            if m.id in seen:
+                raise ValueError(f"model id {m.id!r} appears twice")
+            seen.add(m.id)
+        return self
+
+    def get(self, model_id: str) -> ModelPrice | None:
+        return self._by_id().get(model_id)
+
+    def _by_id(self) -> dict[str, ModelPrice]:
+        cached: dict[str, ModelPrice] | None = self.__dict__.get("_index")
+        if cached is None:
+            cached = {m.id: m for m in self.models}
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+
+def pydantic_where(path: str | Path, err: ValidationError) -> InputError:
+    """The first validation problem as one line: file, dotted key, message."""
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key"
+    return InputError(f"{path} [{loc}]", msg)
+
+
+def read_toml(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, f"not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read: {exc}") from None
+
+
+def load_sheet(path: Path) -> PriceSheet:
+    data = read_toml(path)
+    try:
+        return PriceSheet.model_validate(data)
+    except ValidationError as exc:
+        raise pydantic_where(path, exc) from None
+
+
+def _f(rate: Rate | None, fallback: Rate) -> float:
+    return float(rate if rate is not None else fallback)
+
+
+def sample_costs(
+    price: ModelPrice,
+    *,
+    input_tokens: FloatArray,
+    output_tokens: FloatArray,
+    cached_input_tokens: FloatArray,
+    cache_write_tokens: FloatArray,
+    batch: bool = False,
+) -> FloatArray:
+    """USD per sample. NaN where input or output tokens are missing.
+
+    Canonical tokens: input includes cached reads and cache writes, output
+    includes reasoning (so reasoning is billed at the output rate, once). The
+    tier is chosen per sample by its input tokens and applies to the whole
+    request. Missing cached/cache-write counts are taken as zero.
+    """
+    cached = np.nan_to_num(cached_input_tokens)
+    written = np.nan_to_num(cache_write_tokens)
+    uncached = input_tokens - cached - written
+    rates = np.empty((len(price.tiers) + 1, 4))
+    levels: list[Tier | ModelPrice] = [price, *price.tiers]
+    for i, level in enumerate(levels):
+        base_in = level.input_per_mtok
+        rates[i] = (
+            float(base_in),
+            _f(level.cached_input_per_mtok, base_in),
+            _f(level.cache_write_per_mtok, base_in),
+            float(level.output_per_mtok),
+        )
+    tier = np.zeros(input_tokens.shape[0], dtype=np.intp)
+    for i, t in enumerate(price.tiers, start=1):
+        tier[np.nan_to_num(input_tokens) > t.above_input_tokens] = i
+    r = rates[tier]
+    cost = (uncached * r[:, 0] + cached * r[:, 1] + written * r[:, 2] + output_tokens * r[:, 3]) / 1e6
+    if batch and price.batch_discount is not None:
+        cost = cost * (1.0 - float(price.batch_discount))
+    return np.asarray(cost, dtype=np.float64)

@@ -1,0 +1,161 @@
+"""Priority profiles: what a user cares about, written down in TOML.
+
+A profile holds the weights of the four criteria, hard constraints, which
+latency percentile counts, the utility curves, the task mix and how severe
+each failure kind is. Bundled profiles ship in the wheel; a path works too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from advisor import bundled
+from advisor.errors import InputError
+from advisor.prices.sheet import pydantic_where, read_toml
+
+CRITERIA: tuple[str, ...] = ("accuracy", "cost", "latency", "gracefulness")
+LatencyMetric = Literal["p50", "p95", "p99"]
+
+#: A silent wrong answer is the worst failure; an explicit refusal or error can be caught and retried.
+DEFAULT_SEVERITY: dict[str, float] = {
+    "wrong": 1.0,
+    "unsafe": 1.0,
+    "malformed": 0.4,
+    "truncated": 0.4,
+    "timeout": 0.3,
+    "error": 0.2,
+    "refusal": 0.2,
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Weights(Strict):
+    accuracy: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    cost: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    latency: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    gracefulness: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+
+    def normalised(self) -> dict[str, float]:
+        raw = self.model_dump()
+        total = sum(raw.values())
+        return {k: v / total for k, v in raw.items()}
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> Weights:
+        if sum(self.model_dump().values()) <= 0:
+            raise ValueError("weights are all zero: give at least one criterion a positive weight")
+        return self
+
+
+class Constraints(Strict):
+    max_latency_ms: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    max_cost_per_task_usd: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    min_accuracy: float | None = Field(default=None, ge=0, le=1)
+    max_unsafe_rate: float | None = Field(default=None, ge=0, le=1)
+
+
+class LatencyChoice(Strict):
+    metric: LatencyMetric = "p95"
+
+
+class Curve(Strict):
+    """Maps a raw metric to a utility in [0, 1]; unset anchors come from the data."""
+
+    best: float | None = Field(default=None, allow_inf_nan=False)
+    worst: float | None = Field(default=None, allow_inf_nan=False)
+    scale: Literal["linear", "log"] | None = None
+
+
+class Utility(Strict):
+    accuracy: Curve = Curve()
+    cost: Curve = Curve()
+    latency: Curve = Curve()
+    gracefulness: Curve = Curve()
+
+
+class Severity(Strict):
+    wrong: float = Field(default=DEFAULT_SEVERITY["wrong"], ge=0, le=1)
+    refusal: float = Field(default=DEFAULT_SEVERITY["refusal"], ge=0, le=1)
+    malformed: float = Field(default=DEFAULT_SEVERITY["malformed"], ge=0, le=1)
+    error: float = Field(default=DEFAULT_SEVERITY["error"], ge=0, le=1)
+    timeout: float = Field(default=DEFAULT_SEVERITY["timeout"], ge=0, le=1)
+    truncated: float = Field(default=DEFAULT_SEVERITY["truncated"], ge=0, le=1)
+    unsafe: float = Field(default=DEFAULT_SEVERITY["unsafe"], ge=0, le=1)
+
+
+class Profile(Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    weights: Weights
+    constraints: Constraints = Constraints()
+    latency: LatencyChoice = LatencyChoice()
+    utility: Utility = Utility()
+    tasks: dict[str, float] = Field(default_factory=dict)
+    severity: Severity = Severity()
+
+    @model_validator(mode="after")
+    def _task_weights(self) -> Profile:
+        for task, w in self.tasks.items():
+            if not (w >= 0) or w == float("inf"):
+                raise ValueError(f"task weight for {task!r} must be a non-negative number")
+        if self.tasks and sum(self.tasks.values()) <= 0:
+            raise ValueError("task weights are all zero")
+        return self
+
+    def with_weights(self, **weights: float) -> Profile:
+        merged = {**self.weights.model_dump(), **weights}
+        return self.model_copy(update={"weights": Weights(**merged)})
+
+
+def bundled_profile_paths() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(bundled.path("profiles").glob("*.toml"))}
+
+
+def load_profile_file(path: Path) -> Profile:
+    data = read_toml(path)
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise pydantic_where(path, exc) from None
+
+
+def load_profile(ref: str | Path, *, relative_to: Path | None = None) -> Profile:
+    """A bundled profile by name, or a TOML file by path."""
+    ref_str = str(ref)
+    looks_like_path = ref_str.endswith(".toml") or "/" in ref_str or "\\" in ref_str
+    if looks_like_path:
+        path = Path(ref_str)
+        if relative_to is not None and not path.is_absolute():
+            path = relative_to / path
+        return load_profile_file(path)
+    found = bundled_profile_paths().get(ref_str)
+    if found is None:
+        names = ", ".join(bundled_profile_paths()) or "none"
+        raise InputError(None, f"unknown profile {ref_str!r} (bundled profiles: {names}; or give a .toml path)")
+    return load_profile_file(found)
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """``accuracy=5,cost=3`` → {"accuracy": 5.0, "cost": 3.0}; raises InputError."""
+    out: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if not sep or key not in CRITERIA:
+            raise InputError("--weights", f"expected criterion=number with criterion in {', '.join(CRITERIA)}, got {part!r}")
+        try:
+            number = float(value)
+        except ValueError:
+            raise InputError("--weights", f"{key} weight {value.strip()!r} is not a number") from None
+        if not (number >= 0) or number == float("inf"):
+            raise InputError("--weights", f"{key} weight must be a non-negative number, got {value.strip()!r}")
+        out[key] = number
+    if not out:
+        raise InputError("--weights", "no weights given")
+    return out

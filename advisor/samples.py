@@ -1,0 +1,331 @@
+"""The canonical sample record, stored column by column.
+
+Every importer maps its format onto these columns; everything downstream
+(metrics, ranking, bootstrap) reads them as numpy arrays. One row is one
+(model, task, sample_id, epoch). Strings are stored as categorical codes so a
+million rows stay small and group-bys are integer operations. Missing numeric
+values are NaN: no latency is not zero latency, no tokens is not a free call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from advisor.errors import InputError
+
+OUTCOMES: tuple[str, ...] = (
+    "ok",
+    "wrong",
+    "refusal",
+    "malformed",
+    "error",
+    "timeout",
+    "truncated",
+    "unsafe",
+)
+FAILURE_KINDS: tuple[str, ...] = OUTCOMES[1:]
+OUTCOME_CODE: dict[str, int] = {name: i for i, name in enumerate(OUTCOMES)}
+
+#: Numeric columns that may be missing (NaN) on any row.
+OPTIONAL_NUMBERS: tuple[str, ...] = (
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+    "cost_usd",
+)
+TOKEN_COLUMNS: tuple[str, ...] = (
+    "input_tokens",
+    "output_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int32]
+
+
+def encode(values: Iterable[str]) -> tuple[tuple[str, ...], IntArray]:
+    """Categorical codes in first-seen order (a dict is faster than np.unique on strings)."""
+    index: dict[str, int] = {}
+    codes = [index.setdefault(v, len(index)) for v in values]
+    return tuple(index), np.asarray(codes, dtype=np.int32)
+
+
+@dataclass(frozen=True, eq=False)
+class SampleTable:
+    """Columnar samples. Codes index into the category tuples."""
+
+    models: tuple[str, ...]
+    tasks: tuple[str, ...]
+    sample_ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    model: IntArray
+    task: IntArray
+    sample: IntArray
+    epoch: IntArray
+    score: FloatArray
+    outcome: npt.NDArray[np.int8]
+    numbers: dict[str, FloatArray]
+    source: IntArray
+    place: IntArray
+    #: Free text per row for failure rules (model output, error message); may be absent.
+    texts: dict[str, list[str | None]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.score.shape[0])
+
+    def column(self, name: str) -> FloatArray:
+        return self.numbers[name]
+
+    def where(self, row: int) -> str:
+        """The file and place a row came from, for error messages."""
+        place = int(self.place[row])
+        src = self.sources[int(self.source[row])]
+        return f"{src}:{place}" if place >= 0 else src
+
+    def select(self, mask: npt.NDArray[np.bool_]) -> SampleTable:
+        """Rows where mask is true; categories are kept (codes stay valid)."""
+        return SampleTable(
+            models=self.models,
+            tasks=self.tasks,
+            sample_ids=self.sample_ids,
+            sources=self.sources,
+            model=self.model[mask],
+            task=self.task[mask],
+            sample=self.sample[mask],
+            epoch=self.epoch[mask],
+            score=self.score[mask],
+            outcome=self.outcome[mask],
+            numbers={k: v[mask] for k, v in self.numbers.items()},
+            source=self.source[mask],
+            place=self.place[mask],
+            texts={k: [t for t, m in zip(v, mask, strict=True) if m] for k, v in self.texts.items()},
+        )
+
+    def present(self, name: str) -> int:
+        """How many rows carry a value in an optional numeric column."""
+        return int(np.count_nonzero(~np.isnan(self.numbers[name])))
+
+
+def build(
+    *,
+    model: Sequence[str],
+    task: Sequence[str],
+    sample_id: Sequence[str],
+    score: Sequence[float] | FloatArray,
+    source: str,
+    places: Sequence[int] | None = None,
+    epoch: Sequence[int] | None = None,
+    outcome: Sequence[str | None] | None = None,
+    numbers: dict[str, Sequence[float | None] | FloatArray] | None = None,
+    texts: dict[str, list[str | None]] | None = None,
+) -> SampleTable:
+    """Validate plain columns from one file and make a SampleTable.
+
+    Raises InputError naming the file and the first bad row's place.
+    """
+    n = len(model)
+    place_arr = np.asarray(places if places is not None else np.arange(1, n + 1), dtype=np.int32)
+
+    def fail(row: int, message: str) -> InputError:
+        p = int(place_arr[row])
+        return InputError(f"{source}:{p}" if p >= 0 else source, message)
+
+    if n == 0:
+        raise InputError(source, "no samples in this file")
+    models, model_codes = encode(model)
+    tasks, task_codes = encode(task)
+    ids, id_codes = encode(sample_id)
+    for name, cats in (("model", models), ("task", tasks), ("sample_id", ids)):
+        if "" in cats:
+            raise fail(int(np.argmax(np.asarray([v == "" for v in cats]))), f"empty {name}")
+
+    score_arr = _floats(score, "score", fail, required=True)
+    bad = np.flatnonzero((score_arr < 0) | (score_arr > 1))
+    if bad.size:
+        raise fail(int(bad[0]), f"score {score_arr[bad[0]]!r} is outside [0, 1]")
+
+    epoch_arr = np.zeros(n, dtype=np.int32)
+    if epoch is not None:
+        try:
+            raw_epoch = np.asarray([0 if e is None else e for e in epoch], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise fail(0, "epoch must be a whole number") from None
+        bad = np.flatnonzero((raw_epoch < 0) | (raw_epoch != np.floor(raw_epoch)) | np.isnan(raw_epoch))
+        if bad.size:
+            raise fail(int(bad[0]), f"epoch {raw_epoch[bad[0]]!r} is not a non-negative whole number")
+        epoch_arr = raw_epoch.astype(np.int32)
+
+    outcome_arr = np.where(score_arr >= 1.0, 0, 1).astype(np.int8)
+    if outcome is not None:
+        for i, kind in enumerate(outcome):
+            if kind is None or kind == "":
+                continue
+            code = OUTCOME_CODE.get(kind)
+            if code is None:
+                raise fail(i, f"unknown outcome {kind!r} (expected one of {', '.join(OUTCOMES)})")
+            outcome_arr[i] = code
+
+    number_arrs: dict[str, FloatArray] = {}
+    given = numbers or {}
+    for name in OPTIONAL_NUMBERS:
+        if name in given:
+            arr = _floats(given[name], name, fail, required=False)
+            bad = np.flatnonzero(arr < 0)
+            if bad.size:
+                raise fail(int(bad[0]), f"{name} {arr[bad[0]]!r} is negative")
+            number_arrs[name] = arr
+        else:
+            number_arrs[name] = np.full(n, np.nan)
+    _check_token_parts(number_arrs, fail)
+
+    table = SampleTable(
+        models=models,
+        tasks=tasks,
+        sample_ids=ids,
+        sources=(source,),
+        model=model_codes,
+        task=task_codes,
+        sample=id_codes,
+        epoch=epoch_arr,
+        score=score_arr,
+        outcome=outcome_arr,
+        numbers=number_arrs,
+        source=np.zeros(n, dtype=np.int32),
+        place=place_arr,
+        texts=dict(texts or {}),
+    )
+    dup = first_duplicate(table)
+    if dup is not None:
+        first, second = dup
+        raise fail(
+            second,
+            f"duplicate row for model {models[model_codes[second]]!r}, task "
+            f"{tasks[task_codes[second]]!r}, sample_id {ids[id_codes[second]]!r}, epoch "
+            f"{int(epoch_arr[second])} (first at {table.where(first)})",
+        )
+    return table
+
+
+def _floats(values: object, name: str, fail: object, *, required: bool) -> FloatArray:
+    """Convert a column to float64; None means missing (an error when required)."""
+    assert callable(fail)
+    if isinstance(values, np.ndarray):
+        arr = values.astype(np.float64, copy=False)
+    else:
+        seq = list(values)  # type: ignore[call-overload]
+        try:
+            arr = np.asarray([np.nan if v is None else v for v in seq], dtype=np.float64)
+        except (TypeError, ValueError):
+            for i, v in enumerate(seq):
+                if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                    raise fail(i, f"{name} must be a number, got {v!r}") from None
+            raise
+        bools = [i for i, v in enumerate(seq) if isinstance(v, bool)]
+        if bools:
+            raise fail(bools[0], f"{name} must be a number, got {seq[bools[0]]!r}")
+        if required:
+            missing = [i for i, v in enumerate(seq) if v is None]
+            if missing:
+                raise fail(missing[0], f"{name} is missing")
+    bad = np.flatnonzero(~np.isfinite(arr) if required else np.isinf(arr))
+    if bad.size:
+        raise fail(int(bad[0]), f"{name} {arr[bad[0]]!r} is not a finite number")
+    return arr
+
+
+def _check_token_parts(cols: dict[str, FloatArray], fail: object) -> None:
+    """Cached and cache-write tokens are part of input; reasoning is part of output."""
+    assert callable(fail)
+    with np.errstate(invalid="ignore"):
+        parts = np.nan_to_num(cols["cached_input_tokens"]) + np.nan_to_num(cols["cache_write_tokens"])
+        bad = np.flatnonzero(parts > cols["input_tokens"])
+        if bad.size:
+            raise fail(
+                int(bad[0]),
+                "cached_input_tokens + cache_write_tokens exceed input_tokens "
+                "(input_tokens must include cached tokens)",
+            )
+        bad = np.flatnonzero(cols["reasoning_tokens"] > cols["output_tokens"])
+        if bad.size:
+            raise fail(
+                int(bad[0]),
+                "reasoning_tokens exceed output_tokens (output_tokens must include reasoning)",
+            )
+
+
+def first_duplicate(table: SampleTable) -> tuple[int, int] | None:
+    """The first pair of rows with the same (model, task, sample_id, epoch), if any."""
+    if len(table) < 2:
+        return None
+    key = _row_keys(table)
+    order = np.argsort(key, kind="stable")
+    same = np.flatnonzero(key[order][1:] == key[order][:-1])
+    if not same.size:
+        return None
+    second = order[same + 1]
+    first = order[same]
+    pick = int(np.argmin(second))
+    return int(first[pick]), int(second[pick])
+
+
+def _row_keys(table: SampleTable) -> npt.NDArray[np.int64]:
+    k = table.model.astype(np.int64)
+    k = k * (len(table.tasks) + 1) + table.task
+    k = k * (len(table.sample_ids) + 1) + table.sample
+    return k * (int(table.epoch.max(initial=0)) + 1) + table.epoch
+
+
+def concat(tables: Sequence[SampleTable]) -> SampleTable:
+    """Join tables from several files, re-coding categories; duplicates across files are errors."""
+    if len(tables) == 1:
+        return tables[0]
+    cats: dict[str, dict[str, int]] = {"models": {}, "tasks": {}, "sample_ids": {}, "sources": {}}
+
+    def recode(attr: str, codes_attr: str, t: SampleTable) -> IntArray:
+        index = cats[attr]
+        mapping = np.asarray([index.setdefault(v, len(index)) for v in getattr(t, attr)], dtype=np.int32)
+        return mapping[getattr(t, codes_attr)]
+
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("model", "task", "sample", "source")}
+    for t in tables:
+        parts["model"].append(recode("models", "model", t))
+        parts["task"].append(recode("tasks", "task", t))
+        parts["sample"].append(recode("sample_ids", "sample", t))
+        parts["source"].append(recode("sources", "source", t))
+    text_keys = {k for t in tables for k in t.texts}
+    table = SampleTable(
+        models=tuple(cats["models"]),
+        tasks=tuple(cats["tasks"]),
+        sample_ids=tuple(cats["sample_ids"]),
+        sources=tuple(cats["sources"]),
+        model=np.concatenate(parts["model"]),
+        task=np.concatenate(parts["task"]),
+        sample=np.concatenate(parts["sample"]),
+        epoch=np.concatenate([t.epoch for t in tables]),
+        score=np.concatenate([t.score for t in tables]),
+        outcome=np.concatenate([t.outcome for t in tables]),
+        numbers={k: np.concatenate([t.numbers[k] for t in tables]) for k in OPTIONAL_NUMBERS},
+        source=np.concatenate(parts["source"]),
+        place=np.concatenate([t.place for t in tables]),
+        texts={k: [x for t in tables for x in t.texts.get(k, [None] * len(t))] for k in text_keys},
+    )
+    dup = first_duplicate(table)
+    if dup is not None:
+        first, second = dup
+        raise InputError(
+            table.where(second),
+            f"the same sample (model {table.models[table.model[second]]!r}, task "
+            f"{table.tasks[table.task[second]]!r}, sample_id "
+            f"{table.sample_ids[table.sample[second]]!r}, epoch {int(table.epoch[second])}) "
+            f"is also at {table.where(first)}",
+        )
+    return table

@@ -1,0 +1,75 @@
+"""A decision's inputs: ``advisor.toml`` in a folder.
+
+The workspace names the eval result files (globs), the price sheet, the
+profile, the monthly volume, optional candidates and aliases, and public
+benchmark scores to set beside the private ranking. Paths are relative to the
+workspace folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from advisor.errors import InputError
+from advisor.prices.sheet import pydantic_where, read_toml
+
+WORKSPACE_FILE = "advisor.toml"
+
+
+class WorkspaceConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    results: tuple[str, ...] = Field(min_length=1)
+    prices: str = "bundled"
+    profile: str = "balanced"
+    tasks_per_month: float = Field(default=0, ge=0, allow_inf_nan=False)
+    #: Price requests at the batch-API discount where the sheet has one.
+    batch: bool = False
+    candidates: tuple[str, ...] | None = None
+    aliases: dict[str, str] = Field(default_factory=dict)
+    benchmarks: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    config_path: Path
+    config: WorkspaceConfig
+
+    def result_files(self) -> list[Path]:
+        """Every file the ``results`` globs match, in a stable order; a glob matching nothing is an error."""
+        files: list[Path] = []
+        for pattern in self.config.results:
+            p = Path(pattern)
+            if p.is_absolute():
+                matched = sorted(Path(p.anchor).glob(str(p.relative_to(p.anchor))))
+            else:
+                matched = sorted(self.root.glob(pattern))
+            matched = [m for m in matched if m.is_file() or _is_run_folder(m)]
+            if not matched:
+                raise InputError(f"{self.config_path} [results]", f"{pattern!r} matches no files")
+            files.extend(m for m in matched if m not in files)
+        return files
+
+
+def _is_run_folder(path: Path) -> bool:
+    """A folder that is itself one result (a HELM run folder)."""
+    return path.is_dir() and (path / "run_spec.json").is_file()
+
+
+def load_workspace(folder: Path) -> Workspace:
+    folder = Path(folder)
+    config_path = folder / WORKSPACE_FILE if folder.is_dir() else folder
+    if folder.is_dir() and not config_path.is_file():
+        raise InputError(folder, f"no {WORKSPACE_FILE} in this folder")
+    data = read_toml(config_path)
+    try:
+        config = WorkspaceConfig.model_validate(data)
+    except ValidationError as exc:
+        raise pydantic_where(config_path, exc) from None
+    return Workspace(root=config_path.parent, config_path=config_path, config=config)
