@@ -109,8 +109,13 @@ class Profile(Strict):
         return self
 
     def with_weights(self, **weights: float) -> Profile:
+        """These weights replace the profile's; criteria not named keep theirs."""
         merged = {**self.weights.model_dump(), **weights}
-        return self.model_copy(update={"weights": Weights(**merged)})
+        try:
+            new = Weights(**merged)
+        except ValidationError as exc:
+            raise InputError("--weights", exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+        return self.model_copy(update={"weights": new})
 
 
 def bundled_profile_paths() -> dict[str, Path]:

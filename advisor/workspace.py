@@ -64,6 +64,8 @@ def _is_run_folder(path: Path) -> bool:
 
 def load_workspace(folder: Path) -> Workspace:
     folder = Path(folder)
+    if not folder.exists():
+        raise InputError(folder, "workspace not found (give a folder with an advisor.toml)")
     config_path = folder / WORKSPACE_FILE if folder.is_dir() else folder
     if folder.is_dir() and not config_path.is_file():
         raise InputError(folder, f"no {WORKSPACE_FILE} in this folder")

@@ -92,7 +92,7 @@ def pydantic_where(path: str | Path, err: ValidationError) -> InputError:
     """The first validation problem as one line: file, dotted key, message."""
     first = err.errors()[0]
     loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    msg = first["msg"]
+    msg = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         msg = "unknown key"
     return InputError(f"{path} [{loc}]", msg)

@@ -1,0 +1,48 @@
+"""``advisor rank``: the ranked, explained decision for a workspace."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+
+from advisor import bundled
+from advisor.decide import decide, load_inputs
+from advisor.profiles import parse_weights
+from advisor.report import decision_json, markdown, print_table
+
+
+def add_decision_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by every command that decides (rank, memo, compare, tui)."""
+    p.add_argument("workspace", nargs="?", type=Path, help="workspace folder (default: the bundled demo)")
+    p.add_argument("--profile", help="bundled profile name or a .toml path (default: the workspace's)")
+    p.add_argument("--weights", help="override weights, e.g. accuracy=5,cost=3,latency=1,gracefulness=1")
+    p.add_argument("--prices", help="price sheet: bundled, latest, a date (YYYY-MM-DD) or a path")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("rank", help="rank the candidates of a workspace", description=__doc__)
+    add_decision_options(p)
+    p.add_argument("--format", choices=["table", "json", "md"], default="table")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    folder = args.workspace or bundled.demo_workspace()
+    inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
+    weights = parse_weights(args.weights) if args.weights else None
+    decision = decide(inputs, weights=weights)
+    if args.format == "json":
+        sys.stdout.buffer.write(
+            orjson.dumps(decision_json(decision, inputs), option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY)
+        )
+        sys.stdout.write("\n")
+    elif args.format == "md":
+        sys.stdout.write(markdown(decision, inputs))
+    else:
+        console = Console()
+        print_table(decision, inputs, console if console.is_terminal else Console(width=200))
+    return 0

@@ -1,0 +1,69 @@
+"""The plain sentences a decision is summed up in, shared by CLI, TUI and memo."""
+
+from __future__ import annotations
+
+from advisor.rank import Decision, ModelResult, fmt_ms
+
+
+def money(usd: float | None, digits: int = 3) -> str:
+    if usd is None:
+        return "n/a"
+    if usd == 0:
+        return "$0"
+    if abs(usd) >= 100:
+        return f"${usd:,.0f}"
+    if abs(usd) >= 1:
+        return f"${usd:,.2f}"
+    return f"${usd:.{digits}g}"
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    return "n/a" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def describe(m: ModelResult, decision: Decision) -> str:
+    parts = [f"score {m.score:.2f}"]
+    if m.accuracy:
+        parts.append(f"accuracy {pct(m.accuracy.mean)} ({pct(m.accuracy.ci_low)}–{pct(m.accuracy.ci_high)})")
+    if m.cost_per_task_usd is not None:
+        parts.append(f"{money(m.cost_per_task_usd)}/task")
+    if m.latency_value is not None:
+        parts.append(f"{decision.profile.latency.metric} {fmt_ms(m.latency_value)}")
+    return ", ".join(parts)
+
+
+def compare_reason(a: ModelResult, b: ModelResult) -> str:
+    """Why a is preferred to b when their accuracy is not clearly different."""
+    reasons: list[str] = []
+    if a.cost_per_task_usd and b.cost_per_task_usd:
+        ratio = b.cost_per_task_usd / a.cost_per_task_usd
+        if ratio >= 1.1:
+            reasons.append(f"{ratio:.1f}× cheaper")
+    if a.latency_value and b.latency_value and b.latency_value / a.latency_value >= 1.1:
+        reasons.append(f"{b.latency_value / a.latency_value:.1f}× faster")
+    if a.gracefulness - b.gracefulness >= 0.05:
+        reasons.append("fails more gracefully")
+    return ", ".join(reasons)
+
+
+def verdict(decision: Decision) -> str:
+    """One paragraph: the pick, who is not clearly behind it, what would change it."""
+    pick = decision.pick
+    if pick is None:
+        n = len(decision.models)
+        return f"No model can be recommended: all {n} candidates are excluded (see the reasons)."
+    text = f"Pick {pick.model} ({describe(pick, decision)})."
+    close = [m for m in decision.ranked[1:] if m.not_clearly_behind]
+    if close:
+        names = ", ".join(m.model for m in close)
+        verb = "is" if len(close) == 1 else "are"
+        why = compare_reason(pick, close[0])
+        text += f" {names} {verb} not clearly behind on accuracy (intervals overlap)"
+        text += f"; {pick.model} is {why}." if why else "."
+    runner = decision.runner_up
+    if runner is not None:
+        text += f" Runner-up: {runner.model}, {pick.score - runner.score:.2f} points behind."
+    excluded = [m for m in decision.models if m.excluded]
+    if excluded:
+        text += f" Excluded: {', '.join(f'{m.model} ({m.excluded})' for m in excluded)}."
+    return text

@@ -1,0 +1,242 @@
+"""Import promptfoo results: the JSON of ``promptfoo eval -o out.json`` and the JSONL export.
+
+promptfoo is the most common way teams compare prompts and providers, so its
+files must load as they are. The mapping (see docs/formats-import.md):
+
+- model = ``provider.id`` exactly as written; task = ``config.description``
+  (else the file's stem), suffixed with the prompt label when the file holds
+  several prompts; sample_id = ``testIdx``; repeats of the same
+  (provider, prompt, test) are epochs 0, 1, ...
+- score = ``score`` (assertion-weighted, 0..1); outcome from ``success`` and
+  ``failureReason`` (derived for old files without it).
+- Replays from promptfoo's own cache (``response.cached``) carry the original
+  call's latency and cost (or none) and no token split: those are missing.
+- Zero latency, zero cost and all-zero token counts are what promptfoo writes
+  when it knows nothing (errors, custom providers): missing, not free.
+- Grader exceptions (``Custom function threw error``) say nothing about the
+  model, so those rows are dropped with a note.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import InputError
+from advisor.ingest import common
+from advisor.samples import SampleTable, build
+
+NAME = "promptfoo"
+
+_GRADER_ERROR = re.compile(r"^\s*(Custom function threw error|Error running assertion|Python code execution)")
+_TIMEOUT = re.compile(r"time(d)?[ -]?out|ETIMEDOUT|deadline exceeded", re.IGNORECASE)
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    start = head.lstrip()[:1]
+    if start == b"{" and b'"promptIdx"' in head and b'"testIdx"' in head and b'"provider"' in head:
+        return True
+    return start == b"{" and b'"evalId"' in head and b'"results"' in head
+
+
+def read(path: Path) -> SampleTable:
+    data = common.read_bytes(path)
+    first = data.lstrip().split(b"\n", 1)[0]
+    if b'"evalId"' not in first[:4096] and b'"testIdx"' in first and first.rstrip().endswith(b"}"):
+        return _read_jsonl(path, data)
+    doc = common.json_object(data, path)
+    if "evalId" not in doc and "results" not in doc and "testIdx" in doc:
+        return _read_jsonl(path, data)
+    summary = common.as_dict(doc.get("results"), common.at_key(path, "results"), "results")
+    if summary.get("version") not in (2, 3):
+        common.note(f"results.version {summary.get('version')!r} not seen before; read as version 3")
+    rows = common.as_list(summary.get("results"), common.at_key(path, "results.results"), "results.results")
+    if not rows:
+        raise InputError(path, "no per-test results in this file (results.results is empty)")
+    config = doc.get("config") if type(doc.get("config")) is dict else {}
+    base = config.get("description") if type(config.get("description")) is str else None
+    places = [f"results.results[{i}]" for i in range(len(rows))]
+    return _table(path, rows, places, (base or path.stem).strip() or path.stem)
+
+
+def _read_jsonl(path: Path, data: bytes) -> SampleTable:
+    # Older writers joined batches without a newline, so ``}{`` may glue two rows.
+    data = re.sub(rb'\}\{"', b'}\n{"', data)
+    parsed = common.jsonl_rows(data, path)
+    rows = [obj for _, obj in parsed]
+    places = [str(line) for line, _ in parsed]
+    return _table(path, rows, places, path.stem)
+
+
+def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleTable:
+    prompt_keys = set()
+    for i, row in enumerate(rows):
+        common.as_dict(row, _where(path, places[i]), "a result")
+        prompt_keys.add(_prompt_key(row))
+    several = len(prompt_keys) > 1
+    cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
+    seen: dict[tuple[str, str, str], int] = {}
+    kept: list[int] = []
+    dropped = 0
+    for i, row in enumerate(rows):
+        where = _where(path, places[i])
+        provider = common.as_dict(row.get("provider"), where, "provider") if "provider" in row else {}
+        model = common.as_str(provider.get("id"), where, "provider.id")
+        test = common.as_id(row.get("testIdx"), where, "testIdx")
+        task = base
+        if several:
+            task = f"{base} / {_prompt_label(row)}"
+        if _is_grader_error(row):
+            dropped += 1
+            continue
+        key = (model, task, test)
+        epoch = seen.get(key, 0)
+        seen[key] = epoch + 1
+        _row(cols, row, where)
+        cols["model"].append(model)
+        cols["task"].append(task)
+        cols["sample_id"].append(test)
+        cols["epoch"].append(epoch)
+        kept.append(i)
+    if dropped:
+        common.note(f"{dropped} result(s) dropped: the grader itself failed (Custom function threw error)")
+    if not kept:
+        raise InputError(
+            path,
+            f"all {len(rows)} results are grader errors (an assertion threw), so no model was scored; "
+            "fix the assertion and re-run promptfoo",
+        )
+    if any(e > 0 for e in cols["epoch"]):
+        common.note("repeated tests (--repeat) read as epochs")
+    numbers = {k: cols[k] for k in _NUMBERS}
+    return build(
+        model=cols["model"],
+        task=cols["task"],
+        sample_id=cols["sample_id"],
+        score=cols["score"],
+        epoch=cols["epoch"],
+        outcome=cols["outcome"],
+        numbers=numbers,
+        texts={"response": cols["response"], "error": cols["error"]},
+        source=str(path),
+        places=_line_places(places, kept),
+    )
+
+
+_NUMBERS = (
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+    "cost_usd",
+)
+_COLUMNS = ("model", "task", "sample_id", "epoch", "score", "outcome", "response", "error", *_NUMBERS)
+
+
+def _where(path: Path, place: str) -> str:
+    return f"{path}:{place}" if place.isdigit() else f"{path} [{place}]"
+
+
+def _line_places(places: list[str], kept: list[int]) -> list[int]:
+    """JSONL rows are placed by line; JSON rows by their 0-based index, shown 1-based."""
+    return [int(places[i]) if places[i].isdigit() else i + 1 for i in kept]
+
+
+def _prompt_key(row: dict[str, Any]) -> str:
+    prompt = row.get("prompt") if type(row.get("prompt")) is dict else {}
+    for value in (row.get("promptId"), prompt.get("label"), prompt.get("raw")):
+        if type(value) is str and value:
+            return value
+    return str(row.get("promptIdx"))
+
+
+def _prompt_label(row: dict[str, Any]) -> str:
+    prompt = row.get("prompt") if type(row.get("prompt")) is dict else {}
+    label = prompt.get("label")
+    if type(label) is str and label.strip():
+        return label.strip()
+    return f"prompt {row.get('promptIdx')}"
+
+
+def _is_grader_error(row: dict[str, Any]) -> bool:
+    if row.get("success") is True or row.get("failureReason") == 2:
+        return False
+    grading = row.get("gradingResult")
+    reason = grading.get("reason") if type(grading) is dict else None
+    for message in (reason, row.get("error")):
+        if type(message) is str and _GRADER_ERROR.match(message):
+            return True
+    return False
+
+
+def _row(cols: dict[str, list[Any]], row: dict[str, Any], where: str) -> None:
+    success = row.get("success")
+    if type(success) is not bool:
+        raise InputError(where, f"success must be true or false, found {success!r}")
+    response = row.get("response") if type(row.get("response")) is dict else {}
+    reason = row.get("failureReason")
+    if reason is None:  # files before failureReason existed (Jan 2025)
+        reason = 0 if success else (2 if row.get("gradingResult") is None and row.get("error") else 1)
+    score = row.get("score")
+    if reason == 2:
+        score = 0.0
+    if type(score) not in (int, float) or isinstance(score, bool):
+        raise InputError(where, f"score must be a number, found {score!r}")
+    error_text = row.get("error") if type(row.get("error")) is str else None
+    outcome = "ok" if success else _failure(reason, response, error_text)
+    cached = response.get("cached") is True
+    cols["score"].append(float(score))
+    cols["outcome"].append(outcome)
+    cols["response"].append(common.text(response.get("output")))
+    cols["error"].append(error_text if reason == 2 else None)
+    latency = common.number(row.get("latencyMs"))
+    cost = common.number(row.get("cost"))
+    unknown = cached or reason == 2
+    cols["latency_ms"].append(None if unknown or not latency else latency)
+    cols["cost_usd"].append(None if unknown or not cost else cost)
+    usage = response.get("tokenUsage")
+    if type(usage) is not dict:
+        usage = row.get("tokenUsage")
+    tokens = _tokens(usage if type(usage) is dict and not cached else {})
+    for name, value in zip(("input_tokens", "output_tokens", "cached_input_tokens",
+                            "cache_write_tokens", "reasoning_tokens"), tokens, strict=True):
+        cols[name].append(value)
+
+
+def _failure(reason: Any, response: dict[str, Any], error: str | None) -> str:
+    if reason == 2:
+        return "timeout" if error and _TIMEOUT.search(error) else "error"
+    finish = response.get("finishReason")
+    if finish in ("length", "max_tokens"):
+        return "truncated"
+    if finish == "content_filter":
+        return "refusal"
+    return "wrong"
+
+
+def _tokens(usage: dict[str, Any]) -> tuple[float | None, ...]:
+    """(input, output, cached, cache_write, reasoning) in the canonical convention."""
+    prompt = common.number(usage.get("prompt"))
+    completion = common.number(usage.get("completion"))
+    total = common.number(usage.get("total"))
+    if not prompt and not completion:
+        return (None, None, None, None, None)  # all zero or absent: not reported
+    details = usage.get("completionDetails") if type(usage.get("completionDetails")) is dict else {}
+    reasoning = common.number(details.get("reasoning")) or 0.0
+    read = common.number(details.get("cacheReadInputTokens"))
+    write = common.number(details.get("cacheCreationInputTokens"))
+    p, c = prompt or 0.0, completion or 0.0
+    if read is None:  # ``cached`` outside completionDetails: prompt-cache hits counted inside prompt
+        inside = common.number(usage.get("cached"))
+        read = inside if inside is not None and inside <= p else None
+    # Anthropic-style: cache reads/writes reported beside the prompt, not inside it.
+    if (read or 0) + (write or 0) > p or (total is not None and total == p + c + (read or 0) + (write or 0)
+                                           and (read or write)):
+        p += (read or 0) + (write or 0)
+    # Gemini-style: reasoning beside completion (total = prompt + completion + reasoning).
+    if reasoning and (reasoning > c or (total is not None and total == p + c + reasoning)):
+        c += reasoning
+    return (p, c, read, write, reasoning if details.get("reasoning") is not None else None)

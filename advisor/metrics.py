@@ -1,0 +1,242 @@
+"""Per model × task aggregates: the evidence a ranking is computed from.
+
+Everything here depends on the samples and the price sheet only, not on the
+user's weights, so the TUI computes it once and re-ranks from it in
+milliseconds when a weight moves. Accuracy is computed per item (epochs
+averaged first, which clusters the standard error by item), then per task.
+Cost is per sample: tokens × the sheet, else the cost the tool recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
+from advisor.prices.sheet import PriceSheet, sample_costs
+from advisor.samples import FAILURE_KINDS, FloatArray, SampleTable
+
+PERCENTILES: dict[str, float] = {"p50": 50.0, "p95": 95.0, "p99": 99.0}
+
+
+@dataclass(frozen=True)
+class TaskStats:
+    """One model on one task."""
+
+    n_items: int
+    n_samples: int
+    epochs: int
+    mean: float
+    se: float
+    binary: bool
+    cost_mean: float | None
+    cost_samples: int
+
+
+@dataclass(frozen=True)
+class ModelEvidence:
+    model: str
+    tasks: dict[str, TaskStats]
+    n_samples: int
+    latency_ms: dict[str, float] | None
+    latency_samples: int
+    failures: dict[str, int]
+    price: Resolution | None
+    cost_source: str | None
+    #: Mean tokens per sample, for the cost split shown to users.
+    tokens: dict[str, float]
+
+    @property
+    def unsafe_rate(self) -> float:
+        return self.failures.get("unsafe", 0) / self.n_samples if self.n_samples else 0.0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Aggregates for every model, plus the table they came from (for paired statistics)."""
+
+    models: dict[str, ModelEvidence]
+    tasks: tuple[str, ...]
+    table: SampleTable
+    sheet: PriceSheet | None
+    batch: bool
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def item_means(table: SampleTable, values: FloatArray) -> tuple[npt.NDArray[np.int64], FloatArray, npt.NDArray[np.int64]]:
+    """Average ``values`` over epochs per (model, task, sample).
+
+    Returns the item key (model, task, sample packed into one int), the mean,
+    and the number of epochs behind it. NaN values are left out of the mean.
+    """
+    n_tasks = len(table.tasks) + 1
+    n_ids = len(table.sample_ids) + 1
+    key = (table.model.astype(np.int64) * n_tasks + table.task) * n_ids + table.sample
+    uniq, inverse = np.unique(key, return_inverse=True)
+    ok = ~np.isnan(values)
+    counts = np.bincount(inverse[ok], minlength=uniq.size)
+    sums = np.bincount(inverse[ok], weights=values[ok], minlength=uniq.size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts
+    return uniq, means, counts
+
+
+def unpack_item_key(table: SampleTable, key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
+    n_tasks = len(table.tasks) + 1
+    n_ids = len(table.sample_ids) + 1
+    sample = key % n_ids
+    rest = key // n_ids
+    return rest // n_tasks, rest % n_tasks, sample
+
+
+def price_table(
+    table: SampleTable,
+    sheet: PriceSheet | None,
+    aliases: Mapping[str, str] | None = None,
+    *,
+    batch: bool = False,
+) -> tuple[FloatArray, dict[str, Resolution], dict[str, str | None]]:
+    """Cost per sample, how each model was priced, and where its costs came from.
+
+    Tokens × the sheet wins (current prices); the recorded ``cost_usd`` fills
+    samples without tokens. Raises AmbiguousModel when a name matches several entries.
+    """
+    cost = np.full(len(table), np.nan)
+    resolutions: dict[str, Resolution] = {}
+    sources: dict[str, str | None] = {}
+    nums = table.numbers
+    for code, name in enumerate(table.models):
+        rows = np.flatnonzero(table.model == code)
+        res = resolve(name, sheet, aliases) if sheet is not None else Resolution(name, None, "no price sheet")
+        resolutions[name] = res
+        priced = np.full(rows.size, np.nan)
+        used: list[str] = []
+        if res.price is not None:
+            priced = sample_costs(
+                res.price,
+                input_tokens=nums["input_tokens"][rows],
+                output_tokens=nums["output_tokens"][rows],
+                cached_input_tokens=nums["cached_input_tokens"][rows],
+                cache_write_tokens=nums["cache_write_tokens"][rows],
+                batch=batch,
+            )
+            if np.any(~np.isnan(priced)):
+                used.append(f"tokens × {res.price.id}")
+        recorded = nums["cost_usd"][rows]
+        fill = np.isnan(priced) & ~np.isnan(recorded)
+        if fill.any():
+            priced[fill] = recorded[fill]
+            used.append("recorded cost_usd")
+        cost[rows] = priced
+        sources[name] = " + ".join(used) if used else None
+    return cost, resolutions, sources
+
+
+def gather(
+    table: SampleTable,
+    sheet: PriceSheet | None,
+    aliases: Mapping[str, str] | None = None,
+    *,
+    batch: bool = False,
+    candidates: tuple[str, ...] | None = None,
+) -> Evidence:
+    """Aggregate a SampleTable into per model × task evidence."""
+    warnings: list[str] = []
+    if candidates is not None:
+        unknown = [c for c in candidates if c not in table.models]
+        if unknown:
+            warnings.append(f"candidates with no results: {', '.join(unknown)}")
+        wanted = np.isin(table.model, [table.models.index(c) for c in candidates if c in table.models])
+        table = table.select(wanted)
+    try:
+        cost, resolutions, cost_sources = price_table(table, sheet, aliases, batch=batch)
+    except AmbiguousModel as exc:
+        from advisor.errors import InputError
+
+        raise InputError(None, str(exc)) from None
+
+    n_t = len(table.tasks)
+    n_groups = len(table.models) * n_t
+    keys, means, epochs = item_means(table, table.score)
+    item_model, item_task, _ = unpack_item_key(table, keys)
+    g_item = item_model * n_t + item_task
+    n_items = np.bincount(g_item, minlength=n_groups)
+    s1 = np.bincount(g_item, weights=means, minlength=n_groups)
+    s2 = np.bincount(g_item, weights=means * means, minlength=n_groups)
+    max_epochs = np.zeros(n_groups, dtype=np.int64)
+    np.maximum.at(max_epochs, g_item, epochs)
+    g_row = table.model.astype(np.int64) * n_t + table.task
+    n_rows = np.bincount(g_row, minlength=n_groups)
+    not_binary = np.bincount(g_row, weights=~np.isin(table.score, (0.0, 1.0)), minlength=n_groups)
+    has_cost = ~np.isnan(cost)
+    cost_n = np.bincount(g_row[has_cost], minlength=n_groups)
+    cost_sum = np.bincount(g_row[has_cost], weights=cost[has_cost], minlength=n_groups)
+    n_kinds = len(FAILURE_KINDS) + 1
+    outcome_counts = np.bincount(
+        table.model.astype(np.int64) * n_kinds + table.outcome, minlength=len(table.models) * n_kinds
+    ).reshape(len(table.models), n_kinds)
+
+    models: dict[str, ModelEvidence] = {}
+    for code, name in enumerate(table.models):
+        rows = table.model == code
+        if not rows.any():
+            continue
+        tasks: dict[str, TaskStats] = {}
+        for t in range(n_t):
+            g = code * n_t + t
+            n = int(n_items[g])
+            if n == 0:
+                continue
+            mean = s1[g] / n
+            var = max(0.0, (s2[g] - n * mean * mean) / (n - 1)) if n > 1 else 0.0
+            tasks[table.tasks[t]] = TaskStats(
+                n_items=n,
+                n_samples=int(n_rows[g]),
+                epochs=int(max_epochs[g]),
+                mean=float(mean),
+                se=float(np.sqrt(var / n)),
+                binary=bool(not_binary[g] == 0),
+                cost_mean=float(cost_sum[g] / cost_n[g]) if cost_n[g] else None,
+                cost_samples=int(cost_n[g]),
+            )
+            if 0 < cost_n[g] < n_rows[g]:
+                warnings.append(
+                    f"{name} on {table.tasks[t]}: {n_rows[g] - cost_n[g]} of {n_rows[g]} samples have "
+                    "no tokens or cost; cost per task is averaged over the rest"
+                )
+        lat = table.numbers["latency_ms"][rows]
+        lat = lat[~np.isnan(lat)]
+        latency = (
+            dict(zip(PERCENTILES, (float(v) for v in np.percentile(lat, list(PERCENTILES.values()))), strict=True))
+            if lat.size
+            else None
+        )
+        failures = {kind: int(outcome_counts[code, i + 1]) for i, kind in enumerate(FAILURE_KINDS)}
+        tokens = {}
+        for col in ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens"):
+            v = table.numbers[col][rows]
+            v = v[~np.isnan(v)]
+            if v.size:
+                tokens[col] = float(v.mean())
+        models[name] = ModelEvidence(
+            model=name,
+            tasks=tasks,
+            n_samples=int(rows.sum()),
+            latency_ms=latency,
+            latency_samples=int(lat.size),
+            failures=failures,
+            price=resolutions[name],
+            cost_source=cost_sources[name],
+            tokens=tokens,
+        )
+    return Evidence(
+        models=models,
+        tasks=tuple(table.tasks[t] for t in np.unique(table.task)),
+        table=table,
+        sheet=sheet,
+        batch=batch,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,97 @@
+"""Write native price sheets (TOML) byte for byte reproducibly, and atomically.
+
+Readers of public sources, ``prices pull``, ``prices import`` and the bundled
+sheet script all end by writing a native sheet. They share this writer so that
+the same sheet always gives the same bytes (a diffable, testable file) and so
+that no reader ever sees a half-written sheet: data goes to a temporary file
+in the target folder, is flushed, then ``os.replace``-d into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from advisor.prices.sheet import ModelPrice, PriceSheet, Tier
+
+_RATE_FIELDS = ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok")
+
+
+def fmt_decimal(value: Decimal) -> str:
+    """A Decimal as a plain TOML/JSON number: ``2.5``, ``10``, ``0.0625`` (never ``1E+1``)."""
+    text = format(value.normalize(), "f")
+    return "0" if text in {"-0", ""} else text
+
+
+def _str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _rates(obj: ModelPrice | Tier, lines: list[str]) -> None:
+    for name in _RATE_FIELDS:
+        value: Decimal | None = getattr(obj, name)
+        if value is not None:
+            lines.append(f"{name} = {fmt_decimal(value)}")
+
+
+def dump_sheet(sheet: PriceSheet, *, header: str | None = None) -> str:
+    """The sheet as native TOML text. ``header`` becomes leading ``#`` comment lines."""
+    lines: list[str] = []
+    if header:
+        lines.extend(f"# {line}".rstrip() for line in header.splitlines())
+        lines.append("")
+    lines.append(f"schema_version = {sheet.schema_version}")
+    lines.append(f"as_of = {sheet.as_of.isoformat()}")
+    lines.append(f"currency = {_str(sheet.currency)}")
+    lines.append(f"source = {_str(sheet.source)}")
+    for m in sheet.models:
+        lines.append("")
+        lines.append("[[models]]")
+        lines.append(f"id = {_str(m.id)}")
+        if m.provider is not None:
+            lines.append(f"provider = {_str(m.provider)}")
+        if m.aliases:
+            lines.append(f"aliases = [{', '.join(_str(a) for a in m.aliases)}]")
+        _rates(m, lines)
+        if m.batch_discount is not None:
+            lines.append(f"batch_discount = {fmt_decimal(m.batch_discount)}")
+        for t in m.tiers:
+            lines.append("")
+            lines.append("[[models.tiers]]")
+            lines.append(f"above_input_tokens = {t.above_input_tokens}")
+            _rates(t, lines)
+    return "\n".join(lines) + "\n"
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_new(path: Path, data: str | bytes) -> None:
+    """Like ``write_atomic`` but never replaces an existing file (snapshots are immutable)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(tmp, path)  # fails with FileExistsError instead of overwriting
+    finally:
+        Path(tmp).unlink(missing_ok=True)

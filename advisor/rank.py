@@ -1,0 +1,360 @@
+"""Turn evidence and a profile into a ranked, explained decision.
+
+Each raw metric maps to a utility in [0, 1] through the profile's curve
+(anchors from the data where the profile leaves them unset); the score is the
+weighted sum of utilities and its breakdown is each term. Constraints exclude
+with a stated reason, and excluded models stay in the result. Everything is
+pure and fast: re-ranking after a weight change reads only the cached
+aggregates in ``Evidence``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from advisor.metrics import Evidence, ModelEvidence
+from advisor.profiles import CRITERIA, Curve, Profile
+from advisor.stats import Z95, wilson
+
+#: Which way is better for each criterion, and the default scale of its curve.
+HIGHER_IS_BETTER = {"accuracy": True, "cost": False, "latency": False, "gracefulness": True}
+DEFAULT_SCALE = {"accuracy": "linear", "cost": "log", "latency": "log", "gracefulness": "linear"}
+_LOG_FLOOR = 1e-12
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """A resolved utility curve: where utility is 1 (best) and 0 (worst)."""
+
+    best: float
+    worst: float
+    scale: str
+    from_data: bool
+
+    def utility(self, x: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        arr = np.asarray(x, dtype=np.float64)
+        best, worst = self.best, self.worst
+        if self.scale == "log":
+            arr = np.log(np.maximum(arr, _LOG_FLOOR))
+            best, worst = math.log(max(best, _LOG_FLOOR)), math.log(max(worst, _LOG_FLOOR))
+        if best == worst:
+            better = arr >= best if best >= worst else arr <= best
+            return np.where(np.isnan(arr), np.nan, np.where(better, 1.0, 0.0))
+        with np.errstate(invalid="ignore"):
+            return np.clip((arr - worst) / (best - worst), 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    mean: float
+    se: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    model: str
+    rank: int | None
+    score: float
+    breakdown: dict[str, float]
+    utilities: dict[str, float]
+    accuracy: Accuracy | None
+    task_accuracy: dict[str, Accuracy]
+    cost_per_task_usd: float | None
+    cost_per_success_usd: float | None
+    monthly_cost_usd: float | None
+    latency_ms: dict[str, float] | None
+    latency_value: float | None
+    gracefulness: float
+    failures: dict[str, int]
+    unsafe_rate: float
+    pareto: bool
+    excluded: str | None
+    not_clearly_behind: bool
+    priced_as: str | None
+    price_match: str
+    cost_source: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    profile: Profile
+    weights: dict[str, float]
+    task_weights: dict[str, float]
+    anchors: dict[str, Anchors]
+    models: tuple[ModelResult, ...]
+    tasks_per_month: float
+    warnings: tuple[str, ...]
+
+    @property
+    def ranked(self) -> list[ModelResult]:
+        return [m for m in self.models if m.rank is not None]
+
+    @property
+    def pick(self) -> ModelResult | None:
+        ranked = self.ranked
+        return ranked[0] if ranked else None
+
+    @property
+    def runner_up(self) -> ModelResult | None:
+        ranked = self.ranked
+        return ranked[1] if len(ranked) > 1 else None
+
+    def get(self, model: str) -> ModelResult:
+        return next(m for m in self.models if m.model == model)
+
+
+def task_weights(profile: Profile, tasks: tuple[str, ...]) -> tuple[dict[str, float], list[str]]:
+    """Normalised task mix over the tasks in the data (equal when the profile names none)."""
+    notes: list[str] = []
+    if not profile.tasks:
+        return {t: 1.0 / len(tasks) for t in tasks}, notes
+    missing = [t for t in profile.tasks if t not in tasks]
+    if missing:
+        notes.append(f"profile task weights name tasks with no results: {', '.join(missing)}")
+    unlisted = [t for t in tasks if t not in profile.tasks]
+    if unlisted:
+        notes.append(f"tasks not in the profile's task mix count for nothing: {', '.join(unlisted)}")
+    raw = {t: profile.tasks.get(t, 0.0) for t in tasks}
+    total = sum(raw.values())
+    if total <= 0:
+        return {t: 1.0 / len(tasks) for t in tasks}, [*notes, "no task in the data has weight; using equal weights"]
+    return {t: w / total for t, w in raw.items()}, notes
+
+
+def combine_accuracy(ev: ModelEvidence, mix: dict[str, float]) -> Accuracy:
+    """Task-weighted mean; SE combines per-task clustered SEs; Wilson at the effective n."""
+    mean = sum(w * ev.tasks[t].mean for t, w in mix.items() if w > 0)
+    se = math.sqrt(sum((w * ev.tasks[t].se) ** 2 for t, w in mix.items() if w > 0))
+    n = sum(ev.tasks[t].n_items for t, w in mix.items() if w > 0)
+    return interval(mean, se, n)
+
+
+def interval(mean: float, se: float, n: int) -> Accuracy:
+    """95% interval kept in [0, 1]: Wilson at the effective sample size p(1-p)/SE²."""
+    variance = mean * (1 - mean)
+    n_eff = variance / (se * se) if se > 0 and variance > 0 else float(n)
+    low, high = wilson(mean, n_eff, Z95)
+    return Accuracy(mean=mean, se=se, ci_low=low, ci_high=high, n=n)
+
+
+def gracefulness(failures: dict[str, int], profile: Profile) -> float:
+    total = sum(failures.values())
+    if total == 0:
+        return 1.0
+    severity = profile.severity.model_dump()
+    return 1.0 - sum(count * severity[kind] for kind, count in failures.items()) / total
+
+
+def cost_per_task(ev: ModelEvidence, mix: dict[str, float]) -> float | None:
+    parts = [(w, ev.tasks[t].cost_mean) for t, w in mix.items() if w > 0]
+    if any(c is None for _, c in parts):
+        return None
+    return sum(w * c for w, c in parts if c is not None)
+
+
+def resolve_anchors(curve: Curve, criterion: str, values: list[float]) -> Anchors:
+    """Fill unset anchors from the data: best and worst of the eligible models."""
+    scale = curve.scale or DEFAULT_SCALE[criterion]
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    hi = max(finite) if finite else 1.0
+    lo = min(finite) if finite else 0.0
+    best_default, worst_default = (hi, lo) if HIGHER_IS_BETTER[criterion] else (lo, hi)
+    best = curve.best if curve.best is not None else best_default
+    worst = curve.worst if curve.worst is not None else worst_default
+    return Anchors(best=best, worst=worst, scale=scale, from_data=curve.best is None or curve.worst is None)
+
+
+def score_arrays(
+    values: dict[str, npt.NDArray[np.float64]],
+    anchors: dict[str, Anchors],
+    weights: dict[str, float],
+) -> npt.NDArray[np.float64]:
+    """Vectorised score for any array shape (the bootstrap calls this per resample)."""
+    total = np.zeros(np.shape(next(iter(values.values()))))
+    for c in CRITERIA:
+        if weights[c] > 0:
+            total = total + weights[c] * np.nan_to_num(anchors[c].utility(values[c]), nan=0.0)
+    return total
+
+
+def pareto_front(raw: dict[str, dict[str, float]]) -> set[str]:
+    """Models no other model beats on every criterion (and strictly on one)."""
+    names = list(raw)
+    front: set[str] = set()
+    for a in names:
+        dominated = False
+        for b in names:
+            if a == b:
+                continue
+            ge = all(_better_or_equal(raw[b][c], raw[a][c], c) for c in raw[a])
+            gt = any(_strictly_better(raw[b][c], raw[a][c], c) for c in raw[a])
+            if ge and gt:
+                dominated = True
+                break
+        if not dominated:
+            front.add(a)
+    return front
+
+
+def _better_or_equal(x: float, y: float, c: str) -> bool:
+    return x >= y if HIGHER_IS_BETTER[c] else x <= y
+
+
+def _strictly_better(x: float, y: float, c: str) -> bool:
+    return x > y if HIGHER_IS_BETTER[c] else x < y
+
+
+def _exclusions(
+    ev: ModelEvidence,
+    profile: Profile,
+    weights: dict[str, float],
+    mix: dict[str, float],
+    acc: Accuracy | None,
+    cost: float | None,
+    latency: float | None,
+) -> list[str]:
+    reasons: list[str] = []
+    lacking = [t for t, w in mix.items() if w > 0 and t not in ev.tasks]
+    if lacking:
+        reasons.append(f"no results for task {', '.join(lacking)}")
+    limits = profile.constraints
+    metric = profile.latency.metric
+    if cost is None and not lacking and (weights["cost"] > 0 or limits.max_cost_per_task_usd is not None):
+        why = ev.price.how if ev.price is not None and not ev.price.priced else "some samples have no tokens or cost"
+        reasons.append(f"unpriced: {why}")
+    if latency is None and (weights["latency"] > 0 or limits.max_latency_ms is not None):
+        reasons.append("no latency data")
+    if limits.max_latency_ms is not None and latency is not None and latency > limits.max_latency_ms:
+        reasons.append(f"{metric} latency {fmt_ms(latency)} exceeds the {fmt_ms(limits.max_latency_ms)} ceiling")
+    if limits.max_cost_per_task_usd is not None and cost is not None and cost > limits.max_cost_per_task_usd:
+        reasons.append(f"${cost:.4g}/task exceeds the ${limits.max_cost_per_task_usd:g} ceiling")
+    if limits.min_accuracy is not None and acc is not None and acc.mean < limits.min_accuracy:
+        reasons.append(f"accuracy {acc.mean:.1%} is below the {limits.min_accuracy:.1%} minimum")
+    if limits.max_unsafe_rate is not None and ev.unsafe_rate > limits.max_unsafe_rate:
+        reasons.append(f"unsafe rate {ev.unsafe_rate:.1%} exceeds the {limits.max_unsafe_rate:.1%} maximum")
+    return reasons
+
+
+def fmt_ms(ms: float) -> str:
+    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """One model's raw metrics under the current profile, before utilities."""
+
+    accuracy: Accuracy | None
+    cost: float | None
+    latency: float | None
+    gracefulness: float
+    exclusions: list[str]
+
+    def raw(self) -> dict[str, float]:
+        return {
+            "accuracy": self.accuracy.mean if self.accuracy else math.nan,
+            "cost": self.cost if self.cost is not None else math.nan,
+            "latency": self.latency if self.latency is not None else math.nan,
+            "gracefulness": self.gracefulness,
+        }
+
+
+def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict[str, _Measured]:
+    weights = profile.weights.normalised()
+    out: dict[str, _Measured] = {}
+    for name, ev in evidence.models.items():
+        complete = all(t in ev.tasks for t, w in mix.items() if w > 0)
+        acc = combine_accuracy(ev, mix) if complete else None
+        cost = cost_per_task(ev, mix) if complete else None
+        lat = ev.latency_ms[profile.latency.metric] if ev.latency_ms else None
+        out[name] = _Measured(
+            accuracy=acc,
+            cost=cost,
+            latency=lat,
+            gracefulness=gracefulness(ev.failures, profile),
+            exclusions=_exclusions(ev, profile, weights, mix, acc, cost, lat),
+        )
+    return out
+
+
+def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) -> Decision:
+    """Rank every model in the evidence under a profile."""
+    weights = profile.weights.normalised()
+    mix, notes = task_weights(profile, evidence.tasks)
+    measured = measure(evidence, profile, mix)
+    raws = {n: m.raw() for n, m in measured.items()}
+    eligible = [n for n, m in measured.items() if not m.exclusions]
+    curves = profile.utility.model_dump()
+    anchors = {
+        c: resolve_anchors(Curve(**curves[c]), c, [raws[n][c] for n in eligible]) for c in CRITERIA
+    }
+    front = pareto_front({n: raws[n] for n in eligible})
+    utilities = {
+        n: {c: float(np.nan_to_num(anchors[c].utility(raws[n][c]), nan=0.0)) for c in CRITERIA}
+        for n in measured
+    }
+    breakdowns = {n: {c: weights[c] * utilities[n][c] for c in CRITERIA} for n in measured}
+    scores = {n: sum(b.values()) for n, b in breakdowns.items()}
+    order = sorted(
+        measured,
+        key=lambda n: (bool(measured[n].exclusions), -scores[n], -np.nan_to_num(raws[n]["accuracy"]), n),
+    )
+    leader = measured[order[0]] if order and not measured[order[0]].exclusions else None
+    results: list[ModelResult] = []
+    position = 0
+    for name in order:
+        ev = evidence.models[name]
+        m = measured[name]
+        acc = m.accuracy
+        excluded = "; ".join(m.exclusions) if m.exclusions else None
+        if excluded is None:
+            position += 1
+        behind = (
+            excluded is None
+            and position > 1
+            and leader is not None
+            and leader.accuracy is not None
+            and acc is not None
+            and acc.ci_high >= leader.accuracy.ci_low
+            and acc.ci_low <= leader.accuracy.ci_high
+        )
+        results.append(
+            ModelResult(
+                model=name,
+                rank=position if excluded is None else None,
+                score=scores[name],
+                breakdown=breakdowns[name],
+                utilities=utilities[name],
+                accuracy=acc,
+                task_accuracy={t: interval(s.mean, s.se, s.n_items) for t, s in ev.tasks.items()},
+                cost_per_task_usd=m.cost,
+                cost_per_success_usd=m.cost / acc.mean if m.cost is not None and acc and acc.mean > 0 else None,
+                monthly_cost_usd=m.cost * tasks_per_month if m.cost is not None else None,
+                latency_ms=ev.latency_ms,
+                latency_value=m.latency,
+                gracefulness=m.gracefulness,
+                failures=ev.failures,
+                unsafe_rate=ev.unsafe_rate,
+                pareto=name in front,
+                excluded=excluded,
+                not_clearly_behind=bool(behind),
+                priced_as=ev.price.price.id if ev.price and ev.price.price else None,
+                price_match=ev.price.how if ev.price else "no price sheet",
+                cost_source=ev.cost_source,
+            )
+        )
+    return Decision(
+        profile=profile,
+        weights=weights,
+        task_weights=mix,
+        anchors=anchors,
+        models=tuple(results),
+        tasks_per_month=tasks_per_month,
+        warnings=tuple([*evidence.warnings, *notes]),
+    )

@@ -1,0 +1,187 @@
+"""A decision as JSON (stable, documented schema), a Rich table, or Markdown.
+
+The JSON schema is documented in docs/json.md; its ``schema`` field changes
+only when a field is removed or changes meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from advisor.decide import Inputs
+from advisor.explain import money, pct, verdict
+from advisor.profiles import CRITERIA
+from advisor.rank import Accuracy, Decision, ModelResult, fmt_ms
+
+SCHEMA = "advisor.rank/1"
+#: Short labels for the score breakdown (text, never colour alone).
+LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
+
+
+def _acc(a: Accuracy | None) -> dict[str, Any] | None:
+    if a is None:
+        return None
+    return {"mean": a.mean, "ci_low": a.ci_low, "ci_high": a.ci_high, "se": a.se, "n": a.n}
+
+
+def model_json(m: ModelResult) -> dict[str, Any]:
+    return {
+        "model": m.model,
+        "rank": m.rank,
+        "score": m.score,
+        "breakdown": m.breakdown,
+        "utilities": m.utilities,
+        "accuracy": _acc(m.accuracy),
+        "task_accuracy": {t: _acc(a) for t, a in m.task_accuracy.items()},
+        "cost_per_task_usd": m.cost_per_task_usd,
+        "cost_per_success_usd": m.cost_per_success_usd,
+        "monthly_cost_usd": m.monthly_cost_usd,
+        "latency_ms": m.latency_ms,
+        "gracefulness": m.gracefulness,
+        "failures": m.failures,
+        "unsafe_rate": m.unsafe_rate,
+        "pareto": m.pareto,
+        "excluded": m.excluded,
+        "not_clearly_behind": m.not_clearly_behind,
+        "priced_as": m.priced_as,
+        "price_match": m.price_match,
+        "cost_source": m.cost_source,
+    }
+
+
+def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
+    ws = inputs.workspace
+    p = decision.profile
+    return {
+        "schema": SCHEMA,
+        "workspace": {"name": ws.config.name, "path": str(ws.root)},
+        "profile": {
+            "name": p.name,
+            "latency_metric": p.latency.metric,
+            "constraints": p.constraints.model_dump(),
+            "severity": p.severity.model_dump(),
+        },
+        "weights": decision.weights,
+        "task_weights": decision.task_weights,
+        "utility_curves": {
+            c: {"best": a.best, "worst": a.worst, "scale": a.scale, "from_data": a.from_data}
+            for c, a in decision.anchors.items()
+        },
+        "prices": {
+            "as_of": inputs.sheet.as_of.isoformat(),
+            "source": inputs.sheet.source,
+            "path": str(inputs.sheet_path),
+        },
+        "tasks_per_month": decision.tasks_per_month,
+        "pick": decision.pick.model if decision.pick else None,
+        "verdict": verdict(decision),
+        "warnings": list(decision.warnings),
+        "models": [model_json(m) for m in decision.models],
+    }
+
+
+def _flags(m: ModelResult) -> str:
+    flags = []
+    if m.pareto:
+        flags.append("pareto")
+    if m.not_clearly_behind:
+        flags.append("~#1")
+    if m.excluded:
+        flags.append(f"excluded: {m.excluded}")
+    return ", ".join(flags)
+
+
+def _breakdown(m: ModelResult) -> str:
+    return " ".join(f"{LETTER[c]}{m.breakdown[c]:.2f}".replace("0.", ".") for c in CRITERIA)
+
+
+def _acc_text(a: Accuracy | None) -> str:
+    if a is None:
+        return "n/a"
+    return f"{pct(a.mean)} ±{100 * (a.ci_high - a.ci_low) / 2:.1f}"
+
+
+def rows(decision: Decision) -> list[list[str]]:
+    out = []
+    for m in decision.models:
+        out.append(
+            [
+                str(m.rank) if m.rank else "–",
+                m.model,
+                f"{m.score:.2f}",
+                _breakdown(m),
+                _acc_text(m.accuracy),
+                money(m.cost_per_task_usd),
+                money(m.cost_per_success_usd),
+                money(m.monthly_cost_usd),
+                fmt_ms(m.latency_value) if m.latency_value is not None else "n/a",
+                f"{m.gracefulness:.2f}",
+                _flags(m),
+            ]
+        )
+    return out
+
+
+def headers(decision: Decision) -> list[str]:
+    return [
+        "#",
+        "model",
+        "score",
+        "A   C   L   G",
+        "accuracy ±95%",
+        "$/task",
+        "$/success",
+        "$/month",
+        f"latency {decision.profile.latency.metric}",
+        "graceful",
+        "flags",
+    ]
+
+
+def header_lines(decision: Decision, inputs: Inputs) -> list[str]:
+    w = ", ".join(f"{c} {decision.weights[c]:.0%}" for c in CRITERIA)
+    return [
+        f"Workspace: {inputs.workspace.config.name} · profile: {decision.profile.name} · weights: {w}",
+        f"Prices: {inputs.sheet.as_of} ({inputs.sheet.source}) · volume: {decision.tasks_per_month:,.0f} tasks/month",
+    ]
+
+
+def print_table(decision: Decision, inputs: Inputs, console: Console) -> None:
+    for line in header_lines(decision, inputs):
+        console.print(line, highlight=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, h in enumerate(headers(decision)):
+        table.add_column(
+            h,
+            justify="right" if i in (0, 2, 5, 6, 7, 8, 9) else "left",
+            no_wrap=i < 10,
+            overflow="fold",
+        )
+    for m, row in zip(decision.models, rows(decision), strict=True):
+        table.add_row(*row, style="dim" if m.excluded else ("bold" if m.rank == 1 else None))
+    console.print(table)
+    console.print(Text(verdict(decision)))
+    console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
+    for w in decision.warnings:
+        console.print(f"warning: {w}", style="yellow", highlight=False)
+
+
+def markdown(decision: Decision, inputs: Inputs) -> str:
+    def cell(s: str) -> str:
+        return s.replace("|", "\\|")
+
+    lines = [*(f"{line}  " for line in header_lines(decision, inputs)), ""]
+    hs = headers(decision)
+    lines.append("| " + " | ".join(hs) + " |")
+    lines.append("|" + "|".join("---:" if i in (0, 2, 5, 6, 7, 8, 9) else "---" for i in range(len(hs))) + "|")
+    for row in rows(decision):
+        lines.append("| " + " | ".join(cell(c) for c in row) + " |")
+    lines += ["", verdict(decision), ""]
+    lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
+    lines += [f"\n> warning: {w}" for w in decision.warnings]
+    return "\n".join(lines) + "\n"
