@@ -49,6 +49,7 @@ TOKEN_COLUMNS: tuple[str, ...] = (
 )
 
 FloatArray = npt.NDArray[np.float64]
+_NUMBER_TYPES = {int, float, type(None)}
 IntArray = npt.NDArray[np.int32]
 
 
@@ -222,20 +223,12 @@ def _floats(values: object, name: str, fail: object, *, required: bool) -> Float
         arr = values.astype(np.float64, copy=False)
     else:
         seq = list(values)  # type: ignore[call-overload]
-        try:
-            arr = np.asarray([np.nan if v is None else v for v in seq], dtype=np.float64)
-        except (TypeError, ValueError):
-            for i, v in enumerate(seq):
-                if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                    raise fail(i, f"{name} must be a number, got {v!r}") from None
-            raise
-        bools = [i for i, v in enumerate(seq) if isinstance(v, bool)]
-        if bools:
-            raise fail(bools[0], f"{name} must be a number, got {seq[bools[0]]!r}")
-        if required:
-            missing = [i for i, v in enumerate(seq) if v is None]
-            if missing:
-                raise fail(missing[0], f"{name} is missing")
+        if not set(map(type, seq)) <= _NUMBER_TYPES:  # bools and strings are not numbers
+            bad_at = next(i for i, v in enumerate(seq) if type(v) not in _NUMBER_TYPES)
+            raise fail(bad_at, f"{name} must be a number, got {seq[bad_at]!r}")
+        arr = np.asarray([np.nan if v is None else v for v in seq], dtype=np.float64)
+        if required and np.isnan(arr).any():
+            raise fail(int(np.flatnonzero(np.isnan(arr))[0]), f"{name} is missing")
     bad = np.flatnonzero(~np.isfinite(arr) if required else np.isinf(arr))
     if bad.size:
         raise fail(int(bad[0]), f"{name} {arr[bad[0]]!r} is not a finite number")

@@ -8,15 +8,51 @@ workspace folder.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from advisor.errors import InputError
 from advisor.prices.sheet import pydantic_where, read_toml
 
 WORKSPACE_FILE = "advisor.toml"
+
+
+FailureKind = Literal["wrong", "refusal", "malformed", "error", "timeout", "truncated", "unsafe"]
+
+
+class FailureRule(BaseModel):
+    """``[[failure_rules]]``: a regex on the model's output or an error message, and the kind it marks.
+
+    Rules refine failed samples (first matching rule wins); with
+    ``also_passing = true`` a match also fails a passing sample (say, unsafe
+    content in an answer the grader accepted).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: str = Field(min_length=1)
+    kind: FailureKind
+    #: Which text the pattern is searched in.
+    on: Literal["response", "error", "either"] = "response"
+    name: str = ""
+    ignore_case: bool = True
+    also_passing: bool = False
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    def label(self) -> str:
+        return self.name or f"{self.on} ~ /{self.pattern}/ -> {self.kind}"
 
 
 class WorkspaceConfig(BaseModel):
@@ -33,6 +69,12 @@ class WorkspaceConfig(BaseModel):
     candidates: tuple[str, ...] | None = None
     aliases: dict[str, str] = Field(default_factory=dict)
     benchmarks: dict[str, dict[str, float]] = Field(default_factory=dict)
+    #: Reclassify failures by regex (see FailureRule).
+    failure_rules: tuple[FailureRule, ...] = ()
+    #: Force one importer for every results file instead of detecting it (as ``--format`` does).
+    format: str | None = None
+    #: Keyword options per importer, e.g. ``[importers.inspect] scorer = "match"``.
+    importers: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)

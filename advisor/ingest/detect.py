@@ -8,18 +8,19 @@ files reports every bad one, not just the first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from advisor.errors import InputError, InputErrors
-from advisor.ingest import native
+from advisor.ingest import helm, inspect, lm_eval, native, openai_evals, promptfoo
 from advisor.samples import SampleTable, concat
 
 HEAD_BYTES = 64 * 1024
 
 #: Most specific first: native last but one, since its sniff is the loosest.
-IMPORTERS: list[ModuleType] = [native]
+IMPORTERS: list[ModuleType] = [inspect, helm, lm_eval, openai_evals, promptfoo, native]
 
 
 def formats() -> list[str]:
@@ -48,19 +49,38 @@ def importer_for(path: Path, fmt: str | None = None) -> ModuleType:
     raise InputError(path, f"not a recognised eval results file (known formats: {', '.join(formats())})")
 
 
-def load_file(path: Path, fmt: str | None = None) -> tuple[str, SampleTable]:
+def load_file(
+    path: Path, fmt: str | None = None, options: Mapping[str, Mapping[str, Any]] | None = None
+) -> tuple[str, SampleTable]:
+    """Read one file; ``options[format]`` are keyword options for that importer (e.g. Inspect's scorer)."""
     module = importer_for(path, fmt)
-    return module.NAME, module.read(path)
+    return module.NAME, module.read(path, **dict((options or {}).get(module.NAME, {})))
 
 
-def load_files(paths: Sequence[Path], fmt: str | None = None) -> tuple[SampleTable, list[tuple[Path, str]]]:
+def covered(path: Path, fmt: str | None = None) -> list[Path]:
+    """The files one read of ``path`` consumes (a run spread over several files)."""
+    try:
+        module = importer_for(path, fmt)
+    except InputError:
+        return [path]
+    cover = getattr(module, "covers", None)
+    return list(cover(path)) if cover is not None else [path]
+
+
+def load_files(
+    paths: Sequence[Path], fmt: str | None = None, options: Mapping[str, Mapping[str, Any]] | None = None
+) -> tuple[SampleTable, list[tuple[Path, str]]]:
     """Load and join every file; raise InputErrors listing each bad one."""
     tables: list[SampleTable] = []
     loaded: list[tuple[Path, str]] = []
     errors: list[InputError] = []
+    consumed: set[Path] = set()
     for path in paths:
+        if path.resolve() in consumed:
+            continue  # already read as part of another file's run
+        consumed.update(p.resolve() for p in covered(path, fmt))
         try:
-            name, table = load_file(path, fmt)
+            name, table = load_file(path, fmt, options)
         except InputError as exc:
             errors.extend(exc.errors if isinstance(exc, InputErrors) else [exc])
             continue

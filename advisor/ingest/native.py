@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def sniff(path: Path, head: bytes) -> bool:
 
 def read(path: Path) -> SampleTable:
     data = _read_bytes(path)
-    if path.suffix.lower() == ".csv" or (not data.lstrip().startswith(b"{") and b"," in data[:200]):
+    if path.suffix.lower() == ".csv" or not data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         return _read_csv(path, data)
     return _read_jsonl(path, data)
 
@@ -181,6 +182,8 @@ def _csv_row(path: Path, place: int, header: list[str], values: list[str]) -> di
                 number = float(value)
             except ValueError:
                 raise InputError(f"{path}:{place}", f"{key} {value!r} is not a number") from None
+            if not math.isfinite(number):
+                raise InputError(f"{path}:{place}", f"{key} {value!r} is not a finite number")
             row[key] = number
         else:
             row[key] = raw if key in TEXT_COLUMNS else value

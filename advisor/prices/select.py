@@ -1,33 +1,24 @@
-"""Choose a price sheet: ``bundled``, a path, a date, or ``latest``.
+"""Choose a price sheet: ``bundled``, ``latest``, a date, or a path.
 
 Every command that prices anything takes the same reference, so a decision can
 be re-run on the sheet in force on any day the user has a snapshot for.
+``latest`` is the newest snapshot that validated (a failed pull never writes
+one), so the previous good sheet stays the default until a new one is good.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from advisor import bundled
-from advisor.errors import InputError
+from advisor.prices import history
 from advisor.prices.sheet import PriceSheet, load_sheet
 
 
 def bundled_sheet_path() -> Path:
-    sheets = sorted(bundled.path("pricing").glob("*.toml"))
-    if not sheets:
-        raise InputError(bundled.path("pricing"), "no bundled price sheet")
-    return sheets[-1]
+    return history.find("bundled")
 
 
 def open_sheet(ref: str, *, relative_to: Path | None = None) -> tuple[PriceSheet, Path]:
     """The sheet a reference names, and the file it came from."""
-    if ref == "bundled":
-        path = bundled_sheet_path()
-    else:
-        path = Path(ref)
-        if relative_to is not None and not path.is_absolute():
-            path = relative_to / path
-    if not path.is_file():
-        raise InputError(path, "price sheet not found (give a path, 'bundled', 'latest' or a date)")
+    path = history.find(ref, relative_to=relative_to)
     return load_sheet(path), path

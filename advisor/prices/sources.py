@@ -14,6 +14,7 @@ genai-prices live in ``advisor.prices.sources_extra``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections import Counter
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from advisor.errors import InputError
@@ -34,6 +36,12 @@ _CTX = Context(prec=12)
 
 #: LiteLLM modes that are text generation priced per token.
 TEXT_MODES = frozenset({"chat", "responses", "completion"})
+
+
+#: Skip reasons that mean "this model's price is broken", which pull's sanity checks look at.
+BAD_RATE_REASONS = frozenset(
+    {"invalid rate", "no per-token input/output price", "no prompt/completion price"}
+)
 
 
 class BadRate(ValueError):
@@ -49,12 +57,16 @@ class ReadReport:
     skipped: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Every key skipped because a rate was bad (negative, NaN, not a number) or absent.
+    bad_rates: list[str] = field(default_factory=list)
 
     def skip(self, reason: str, key: str) -> None:
         self.skipped[reason] += 1
         ex = self.examples.setdefault(reason, [])
         if len(ex) < 3:
             ex.append(key)
+        if reason in BAD_RATE_REASONS:
+            self.bad_rates.append(key)
 
     def lines(self) -> list[str]:
         total = sum(self.skipped.values())
@@ -104,8 +116,20 @@ def to_decimal(value: object) -> Decimal:
     return d
 
 
+@functools.lru_cache(maxsize=8192)
+def _mtok_cached(value: float | int | str | Decimal) -> Decimal:
+    return canon(to_decimal(value) * MILLION)
+
+
 def per_token_to_mtok(value: object) -> Decimal:
-    """USD per token → USD per million tokens, exactly (``8e-07`` → ``0.8``)."""
+    """USD per token → USD per million tokens, exactly (``8e-07`` → ``0.8``).
+
+    A float goes through ``str`` first (its shortest repr, which is the JSON
+    literal), never through float arithmetic. The same few hundred values recur
+    thousands of times in a map, so conversions are cached.
+    """
+    if isinstance(value, float | int | str | Decimal) and not isinstance(value, bool):
+        return _mtok_cached(value)
     return canon(to_decimal(value) * MILLION)
 
 
@@ -115,7 +139,25 @@ def per_mtok(value: object) -> Decimal:
 
 
 def parse_json(data: bytes | str, where: str) -> tuple[Any, set[str]]:
-    """Parse JSON with exact decimals; also return keys that were duplicated in some object."""
+    """Parse JSON; also return top-level keys that appear more than once.
+
+    orjson is fast but silently keeps the last of duplicate keys. The LiteLLM
+    map is indented by four spaces, so counting lines that open a top-level key
+    is a cheap check; only when that count disagrees with the parsed object
+    (duplicates, or another layout) is the file parsed again with a hook that
+    names the duplicates.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(where, f"not valid JSON: {exc}") from None
+    if not isinstance(parsed, dict) or raw.count(b'\n    "') == len(parsed):
+        return parsed, set()
+    return _parse_with_hook(raw, where)
+
+
+def _parse_with_hook(data: bytes, where: str) -> tuple[Any, set[str]]:
     dupes: set[str] = set()
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -129,7 +171,7 @@ def parse_json(data: bytes | str, where: str) -> tuple[Any, set[str]]:
         return d
 
     try:
-        return json.loads(data, parse_float=Decimal, object_pairs_hook=hook), dupes
+        return json.loads(data, object_pairs_hook=hook), dupes
     except json.JSONDecodeError as exc:
         raise InputError(
             where, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -155,19 +197,20 @@ _LITELLM_RATES = {
     "cache_creation_input_token_cost": "cache_write_per_mtok",
 }
 _LITELLM_TIER = re.compile(
-    r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)"
-    r"_above_(\d+)k_tokens$"
+    r"\b(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)"
+    r"_above_(\d+)k_tokens\b"
 )
 _SIMPLE_PROVIDER = re.compile(r"^[a-z0-9_]+$")
 
 
-def _litellm_tiers(key: str, entry: Mapping[str, Any], base: dict[str, Decimal]) -> list[Tier]:
+def _litellm_tiers(entry: Mapping[str, Any], base: dict[str, Decimal]) -> tuple[Tier, ...]:
+    """Long-context tiers from ``*_above_<N>k_tokens`` fields and ``tiered_pricing`` ranges."""
     by_limit: dict[int, dict[str, Decimal]] = {}
-    for name, value in entry.items():
-        m = _LITELLM_TIER.match(name)
-        if m:
+    names = " ".join(entry)  # one C-speed scan instead of a regex per field
+    if "_above_" in names:
+        for m in _LITELLM_TIER.finditer(names):
             limit = int(m.group(2)) * 1000
-            by_limit.setdefault(limit, {})[_LITELLM_RATES[m.group(1)]] = per_token_to_mtok(value)
+            by_limit.setdefault(limit, {})[_LITELLM_RATES[m.group(1)]] = per_token_to_mtok(entry[m.group(0)])
     ranges = entry.get("tiered_pricing")
     if isinstance(ranges, list):
         for r in ranges:
@@ -185,25 +228,24 @@ def _litellm_tiers(key: str, entry: Mapping[str, Any], base: dict[str, Decimal])
             else:
                 for dst, v in rates.items():
                     base.setdefault(dst, v)
-    tiers = []
-    for limit in sorted(by_limit):
-        rates = by_limit[limit]
-        tiers.append(
-            Tier(
-                above_input_tokens=limit,
-                input_per_mtok=rates.get("input_per_mtok", base.get("input_per_mtok", Decimal(0))),
-                output_per_mtok=rates.get("output_per_mtok", base.get("output_per_mtok", Decimal(0))),
-                cached_input_per_mtok=rates.get("cached_input_per_mtok"),
-                cache_write_per_mtok=rates.get("cache_write_per_mtok"),
-            )
+    if not by_limit:
+        return ()
+    return tuple(
+        Tier(
+            above_input_tokens=limit,
+            input_per_mtok=by_limit[limit].get("input_per_mtok", base["input_per_mtok"]),
+            output_per_mtok=by_limit[limit].get("output_per_mtok", base["output_per_mtok"]),
+            cached_input_per_mtok=by_limit[limit].get("cached_input_per_mtok"),
+            cache_write_per_mtok=by_limit[limit].get("cache_write_per_mtok"),
         )
-    return tiers
+        for limit in sorted(by_limit)
+    )
 
 
 def _batch_discount(entry: Mapping[str, Any], rates: Mapping[str, Decimal]) -> Decimal | None:
     """1 − batch/list, when the source gives batch input and output rates at one ratio."""
     bi, bo = entry.get("input_cost_per_token_batches"), entry.get("output_cost_per_token_batches")
-    li, lo = rates.get("input_per_mtok"), rates.get("output_per_mtok")
+    li, lo = rates["input_per_mtok"], rates["output_per_mtok"]
     if bi is None or bo is None or not li or not lo:
         return None
     ri, ro = per_token_to_mtok(bi) / li, per_token_to_mtok(bo) / lo
@@ -212,41 +254,44 @@ def _batch_discount(entry: Mapping[str, Any], rates: Mapping[str, Decimal]) -> D
     return canon(1 - ri)
 
 
-def litellm_entry(key: str, entry: Mapping[str, Any], report: ReadReport) -> ModelPrice | None:
+def litellm_entry(
+    key: str, entry: Mapping[str, Any], report: ReadReport, aliases: tuple[str, ...] = ()
+) -> ModelPrice | None:
     """One LiteLLM map entry as a ModelPrice, or None (with the reason in ``report``)."""
-    mode = entry.get("mode")
-    if mode is None:
-        report.skip("no mode", key)
-        return None
+    get = entry.get
+    mode = get("mode")
     if mode not in TEXT_MODES:
-        report.skip(f"mode {mode} (not text generation)", key)
+        report.skip("no mode" if mode is None else f"mode {mode} (not text generation)", key)
         return None
-    if entry.get("input_cost_per_token") is None or entry.get("output_cost_per_token") is None:
+    inp, out = get("input_cost_per_token"), get("output_cost_per_token")
+    if inp is None or out is None:
         report.skip("no per-token input/output price", key)
         return None
     try:
-        rates = {
-            dst: per_token_to_mtok(entry[src])
-            for src, dst in _LITELLM_RATES.items()
-            if entry.get(src) is not None
-        }
-        if "cached_input_per_mtok" not in rates and entry.get("input_cost_per_token_cache_hit") is not None:
-            rates["cached_input_per_mtok"] = per_token_to_mtok(entry["input_cost_per_token_cache_hit"])
-        if rates["input_per_mtok"] == 0 and rates["output_per_mtok"] == 0:
+        rates = {"input_per_mtok": per_token_to_mtok(inp), "output_per_mtok": per_token_to_mtok(out)}
+        if not rates["input_per_mtok"] and not rates["output_per_mtok"]:
             report.skip("priced 0/0 (placeholder or free: not trusted)", key)
             return None
-        if rates.get("cache_write_per_mtok") == 0 and rates["input_per_mtok"] > 0:
-            del rates["cache_write_per_mtok"]  # 0 means "no separate write fee", not "writes are free"
-        tiers = _litellm_tiers(key, entry, rates)
-        provider = entry.get("litellm_provider")
+        cached = get("cache_read_input_token_cost")
+        if cached is None:
+            cached = get("input_cost_per_token_cache_hit")
+        if cached is not None:
+            rates["cached_input_per_mtok"] = per_token_to_mtok(cached)
+        write = get("cache_creation_input_token_cost")
+        if write is not None:
+            w = per_token_to_mtok(write)
+            if w or not rates["input_per_mtok"]:  # 0 means "no separate write fee", not "writes are free"
+                rates["cache_write_per_mtok"] = w
+        provider = get("litellm_provider")
         return ModelPrice(
             id=key,
             provider=provider if isinstance(provider, str) else None,
+            aliases=aliases,
             batch_discount=_batch_discount(entry, rates),
-            tiers=tuple(tiers),
+            tiers=_litellm_tiers(entry, rates),
             **rates,  # type: ignore[arg-type]
         )
-    except (BadRate, ValidationError, TypeError, IndexError) as exc:
+    except (BadRate, ValidationError, TypeError, IndexError, KeyError) as exc:
         report.skip("invalid rate", key)
         if len(report.examples["invalid rate"]) <= 3:
             report.notes.append(f"{key}: {str(exc).splitlines()[0]}")
@@ -259,44 +304,57 @@ def read_litellm(data: bytes | str, *, as_of: dt.date, source: str, where: str) 
     return litellm_sheet(raw, as_of=as_of, source=source, where=where, duplicate_keys=dupes)
 
 
+def _litellm_aliases(raw: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Extra names per key: ``alias_of`` stubs, and ``<provider>/<key>`` for bare keys.
+
+    LiteLLM strips ``openai/`` and the like before looking a key up, so eval
+    tools write ``openai/gpt-4o`` for the key ``gpt-4o``.
+    """
+    out: dict[str, list[str]] = {}
+    taken: set[str] = set()
+    for key, entry in raw.items():
+        if not isinstance(entry, dict):
+            continue
+        target = entry.get("alias_of")
+        if isinstance(target, str) and "input_cost_per_token" not in entry:
+            out.setdefault(target, []).append(key)
+            taken.add(key)
+        elif "/" not in key:
+            provider = entry.get("litellm_provider")
+            if isinstance(provider, str) and _SIMPLE_PROVIDER.match(provider):
+                alias = f"{provider}/{key}"
+                if alias not in raw and alias not in taken:
+                    out.setdefault(key, []).append(alias)
+                    taken.add(alias)
+    return out
+
+
 def litellm_sheet(
     raw: Any, *, as_of: dt.date, source: str, where: str, duplicate_keys: set[str] | None = None
 ) -> Imported:
     if not isinstance(raw, dict):
         raise InputError(where, "not a LiteLLM price map: the top level is not a JSON object")
     report = ReadReport(source="litellm")
+    aliases = _litellm_aliases(raw)
     models: list[ModelPrice] = []
-    stubs: dict[str, list[str]] = {}
     for key, entry in raw.items():
         if key == "sample_spec":
             report.skip("documentation entry (sample_spec)", key)
         elif not isinstance(entry, dict):
             report.skip("entry is not an object", key)
-        elif isinstance(entry.get("alias_of"), str) and "input_cost_per_token" not in entry:
-            stubs.setdefault(entry["alias_of"], []).append(key)
+        elif "alias_of" in entry and "input_cost_per_token" not in entry:
+            target = entry["alias_of"]
+            if not isinstance(raw.get(target), dict) or "input_cost_per_token" not in raw[target]:
+                report.skip("alias_of a missing or unpriced model", f"{key} → {target}")
         else:
-            price = litellm_entry(key, entry, report)
+            price = litellm_entry(key, entry, report, tuple(aliases.get(key, ())))
             if price is not None:
                 models.append(price)
     if not models and not any("input_cost_per_token" in e for e in raw.values() if isinstance(e, dict)):
         raise InputError(where, "not a LiteLLM price map: no entry has input_cost_per_token")
-    ids = {m.id for m in models}
-    taken: set[str] = set()
-    final: list[ModelPrice] = []
-    for m in models:
-        extra: list[str] = []
-        if "/" not in m.id and m.provider and _SIMPLE_PROVIDER.match(m.provider):
-            extra.append(f"{m.provider}/{m.id}")  # LiteLLM strips "openai/" etc. before lookup
-        extra.extend(stubs.pop(m.id, []))
-        aliases = tuple(a for a in extra if a not in ids and a not in taken)
-        taken.update(aliases)
-        final.append(m.model_copy(update={"aliases": aliases}) if aliases else m)
-    for target, keys in stubs.items():
-        for k in keys:
-            report.skip("alias_of a model that was skipped or is missing", f"{k} → {target}")
     if duplicate_keys:
         top = sorted(k for k in duplicate_keys if k in raw)
         if top:
             report.notes.append(f"duplicate keys, last one kept (as LiteLLM does): {', '.join(top)}")
-    report.kept = len(final)
-    return Imported(build_sheet(final, as_of=as_of, source=source, where=where), report)
+    report.kept = len(models)
+    return Imported(build_sheet(models, as_of=as_of, source=source, where=where), report)

@@ -1,0 +1,300 @@
+"""Import Inspect AI logs: ``.eval`` (a zip) and ``.json``, read directly.
+
+Inspect is what safety and capability teams run; advisor reads its logs
+without depending on ``inspect_ai`` (whose log schema moves quickly). The
+mapping (docs/formats-import.md has the full table):
+
+- model = ``eval.model``, task = ``eval.task``, sample_id = sample ``id``,
+  epoch = Inspect's 1-based ``epoch`` minus one.
+- score = the chosen scorer's value: "C" 1, "P" 0.5, "I" and "N" 0, numbers
+  and booleans as they are. Default scorer: the first in ``results.scores``
+  (the task's first scorer); ``scorer=`` picks another.
+- tokens from ``model_usage[eval.model]`` converted so that input includes
+  cache reads and writes and output includes reasoning (decided per sample
+  from ``total_tokens``, which says which counting the provider used).
+- latency_ms = ``working_time`` x 1000 (``latency="total"`` uses
+  ``total_time``); cost = ``total_cost`` where Inspect recorded it.
+- sample ``error`` -> error (timeout when the message says so); ``limit``
+  -> timeout (time, working, message, turn, cost) or truncated (token,
+  context) unless the sample still passed; score "N" -> malformed; stop
+  reason ``max_tokens`` -> truncated, ``content_filter`` -> refusal.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import InputError
+from advisor.ingest import common
+from advisor.samples import SampleTable, build
+
+NAME = "inspect"
+
+_LETTERS = {"C": 1.0, "P": 0.5, "I": 0.0, "N": 0.0}
+_WORDS = {"yes": 1.0, "true": 1.0, "no": 0.0, "false": 0.0}
+_LIMIT_KIND = {
+    "time": "timeout",
+    "working": "timeout",
+    "message": "timeout",
+    "turn": "timeout",
+    "cost": "timeout",
+    "token": "truncated",
+    "context": "truncated",
+}
+_TIMEOUT = re.compile(r"time(d)?[ -]?out|deadline exceeded", re.IGNORECASE)
+_SAMPLE = re.compile(r"^samples/(?:[^/]+\.json|[^/]+/sample\.json)$")
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    if head.startswith(b"PK\x03\x04"):
+        return path.suffix.lower() == ".eval" or any(
+            hint in head[:512] for hint in (b"_journal/", b"header.json", b"samples/")
+        )
+    start = head.lstrip()[:1]
+    return start == b"{" and b'"eval"' in head and b'"run_id"' in head and b'"task"' in head
+
+
+def read(path: Path, *, scorer: str | None = None, latency: str = "working") -> SampleTable:
+    if latency not in ("working", "total"):
+        raise InputError(None, f"inspect latency must be 'working' or 'total', not {latency!r}")
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic == b"PK\x03\x04" or path.suffix.lower() == ".eval":
+        header, samples = _read_zip(path)
+    else:
+        doc = common.json_object(common.read_bytes(path), path)
+        header = doc
+        raw = doc.get("samples")
+        if raw is None:
+            raw = []
+        listed = common.as_list(raw, common.at_key(path, "samples"), "samples")
+        samples = [(common.at_key(path, f"samples[{i}]"), s) for i, s in enumerate(listed)]
+    return _table(path, header, samples, scorer, latency)
+
+
+def _read_zip(path: Path) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    with common.SafeZip(path) as z:
+        if "header.json" in z.names:
+            header = z.json("header.json")
+        elif "_journal/start.json" in z.names:
+            header = z.json("_journal/start.json")
+            common.note("no header.json (the run did not finish); read from _journal/start.json")
+        else:
+            raise InputError(path, "a zip, but not an Inspect log (no header.json or _journal/start.json)")
+        common.as_dict(header, z.where("header.json"), "the log header")
+        names = sorted((n for n in z.names if _SAMPLE.match(n)), key=_member_order)
+        samples = [(z.where(n), z.json(n)) for n in names]
+    return header, samples
+
+
+def _member_order(name: str) -> tuple[int, str]:
+    return (len(name), name)
+
+
+def _table(
+    path: Path, header: dict[str, Any], samples: list[tuple[str, Any]], scorer: str | None, latency: str
+) -> SampleTable:
+    ev = common.as_dict(header.get("eval"), common.at_key(path, "eval"), "eval")
+    model = common.as_str(ev.get("model"), common.at_key(path, "eval.model"), "eval.model")
+    task = common.as_str(ev.get("task"), common.at_key(path, "eval.task"), "eval.task")
+    status = header.get("status")
+    if status not in (None, "success"):
+        common.note(f"log status is {status!r}: the run did not finish; only its samples are read")
+    if not samples:
+        raise InputError(path, f"no samples in this log (status {status!r}); nothing to score")
+    version = _version(ev)
+    chosen = _choose_scorer(path, header, samples, scorer)
+    cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
+    places: list[int] = []
+    unscored = 0
+    for i, (where, sample) in enumerate(samples):
+        common.as_dict(sample, where, "a sample")
+        sid = common.as_id(sample.get("id"), where, "id")
+        epoch = sample.get("epoch", 1)
+        if type(epoch) is not int or epoch < 1:
+            raise InputError(where, f"epoch must be a whole number from 1, found {epoch!r}")
+        score, outcome, err = _score(sample, chosen, where)
+        if score is None:
+            unscored += 1
+            continue
+        cols["sample_id"].append(sid)
+        cols["epoch"].append(epoch - 1)
+        cols["score"].append(score)
+        cols["outcome"].append(outcome)
+        cols["error"].append(err)
+        cols["response"].append(_completion(sample))
+        seconds = sample.get("working_time" if latency == "working" else "total_time")
+        t = common.number(seconds)
+        cols["latency_ms"].append(None if t is None else t * 1000.0)
+        usage = _usage(sample, model)
+        for name, value in zip(_TOKENS, _tokens(usage, version, model), strict=True):
+            cols[name].append(value)
+        cols["cost_usd"].append(common.number(usage.get("total_cost")) if usage else None)
+        places.append(i + 1)
+    if unscored:
+        common.note(f"{unscored} sample(s) without a {chosen!r} score and without an error: not imported")
+    if not places:
+        raise InputError(path, f"no sample has a {chosen!r} score")
+    n = len(places)
+    return build(
+        model=[model] * n,
+        task=[task] * n,
+        sample_id=cols["sample_id"],
+        score=cols["score"],
+        epoch=cols["epoch"],
+        outcome=cols["outcome"],
+        numbers={k: cols[k] for k in (*_TOKENS, "latency_ms", "cost_usd")},
+        texts={"response": cols["response"], "error": cols["error"]},
+        source=str(path),
+        places=places,
+    )
+
+
+_TOKENS = ("input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens", "reasoning_tokens")
+_COLUMNS = ("sample_id", "epoch", "score", "outcome", "error", "response", "latency_ms", "cost_usd", *_TOKENS)
+
+
+def _version(ev: dict[str, Any]) -> tuple[int, ...]:
+    packages = ev.get("packages") if type(ev.get("packages")) is dict else {}
+    raw = packages.get("inspect_ai")
+    if type(raw) is not str:
+        return ()
+    return tuple(int(p) for p in re.findall(r"\d+", raw)[:3])
+
+
+def _choose_scorer(path: Path, header: dict[str, Any], samples: list[tuple[str, Any]], scorer: str | None) -> str:
+    names: list[str] = []
+    results = header.get("results") if type(header.get("results")) is dict else {}
+    for entry in results.get("scores") or []:
+        if type(entry) is dict and type(entry.get("name")) is str and entry["name"] not in names:
+            names.append(entry["name"])
+    for _, sample in samples[:50]:
+        scores = sample.get("scores") if type(sample) is dict else None
+        if type(scores) is dict:
+            names.extend(k for k in scores if k not in names)
+    if scorer is not None:
+        if scorer not in names:
+            raise InputError(path, f"no scorer {scorer!r} in this log (scorers: {', '.join(names) or 'none'})")
+        chosen = scorer
+    elif names:
+        chosen = names[0]
+    else:
+        raise InputError(path, "no scores in this log (no scorer ran); nothing to rank")
+    ignored = [n for n in names if n != chosen]
+    if ignored:
+        common.note(f"scorer {chosen!r} used; ignored: {', '.join(ignored)}")
+    return chosen
+
+
+def _score(sample: dict[str, Any], scorer: str, where: str) -> tuple[float | None, str, str | None]:
+    """(score, outcome, error message); score None = not scored and no failure recorded."""
+    error = sample.get("error")
+    if error is not None:
+        message = error.get("message") if type(error) is dict else error
+        message = message if type(message) is str else common.text(message)
+        kind = "timeout" if message and _TIMEOUT.search(message) else "error"
+        return 0.0, kind, message
+    scores = sample.get("scores")
+    entry = scores.get(scorer) if type(scores) is dict else None
+    value = entry.get("value") if type(entry) is dict else None
+    limit = sample.get("limit")
+    limit_kind = None
+    if limit is not None:
+        ltype = limit.get("type") if type(limit) is dict else limit
+        limit_kind = _LIMIT_KIND.get(str(ltype), "error")
+    if value is None:
+        if limit_kind:
+            return 0.0, limit_kind, f"limit: {common.text(limit)}"
+        return None, "ok", None
+    score = _value(value, where, scorer)
+    if score >= 1.0:
+        return score, "ok", None
+    if limit_kind:
+        return score, limit_kind, None
+    if value == "N":
+        return score, "malformed", None
+    output = sample.get("output") if type(sample.get("output")) is dict else {}
+    choices = output.get("choices") if type(output.get("choices")) is list else []
+    stop = choices[0].get("stop_reason") if choices and type(choices[0]) is dict else None
+    if stop in ("max_tokens", "model_length"):
+        return score, "truncated", None
+    if stop == "content_filter":
+        return score, "refusal", None
+    return score, "wrong", None
+
+
+def _value(value: Any, where: str, scorer: str) -> float:
+    if type(value) is str:
+        if value in _LETTERS:
+            return _LETTERS[value]
+        if value.strip().lower() in _WORDS:
+            return _WORDS[value.strip().lower()]
+        try:
+            return float(value)
+        except ValueError:
+            raise InputError(where, f"score {value!r} of scorer {scorer!r} is not a known value") from None
+    if type(value) is bool:
+        return 1.0 if value else 0.0
+    if type(value) in (int, float):
+        if value != value:
+            raise InputError(where, f"score of scorer {scorer!r} is NaN")
+        return float(value)
+    raise InputError(
+        where,
+        f"score of scorer {scorer!r} is a {type(value).__name__}, not one value; choose another scorer",
+    )
+
+
+def _completion(sample: dict[str, Any]) -> str | None:
+    output = sample.get("output")
+    if type(output) is not dict:
+        return None
+    if type(output.get("completion")) is str:
+        return str(output["completion"])
+    choices = output.get("choices")
+    if type(choices) is list and choices and type(choices[0]) is dict:
+        message = choices[0].get("message")
+        if type(message) is dict:
+            return common.text(message.get("content"))
+    return None
+
+
+def _usage(sample: dict[str, Any], model: str) -> dict[str, Any]:
+    usage = sample.get("model_usage")
+    if type(usage) is dict and type(usage.get(model)) is dict:
+        return dict(usage[model])
+    # Before per-sample model_usage (< 0.3.42) only the last call's usage exists;
+    # it is the sample's usage only when there was a single model call.
+    output = sample.get("output") if type(sample.get("output")) is dict else {}
+    messages = sample.get("messages")
+    turns = sum(1 for m in messages if type(m) is dict and m.get("role") == "assistant") if type(
+        messages
+    ) is list else 0
+    if not usage and type(output.get("usage")) is dict and turns == 1 and sample.get("limit") is None:
+        return dict(output["usage"])
+    return {}
+
+
+def _tokens(usage: dict[str, Any], version: tuple[int, ...], model: str) -> tuple[float | None, ...]:
+    """(input, output, cached, cache_write, reasoning) with input incl. cache and output incl. reasoning."""
+    inp = common.number(usage.get("input_tokens"))
+    out = common.number(usage.get("output_tokens"))
+    if inp is None and out is None:
+        return (None, None, None, None, None)
+    read = common.number(usage.get("input_tokens_cache_read"))
+    write = common.number(usage.get("input_tokens_cache_write"))
+    reasoning = common.number(usage.get("reasoning_tokens"))
+    total = common.number(usage.get("total_tokens"))
+    i, o, cache = inp or 0.0, out or 0.0, (read or 0.0) + (write or 0.0)
+    if cache:
+        if total is not None:
+            beside = total == i + o + cache or total == i + o + cache + (reasoning or 0.0)
+        else:  # 0.3.184 made input exclude cache for every provider; before, only Anthropic did
+            beside = version >= (0, 3, 184) or model.startswith("anthropic/") or cache > i
+        if beside or cache > i:
+            i += cache
+    if reasoning and (reasoning > o or (total is not None and total == i + o + reasoning)):
+        o += reasoning
+    return (i if inp is not None else None, o if out is not None else None, read, write, reasoning)

@@ -1,0 +1,128 @@
+"""Load a workspace's result files the way every front end should: one entry point.
+
+It detects each file's format (or uses the workspace's / the caller's forced
+one), passes the workspace's per-importer options, reads each run once even
+when several of its files are named, collects every bad file's error, joins
+the tables, applies ``[[failure_rules]]`` and keeps per-file facts and
+warnings for ``advisor data``.
+"""
+
+from __future__ import annotations
+
+import inspect as pyinspect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from advisor.errors import InputError, InputErrors
+from advisor.ingest import common, detect
+from advisor.ingest.rules import RuleHit, apply_rules
+from advisor.samples import OUTCOMES, SampleTable, concat
+from advisor.workspace import FailureRule, Workspace
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: Path
+    format: str
+    table: SampleTable
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    table: SampleTable
+    files: tuple[FileInfo, ...]
+    rules: tuple[RuleHit, ...]
+    warnings: tuple[str, ...]
+
+
+def check_options(options: Mapping[str, Mapping[str, Any]], where: str) -> None:
+    """Every ``[importers.<format>]`` names a known format and only options its reader takes."""
+    by_name = {m.NAME: m for m in detect.IMPORTERS}
+    for name, opts in options.items():
+        module = by_name.get(name)
+        if module is None:
+            raise InputError(where, f"unknown importer {name!r} (known: {', '.join(by_name)})")
+        params = pyinspect.signature(module.read).parameters
+        allowed = [p for p, v in params.items() if v.kind is pyinspect.Parameter.KEYWORD_ONLY]
+        for key in opts:
+            if key not in allowed:
+                raise InputError(
+                    where, f"importer {name!r} has no option {key!r} (options: {', '.join(allowed) or 'none'})"
+                )
+
+
+def load_paths(
+    paths: Sequence[Path],
+    *,
+    fmt: str | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    rules: Sequence[FailureRule] = (),
+) -> Loaded:
+    infos: list[FileInfo] = []
+    errors: list[InputError] = []
+    consumed: set[Path] = set()
+    for path in paths:
+        if path.resolve() in consumed:
+            continue
+        consumed.update(p.resolve() for p in detect.covered(path, fmt))
+        try:
+            with common.collect_notes() as notes:
+                name, table = detect.load_file(path, fmt, options)
+        except InputError as exc:
+            errors.extend(exc.errors if isinstance(exc, InputErrors) else [exc])
+            continue
+        infos.append(FileInfo(path, name, table, tuple(notes)))
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    if not infos:
+        raise InputError(None, "no result files to load")
+    table = concat([i.table for i in infos])
+    table, hits = apply_rules(table, rules)
+    return Loaded(table, tuple(infos), tuple(hits), tuple(warnings(table)))
+
+
+def load_workspace_samples(ws: Workspace, fmt: str | None = None) -> Loaded:
+    cfg = ws.config
+    check_options(cfg.importers, f"{ws.config_path} [importers]")
+    return load_paths(ws.result_files(), fmt=fmt or cfg.format, options=cfg.importers, rules=cfg.failure_rules)
+
+
+def warnings(table: SampleTable) -> list[str]:
+    """Samples only some models have, per task (the comparison is then not paired on them)."""
+    out: list[str] = []
+    for t, task in enumerate(table.tasks):
+        rows = table.task == t
+        models = np.unique(table.model[rows])
+        if len(models) < 2:
+            continue
+        sets = {int(m): set(np.unique(table.sample[rows & (table.model == m)]).tolist()) for m in models}
+        union = set().union(*sets.values())
+        for m, have in sets.items():
+            lacking = len(union - have)
+            if lacking:
+                out.append(
+                    f"task {task!r}: model {table.models[m]!r} lacks {lacking} of the {len(union)} "
+                    "samples other models have (not a paired comparison on those)"
+                )
+    return out
+
+
+def describe(table: SampleTable) -> dict[str, Any]:
+    """Facts about a table for ``advisor data``: models, tasks, counts, fields, failure kinds."""
+    present = {name: table.present(name) for name in table.numbers}
+    kinds = np.bincount(table.outcome.astype(np.int64), minlength=len(OUTCOMES))
+    return {
+        "models": sorted({table.models[i] for i in np.unique(table.model).tolist()}),
+        "tasks": sorted({table.tasks[i] for i in np.unique(table.task).tolist()}),
+        "samples": len(table),
+        "epochs": int(table.epoch.max(initial=0)) + 1,
+        "fields_present": sorted(k for k, v in present.items() if v == len(table)),
+        "fields_partial": {k: v for k, v in sorted(present.items()) if 0 < v < len(table)},
+        "fields_missing": sorted(k for k, v in present.items() if v == 0),
+        "outcomes": {OUTCOMES[i]: int(c) for i, c in enumerate(kinds) if c},
+    }

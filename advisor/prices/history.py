@@ -1,0 +1,230 @@
+"""Dated price snapshots: where they live, which one a reference means, what changed.
+
+A decision is made on the prices of a day and must be revisited when they
+move. So advisor never edits a sheet in place: each pull or import writes a
+new dated snapshot (``YYYY-MM-DD-<source>[-N].toml``) into the user's data
+directory, next to the bundled ones shipped with the package. This module
+lists them, turns a reference (``latest``, ``bundled``, a date, a path) into a
+file, and diffs two sheets (added, removed, repriced old → new with percent,
+the workspace's candidates first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import platformdirs
+
+from advisor import bundled
+from advisor.errors import InputError
+from advisor.prices.sheet import ModelPrice, PriceSheet
+
+DATA_DIR_ENV = "ADVISOR_DATA_DIR"
+_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9_.-]*?)(?:-(\d+))?\.toml$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+RATE_FIELDS = (
+    "input_per_mtok",
+    "output_per_mtok",
+    "cached_input_per_mtok",
+    "cache_write_per_mtok",
+    "batch_discount",
+)
+
+
+def data_dir() -> Path:
+    """The user's advisor data folder (``$ADVISOR_DATA_DIR`` overrides platformdirs)."""
+    env = os.environ.get(DATA_DIR_ENV)
+    return Path(env) if env else Path(platformdirs.user_data_dir("advisor", appauthor=False))
+
+
+def snapshots_dir() -> Path:
+    return data_dir() / "prices"
+
+
+@dataclass(frozen=True, order=True)
+class Snapshot:
+    """One dated sheet file. Ordered by date, then user snapshots after bundled ones, then sequence."""
+
+    as_of: dt.date
+    rank: int  # 0 bundled, 1 user (pulled or imported): a user snapshot of the same day wins
+    seq: int
+    label: str
+    path: Path
+
+    @property
+    def origin(self) -> str:
+        return "bundled" if self.rank == 0 else "user"
+
+
+def _scan(folder: Path, rank: int) -> list[Snapshot]:
+    out: list[Snapshot] = []
+    if not folder.is_dir():
+        return out
+    for p in folder.glob("*.toml"):
+        m = _NAME.match(p.name)
+        if not m:
+            continue
+        try:
+            day = dt.date.fromisoformat(m.group(1))
+        except ValueError:
+            continue
+        out.append(Snapshot(day, rank, int(m.group(3) or 1), m.group(2), p))
+    return out
+
+
+def list_snapshots() -> list[Snapshot]:
+    """Every bundled and user snapshot, oldest first."""
+    return sorted([*_scan(bundled.path("pricing"), 0), *_scan(snapshots_dir(), 1)])
+
+
+def snapshot_path(as_of: dt.date, label: str) -> Path:
+    """A fresh file name for a new snapshot: never one that exists."""
+    folder = snapshots_dir()
+    base = f"{as_of.isoformat()}-{label}"
+    path = folder / f"{base}.toml"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{base}-{n}.toml"
+    return path
+
+
+def find(ref: str, *, relative_to: Path | None = None) -> Path:
+    """The file a sheet reference names: ``latest``, ``bundled``, ``YYYY-MM-DD`` or a path.
+
+    A date means the newest snapshot dated on or before it (the prices in force
+    that day).
+    """
+    if ref == "bundled":
+        own = [s for s in list_snapshots() if s.rank == 0]
+        if not own:
+            raise InputError(bundled.path("pricing"), "no bundled price sheet")
+        return own[-1].path
+    if ref == "latest":
+        every = list_snapshots()
+        if not every:
+            raise InputError(snapshots_dir(), "no price snapshots (and no bundled sheet)")
+        return every[-1].path
+    if _DATE.match(ref):
+        try:
+            day = dt.date.fromisoformat(ref)
+        except ValueError:
+            raise InputError(None, f"{ref!r} is not a valid date") from None
+        before = [s for s in list_snapshots() if s.as_of <= day]
+        if not before:
+            raise InputError(
+                None, f"no price snapshot dated on or before {ref} (see 'advisor prices history')"
+            )
+        return before[-1].path
+    path = Path(ref).expanduser()
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    if not path.is_file():
+        raise InputError(path, "price sheet not found (give a path, 'bundled', 'latest' or a date)")
+    return path
+
+
+# ----------------------------------------------------------------------------- diff
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Decimal | None
+    new: Decimal | None
+
+    @property
+    def percent(self) -> float | None:
+        if self.old is None or self.new is None or self.old == 0:
+            return None
+        return float((self.new - self.old) / self.old * 100)
+
+
+@dataclass(frozen=True)
+class Repriced:
+    id: str
+    changes: tuple[Change, ...]
+    candidate: bool
+
+
+@dataclass(frozen=True)
+class SheetDiff:
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    repriced: tuple[Repriced, ...]
+
+
+def _tier_summary(m: ModelPrice) -> str:
+    return (
+        ", ".join(f">{t.above_input_tokens}: {t.input_per_mtok}/{t.output_per_mtok}" for t in m.tiers)
+        or "none"
+    )
+
+
+def compare(old: ModelPrice, new: ModelPrice) -> list[Change]:
+    """Rate fields that differ between two entries for the same model."""
+    changes = [
+        Change(f, getattr(old, f), getattr(new, f)) for f in RATE_FIELDS if getattr(old, f) != getattr(new, f)
+    ]
+    if old.tiers != new.tiers:
+        changes.append(Change(f"tiers ({_tier_summary(old)} → {_tier_summary(new)})", None, None))
+    return changes
+
+
+def _counterpart(m: ModelPrice, other: PriceSheet) -> ModelPrice | None:
+    hit = other.get(m.id)
+    if hit is not None:
+        return hit
+    for a in m.aliases:  # a curated sheet (bare ids) against a full one (provider-prefixed keys)
+        hit = other.get(a)
+        if hit is not None:
+            return hit
+    return None
+
+
+def diff(old: PriceSheet, new: PriceSheet, *, candidates: Iterable[str] = ()) -> SheetDiff:
+    """Added, removed and repriced models; ``candidates`` (sheet ids) sort first in each list."""
+    first = set(candidates)
+    matched_new: set[str] = set()
+    removed: list[str] = []
+    repriced: list[Repriced] = []
+    for m in old.models:
+        counterpart = _counterpart(m, new)
+        if counterpart is None:
+            removed.append(m.id)
+            continue
+        matched_new.add(counterpart.id)
+        changes = compare(m, counterpart)
+        if changes:
+            repriced.append(Repriced(m.id, tuple(changes), m.id in first or counterpart.id in first))
+    added = [m.id for m in new.models if m.id not in matched_new and _counterpart(m, old) is None]
+
+    def key(model_id: str) -> tuple[bool, str]:
+        return (model_id not in first, model_id)
+
+    return SheetDiff(
+        added=tuple(sorted(added, key=key)),
+        removed=tuple(sorted(removed, key=key)),
+        repriced=tuple(sorted(repriced, key=lambda r: (not r.candidate, r.id))),
+    )
+
+
+def model_history(
+    sheets: Sequence[tuple[Snapshot, PriceSheet]], name: str
+) -> list[tuple[Snapshot, ModelPrice | None]]:
+    """One model's entry in each snapshot (None where it is missing), oldest first."""
+    from advisor.prices.resolve import AmbiguousModel, resolve
+
+    out: list[tuple[Snapshot, ModelPrice | None]] = []
+    for snap, sheet in sheets:
+        try:
+            out.append((snap, resolve(name, sheet).price))
+        except AmbiguousModel:
+            out.append((snap, None))
+    return out

@@ -1,0 +1,1 @@
+"""Widgets of the TUI; each owns its behaviour and posts messages upward."""

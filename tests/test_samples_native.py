@@ -1,0 +1,117 @@
+"""The canonical record and the native JSONL/CSV reader: validation and faithful columns."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from advisor.errors import InputError
+from advisor.ingest import native
+from advisor.ingest.detect import load_files
+from advisor.samples import OUTCOMES, build
+from tests.helpers import write_jsonl
+
+ROWS = [
+    {"model": "m1", "task": "t", "sample_id": "a", "score": 1, "latency_ms": 120.5,
+     "input_tokens": 1000, "cached_input_tokens": 400, "output_tokens": 50, "reasoning_tokens": 20},
+    {"model": "m1", "task": "t", "sample_id": "b", "score": 0, "outcome": "refusal"},
+    {"model": "m2", "task": "t", "sample_id": "a", "score": 0.5, "epoch": 1, "cost_usd": 0.002},
+]
+
+
+def test_jsonl_columns_and_defaults(tmp_path: Path) -> None:
+    t = native.read(write_jsonl(tmp_path / "s.jsonl", ROWS))
+    assert t.models == ("m1", "m2")
+    assert [OUTCOMES[o] for o in t.outcome] == ["ok", "refusal", "wrong"]  # absent: ok iff score is 1
+    assert t.epoch.tolist() == [0, 0, 1]
+    assert t.numbers["latency_ms"][0] == 120.5
+    assert math.isnan(t.numbers["latency_ms"][1])  # missing stays missing
+    assert t.numbers["cost_usd"][2] == 0.002
+    assert t.where(1).endswith("s.jsonl:2")
+
+
+def test_csv_reads_the_same_as_jsonl(tmp_path: Path) -> None:
+    cols = ["model", "task", "sample_id", "score", "epoch", "outcome", "latency_ms", "input_tokens",
+            "cached_input_tokens", "output_tokens", "reasoning_tokens", "cost_usd"]
+    lines = [",".join(cols)]
+    for r in ROWS:
+        lines.append(",".join(str(r.get(c, "")) for c in cols))
+    csv_path = tmp_path / "s.csv"
+    csv_path.write_text("\n".join(lines) + "\n")
+    a = native.read(csv_path)
+    b = native.read(write_jsonl(tmp_path / "s.jsonl", ROWS))
+    assert a.models == b.models and a.sample_ids == b.sample_ids
+    np.testing.assert_array_equal(a.score, b.score)
+    np.testing.assert_array_equal(a.outcome, b.outcome)
+    for name in b.numbers:
+        np.testing.assert_array_equal(a.numbers[name], b.numbers[name])
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "message"),
+    [
+        ('{"model": "m", "task": "t", "sample_id": "1", "score": 1}\n{"model": "m", "task"\n', ":2", "not valid JSON"),
+        ('{"model": "m", "task": "t", "score": 1}\n', ":1", "missing required field 'sample_id'"),
+        ('{"model": "m", "task": "t", "sample_id": "1", "score": 1.5}\n', ":1", "outside [0, 1]"),
+        ('{"model": "m", "task": "t", "sample_id": "1", "score": NaN}\n', ":1", "not valid JSON"),
+        ('{"model": "m", "task": "t", "sample_id": "1", "score": 1, "latency_ms": -3}\n', ":1", "negative"),
+        ('{"model": "m", "task": "t", "sample_id": "1", "score": 0, "outcome": "oops"}\n', ":1", "unknown outcome"),
+        ('{"model": "m", "task": "t", "sample_id": "1", "score": 1, "latency": 3}\n', ":1", "unknown field 'latency'"),
+        ('{"model": "m", "task": "t", "sample_id": "1", "score": "1"}\n', ":1", "score must be a number"),
+        ('{"model": "m", "task": "t", "sample_id": "1", "score": 1}\n' * 2, ":2", "duplicate row"),
+        ("\n\n", "", "empty"),
+        ('{"model": "m", "task": "t", "sample_id": "1", "score": 1, "input_tokens": 5, "cached_input_tokens": 9}\n',
+         ":1", "exceed input_tokens"),
+        ('[1, 2]\n', ":1", "expected a JSON object"),
+    ],
+)
+def test_bad_jsonl_names_file_and_line(tmp_path: Path, content: str, where: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content)
+    with pytest.raises(InputError) as err:
+        native.read(path)
+    assert err.value.line().startswith(f"{path}{where}")
+    assert message in err.value.line()
+    assert "\n" not in err.value.line()
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "message"),
+    [
+        ("model,task,score\nm,t,1\n", ":1", "missing required column 'sample_id'"),
+        ("model,task,sample_id,score,foo\nm,t,1,1,2\n", ":1", "unknown column 'foo'"),
+        ("model,task,sample_id,score\nm,t,1,abc\n", ":2", "'abc' is not a number"),
+        ("model,task,sample_id,score\nm,t,1\n", ":2", "expected 4 fields"),
+        ("model,task,sample_id,score\nm,t,1,nan\n", ":2", "not a finite number"),
+    ],
+)
+def test_bad_csv_names_file_and_line(tmp_path: Path, content: str, where: str, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    with pytest.raises(InputError) as err:
+        native.read(path)
+    assert err.value.line().startswith(f"{path}{where}")
+    assert message in err.value.line()
+
+
+def test_duplicates_across_files_and_every_bad_file_reported(tmp_path: Path) -> None:
+    a = write_jsonl(tmp_path / "a.jsonl", ROWS)
+    b = write_jsonl(tmp_path / "b.jsonl", ROWS[:1])
+    with pytest.raises(InputError, match="also at"):
+        load_files([a, b])
+    bad1 = tmp_path / "x.jsonl"
+    bad1.write_text("{oops\n")
+    bad2 = tmp_path / "y.jsonl"
+    bad2.write_text("")
+    with pytest.raises(InputError) as err:
+        load_files([a, bad1, bad2])
+    assert "x.jsonl" in err.value.line() and "y.jsonl" in err.value.line()
+
+
+def test_build_rejects_reasoning_above_output() -> None:
+    with pytest.raises(InputError, match="reasoning_tokens exceed output_tokens"):
+        build(model=["m"], task=["t"], sample_id=["1"], score=[1.0], source="f",
+              numbers={"output_tokens": [10], "reasoning_tokens": [11]})
