@@ -152,7 +152,7 @@ def build(
     score_arr = _floats(score, "score", fail, required=True)
     bad = np.flatnonzero((score_arr < 0) | (score_arr > 1))
     if bad.size:
-        raise fail(int(bad[0]), f"score {score_arr[bad[0]]!r} is outside [0, 1]")
+        raise fail(int(bad[0]), f"score {float(score_arr[bad[0]]):g} is outside [0, 1]")
 
     epoch_arr = np.zeros(n, dtype=np.int32)
     if epoch is not None:
@@ -162,7 +162,7 @@ def build(
             raise fail(0, "epoch must be a whole number") from None
         bad = np.flatnonzero((raw_epoch < 0) | (raw_epoch != np.floor(raw_epoch)) | np.isnan(raw_epoch))
         if bad.size:
-            raise fail(int(bad[0]), f"epoch {raw_epoch[bad[0]]!r} is not a non-negative whole number")
+            raise fail(int(bad[0]), f"epoch {float(raw_epoch[bad[0]]):g} is not a non-negative whole number")
         epoch_arr = raw_epoch.astype(np.int32)
 
     outcome_arr = np.where(score_arr >= 1.0, 0, 1).astype(np.int8)
@@ -182,7 +182,7 @@ def build(
             arr = _floats(given[name], name, fail, required=False)
             bad = np.flatnonzero(arr < 0)
             if bad.size:
-                raise fail(int(bad[0]), f"{name} {arr[bad[0]]!r} is negative")
+                raise fail(int(bad[0]), f"{name} {float(arr[bad[0]]):g} is negative")
             number_arrs[name] = arr
         else:
             number_arrs[name] = np.full(n, np.nan)
@@ -231,7 +231,7 @@ def _floats(values: object, name: str, fail: object, *, required: bool) -> Float
             raise fail(int(np.flatnonzero(np.isnan(arr))[0]), f"{name} is missing")
     bad = np.flatnonzero(~np.isfinite(arr) if required else np.isinf(arr))
     if bad.size:
-        raise fail(int(bad[0]), f"{name} {arr[bad[0]]!r} is not a finite number")
+        raise fail(int(bad[0]), f"{name} {float(arr[bad[0]]):g} is not a finite number")
     return arr
 
 

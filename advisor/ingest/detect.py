@@ -46,6 +46,8 @@ def importer_for(path: Path, fmt: str | None = None) -> ModuleType:
     for module in IMPORTERS:
         if module.sniff(path, head):
             return module
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".csv"):
+        return native  # its reader names the bad line, which a sniff cannot
     raise InputError(path, f"not a recognised eval results file (known formats: {', '.join(formats())})")
 
 

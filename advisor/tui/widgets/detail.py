@@ -1,0 +1,174 @@
+"""Detail for the highlighted model: tasks, failures, latency, cost split, why not #1.
+
+Why it exists: a ranking is only trusted when each row can be opened up. Every
+number here is the engine's (``ModelResult``, ``Evidence``); the only
+arithmetic is for display (histogram bins, the cost split of mean tokens at
+the sheet's base rates).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.widgets import Static
+
+from advisor.decide import Inputs
+from advisor.explain import money, pct
+from advisor.profiles import CRITERIA
+from advisor.rank import Decision, ModelResult, fmt_ms
+from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def _table(*headers: str) -> Table:
+    table = Table(box=None, padding=(0, 1), show_edge=False, expand=False, header_style="bold")
+    for i, h in enumerate(headers):
+        table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
+    return table
+
+
+def tasks_view(m: ModelResult, decision: Decision, palette: Palette) -> RenderableType:
+    table = _table("task", "weight", "n", "accuracy ±95%", "interval (0–100%)")
+    for task, acc in m.task_accuracy.items():
+        w = decision.task_weights.get(task, 0.0)
+        table.add_row(task, pct(w, 0), str(acc.n), acc_text(acc), interval_bar(acc, 20, palette))
+    if m.accuracy is not None:
+        table.add_row(Text("overall", style="bold"), "", str(m.accuracy.n), acc_text(m.accuracy),
+                      interval_bar(m.accuracy, 20, palette))
+    return table
+
+
+def failures_view(m: ModelResult, decision: Decision) -> RenderableType:
+    severity = decision.profile.severity.model_dump()
+    total = sum(m.failures.values())
+    table = _table("failure", "count", "share", "severity")
+    for kind, count in sorted(m.failures.items(), key=lambda kv: (-kv[1] * severity[kv[0]], kv[0])):
+        if count:
+            table.add_row(kind, str(count), pct(count / total, 0), f"{severity[kind]:.1f}")
+    if not total:
+        return Text("No failures recorded.")
+    return Group(table, Text(f"gracefulness {m.gracefulness:.2f} = 1 − mean severity; unsafe {pct(m.unsafe_rate)}"))
+
+
+def latency_view(m: ModelResult, inputs: Inputs, metric: str) -> RenderableType:
+    if not m.latency_ms:
+        return Text("No latency recorded.")
+    table = inputs.evidence.table
+    code = table.models.index(m.model) if m.model in table.models else -1
+    values = table.numbers["latency_ms"][table.model == code]
+    values = values[~np.isnan(values)]
+    lines = Text()
+    for p, v in m.latency_ms.items():
+        lines.append(f"{p} {fmt_ms(v):>8}", style="bold" if p == metric else "")
+        lines.append("  ")
+    if values.size > 1 and values.min() > 0:
+        edges = np.geomspace(values.min(), values.max() * 1.0001, 25)
+        counts, _ = np.histogram(values, bins=edges)
+        top = counts.max() or 1
+        spark = "".join(SPARK[min(7, math.ceil(c / top * 7))] if c else " " for c in counts)
+        lines.append(f"\n{spark}\n{fmt_ms(float(values.min())):<12}{'log scale':^1}{fmt_ms(float(values.max())):>12}")
+        lines.append(f"\n{values.size} samples")
+    return lines
+
+
+def cost_view(m: ModelResult, inputs: Inputs) -> RenderableType:
+    ev = inputs.evidence.models.get(m.model)
+    price = inputs.sheet.get(m.priced_as) if m.priced_as else None
+    head = Text(f"{money(m.cost_per_task_usd)}/task · {money(m.cost_per_success_usd)}/success · "
+                f"{money(m.monthly_cost_usd)}/month\n", style="bold")
+    head.append(f"priced as {m.priced_as or '–'} ({m.price_match}); source: {m.cost_source or 'none'}\n", style="dim")
+    if ev is None or price is None or not ev.tokens:
+        return Group(head, Text("No token split available."))
+    tok = ev.tokens
+    cached = tok.get("cached_input_tokens", 0.0)
+    reasoning = tok.get("reasoning_tokens", 0.0)
+    rate_in = float(price.input_per_mtok)
+    rate_cached = float(price.cached_input_per_mtok if price.cached_input_per_mtok is not None else price.input_per_mtok)
+    rate_out = float(price.output_per_mtok)
+    parts = [
+        ("input", tok.get("input_tokens", 0.0) - cached, rate_in),
+        ("cached input", cached, rate_cached),
+        ("output", tok.get("output_tokens", 0.0) - reasoning, rate_out),
+        ("reasoning", reasoning, rate_out),
+    ]
+    total = sum(n * r for _, n, r in parts) / 1e6 or 1.0
+    table = _table("part", "tokens", "$/Mtok", "$/call", "share")
+    for name, n, rate in parts:
+        if n > 0:
+            table.add_row(name, f"{n:,.0f}", f"{rate:g}", money(n * rate / 1e6), pct(n * rate / 1e6 / total, 0))
+    return Group(head, table, Text("mean tokens per call at the sheet's base rates", style="dim"))
+
+
+def why_view(m: ModelResult, decision: Decision, palette: Palette) -> RenderableType:
+    leader = decision.pick
+    if leader is None:
+        return Text("No model is ranked: every candidate is excluded.")
+    if m.excluded:
+        return Text(f"{m.model} is excluded: {m.excluded}.", style=palette.bad)
+    if m.model == leader.model:
+        runner = decision.runner_up
+        lead = f" It leads {runner.model} by {m.score - runner.score:.2f} points." if runner else ""
+        return Text(f"{m.model} is the pick.{lead}")
+    table = _table("criterion", m.model[:18], leader.model[:18], "points")
+    raw = {
+        "accuracy": (acc_text(m.accuracy), acc_text(leader.accuracy)),
+        "cost": (money(m.cost_per_task_usd), money(leader.cost_per_task_usd)),
+        "latency": (fmt_ms(m.latency_value) if m.latency_value else "n/a",
+                    fmt_ms(leader.latency_value) if leader.latency_value else "n/a"),
+        "gracefulness": (f"{m.gracefulness:.2f}", f"{leader.gracefulness:.2f}"),
+    }
+    for c in CRITERIA:
+        diff = m.breakdown[c] - leader.breakdown[c]
+        style = palette.good if diff > 0.005 else palette.bad if diff < -0.005 else ""
+        table.add_row(f"{LETTER[c]} {LABEL[c]}", raw[c][0], raw[c][1], Text(f"{diff:+.3f}", style=style))
+    table.add_row(Text("score", style="bold"), f"{m.score:.3f}", f"{leader.score:.3f}",
+                  Text(f"{m.score - leader.score:+.3f}", style="bold"))
+    note = Text()
+    if m.accuracy and leader.accuracy:
+        overlap = m.accuracy.ci_high >= leader.accuracy.ci_low and m.accuracy.ci_low <= leader.accuracy.ci_high
+        gap = m.accuracy.mean - leader.accuracy.mean
+        note.append(f"Accuracy gap {100 * gap:+.1f} pts; ")
+        note.append("the intervals overlap, so it is not a clear difference." if overlap
+                    else "the intervals do not overlap.")
+    return Group(table, note)
+
+
+class Detail(Grid):
+    """Five panels about one model; ``show`` refills them."""
+
+    PANELS = ("why", "tasks", "failures", "latency", "cost")
+    TITLES = {"why": "Why not #1", "tasks": "Accuracy by task", "failures": "Failures",
+              "latency": "Latency", "cost": "Cost"}
+
+    def __init__(self) -> None:
+        super().__init__(id="detail")
+
+    def compose(self) -> ComposeResult:
+        for name in self.PANELS:
+            panel = Static("", id=f"detail-{name}", classes="detail-panel")
+            panel.border_title = self.TITLES[name]
+            yield panel
+
+    def show(self, model: str | None, decision: Decision, inputs: Inputs) -> None:
+        if model is None or all(m.model != model for m in decision.models):
+            return
+        m = decision.get(model)
+        palette = Palette.from_theme(self.app.theme_variables)
+        metric = decision.profile.latency.metric
+        views: dict[str, RenderableType] = {
+            "why": why_view(m, decision, palette),
+            "tasks": tasks_view(m, decision, palette),
+            "failures": failures_view(m, decision),
+            "latency": latency_view(m, inputs, metric),
+            "cost": cost_view(m, inputs),
+        }
+        self.border_title = f"{m.model}"
+        for name, view in views.items():
+            self.query_one(f"#detail-{name}", Static).update(view)
