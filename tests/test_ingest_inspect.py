@@ -46,7 +46,11 @@ def test_eval_logs_match_their_samples(path: Path) -> None:
 
 
 def test_accuracy_round_trip_100_samples() -> None:
-    path = DATA / "meridianlabs-ai__inspect_scout" / "2025-09-23T08-09-58-04-00_popularity_DN2wbX2ZvACsBpjwptzBRo.eval"
+    path = (
+        DATA
+        / "meridianlabs-ai__inspect_scout"
+        / "2025-09-23T08-09-58-04-00_popularity_DN2wbX2ZvACsBpjwptzBRo.eval"
+    )
     header, samples = zipped(path)
     acc = header["results"]["scores"][0]["metrics"]["accuracy"]["value"]
     t = inspect.read(path)
@@ -120,12 +124,21 @@ def _rewrite(src: Path, dst: Path, change) -> None:  # type: ignore[no-untyped-d
 
 
 def test_anthropic_cache_beside_input_converted(tmp_path: Path) -> None:
-    src = DATA / "meridianlabs-ai__inspect_scout" / "2025-11-07T10-59-47-05-00_websearch-addition-problem_LqPDntDnkk4h2fSqQ8i6CE.eval"
+    src = (
+        DATA
+        / "meridianlabs-ai__inspect_scout"
+        / "2025-11-07T10-59-47-05-00_websearch-addition-problem_LqPDntDnkk4h2fSqQ8i6CE.eval"
+    )
 
     def change(s: dict) -> None:
         u = s["model_usage"]["anthropic/claude-sonnet-4-5"]
-        u.update(input_tokens=96, output_tokens=1561, input_tokens_cache_write=4821,
-                 input_tokens_cache_read=36365, total_tokens=42843)
+        u.update(
+            input_tokens=96,
+            output_tokens=1561,
+            input_tokens_cache_write=4821,
+            input_tokens_cache_read=36365,
+            total_tokens=42843,
+        )
 
     dst = tmp_path / "x.eval"
     _rewrite(src, dst, change)
@@ -135,7 +148,11 @@ def test_anthropic_cache_beside_input_converted(tmp_path: Path) -> None:
 
 
 def test_errors_and_no_answer(tmp_path: Path) -> None:
-    src = DATA / "UKGovernmentBEIS__inspect_ai" / "2025-02-11T15-18-04-05-00_popularity_mj7khqpMM4GBCfVQozKgzB.eval"
+    src = (
+        DATA
+        / "UKGovernmentBEIS__inspect_ai"
+        / "2025-02-11T15-18-04-05-00_popularity_mj7khqpMM4GBCfVQozKgzB.eval"
+    )
     calls = {"n": 0}
 
     def change(s: dict) -> None:

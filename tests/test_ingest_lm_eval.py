@@ -81,8 +81,10 @@ def test_filter_choice_and_other_filters_noted(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [DATA / "saucam__model_evals" / "Meta-Llama-3-8B-Instruct_openllm" / "gsm8k.json",
-     DATA / "EleutherAI__lm-evaluation-harness" / "arc_challenge-v2.0-res.json"],
+    [
+        DATA / "saucam__model_evals" / "Meta-Llama-3-8B-Instruct_openllm" / "gsm8k.json",
+        DATA / "EleutherAI__lm-evaluation-harness" / "arc_challenge-v2.0-res.json",
+    ],
     ids=["early-0.4", "v0.3"],
 )
 def test_aggregates_only_is_not_supported_yet(path: Path) -> None:

@@ -41,8 +41,12 @@ def test_openai_evals_counts_and_report_round_trip(path: Path) -> None:
 
 
 def test_openai_evals_two_models_paired() -> None:
-    loaded = load_paths([OAI / "zeno-ml__zeno-evals-hub" / "crossword-4.jsonl",
-                         OAI / "zeno-ml__zeno-evals-hub" / "crossword-turbo.jsonl"])
+    loaded = load_paths(
+        [
+            OAI / "zeno-ml__zeno-evals-hub" / "crossword-4.jsonl",
+            OAI / "zeno-ml__zeno-evals-hub" / "crossword-turbo.jsonl",
+        ]
+    )
     assert set(loaded.table.models) == {"gpt-4", "gpt-3.5-turbo"}
     assert len(loaded.table.sample_ids) == 100 and loaded.warnings == ()
 
@@ -54,8 +58,15 @@ def test_openai_evals_usage_and_error_events(tmp_path: Path) -> None:
         x["data"]["usage"] = {"prompt_tokens": 100 + i, "completion_tokens": 5, "total_tokens": 105 + i}
     first = sampled[0]["sample_id"]
     lines = [x for x in lines if not (x.get("type") == "match" and x["sample_id"] == first)]
-    lines.append({"run_id": "r", "event_id": 99, "sample_id": first, "type": "error",
-                  "data": {"type": "APIError", "message": "server overloaded"}})
+    lines.append(
+        {
+            "run_id": "r",
+            "event_id": 99,
+            "sample_id": first,
+            "type": "error",
+            "data": {"type": "APIError", "message": "server overloaded"},
+        }
+    )
     path = tmp_path / "log.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines))
     t = openai_evals.read(path)
@@ -70,7 +81,9 @@ def test_helm_run_folder(run: Path) -> None:
     stats = json.loads((run / "per_instance_stats.json").read_text())
 
     def stat(entry: dict, name: str) -> float:
-        return next(s["mean"] for s in entry["stats"] if s["name"]["name"] == name and "perturbation" not in s["name"])
+        return next(
+            s["mean"] for s in entry["stats"] if s["name"]["name"] == name and "perturbation" not in s["name"]
+        )
 
     test = [e for e in stats if any(s["name"].get("split") == "test" for s in e["stats"])]
     assert detect.importer_for(run).NAME == "helm"

@@ -95,7 +95,11 @@ def test_prompts_become_task_variants() -> None:
 def test_grader_errors_dropped_with_note_and_cached_rows_unknown() -> None:
     path = DATA / "tthatcher95__nicheIQ@11f86bbb" / "results.json"
     rows = raw(path)
-    grader = [r for r in rows if (r.get("gradingResult") or {}).get("reason", "").startswith("Custom function threw")]
+    grader = [
+        r
+        for r in rows
+        if (r.get("gradingResult") or {}).get("reason", "").startswith("Custom function threw")
+    ]
     kept = [r for r in rows if r not in grader]
     with collect_notes() as notes:
         t = promptfoo.read(path)
@@ -125,8 +129,9 @@ def test_infra_errors_and_timeouts(tmp_path: Path) -> None:
     src = DATA / "krystianbergmann__prompt-eval-workbench@2eb71c16" / "promptfoo-results.json"
     doc = json.loads(src.read_text())
     rows = doc["results"]["results"]
-    rows[0].update(success=False, score=0, failureReason=2, error="Request timed out after 30000ms",
-                   latencyMs=0, cost=0)
+    rows[0].update(
+        success=False, score=0, failureReason=2, error="Request timed out after 30000ms", latencyMs=0, cost=0
+    )
     rows[0].pop("response")
     rows[2].update(success=False, score=0, failureReason=2, error="RateLimitExhaustedError", latencyMs=0)
     path = tmp_path / "r.json"
@@ -141,11 +146,18 @@ def test_anthropic_style_cache_and_gemini_reasoning_converted(tmp_path: Path) ->
     src = DATA / "krystianbergmann__prompt-eval-workbench@2eb71c16" / "promptfoo-results.json"
     doc = json.loads(src.read_text())
     rows = doc["results"]["results"]
-    rows[0]["response"]["tokenUsage"] = {"total": 1200, "prompt": 100, "completion": 100,
-                                         "completionDetails": {"cacheReadInputTokens": 900,
-                                                               "cacheCreationInputTokens": 100}}
-    rows[1]["response"]["tokenUsage"] = {"total": 1125, "prompt": 402, "completion": 25,
-                                         "completionDetails": {"reasoning": 698}}
+    rows[0]["response"]["tokenUsage"] = {
+        "total": 1200,
+        "prompt": 100,
+        "completion": 100,
+        "completionDetails": {"cacheReadInputTokens": 900, "cacheCreationInputTokens": 100},
+    }
+    rows[1]["response"]["tokenUsage"] = {
+        "total": 1125,
+        "prompt": 402,
+        "completion": 25,
+        "completionDetails": {"reasoning": 698},
+    }
     path = tmp_path / "r.json"
     path.write_text(json.dumps(doc))
     t = promptfoo.read(path)

@@ -55,7 +55,12 @@ def _rel(path: Path, root: Path) -> str:
 def summary(loaded: Loaded, root: Path) -> dict[str, Any]:
     table = loaded.table
     files = [
-        {"path": _rel(info.path, root), "format": info.format, **describe(info.table), "warnings": list(info.notes)}
+        {
+            "path": _rel(info.path, root),
+            "format": info.format,
+            **describe(info.table),
+            "warnings": list(info.notes),
+        }
         for info in loaded.files
     ]
     counts = []
@@ -64,19 +69,23 @@ def summary(loaded: Loaded, root: Path) -> dict[str, Any]:
             rows = (table.model == m) & (table.task == t)
             n = int(np.count_nonzero(rows))
             if n:
-                counts.append({
-                    "model": model,
-                    "task": task,
-                    "samples": int(np.unique(table.sample[rows]).size),
-                    "rows": n,
-                    "epochs": int(table.epoch[rows].max()) + 1,
-                    "mean_score": round(float(table.score[rows].mean()), 6),
-                })
+                counts.append(
+                    {
+                        "model": model,
+                        "task": task,
+                        "samples": int(np.unique(table.sample[rows]).size),
+                        "rows": n,
+                        "epochs": int(table.epoch[rows].max()) + 1,
+                        "mean_score": round(float(table.score[rows].mean()), 6),
+                    }
+                )
     return {
         "files": files,
         "total": describe(table),
         "warnings": list(loaded.warnings),
-        "failure_rules": [{"rule": h.rule.label(), "kind": h.rule.kind, "hits": h.hits} for h in loaded.rules],
+        "failure_rules": [
+            {"rule": h.rule.label(), "kind": h.rule.kind, "hits": h.hits} for h in loaded.rules
+        ],
         "by_model_task": counts,
     }
 

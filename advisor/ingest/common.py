@@ -98,6 +98,11 @@ def at_key(path: str | Path, key: str) -> str:
     return f"{path} [{key}]"
 
 
+def obj(value: Any) -> dict[str, Any]:
+    """The value if it is a JSON object, else an empty one (for optional parts)."""
+    return value if type(value) is dict else {}
+
+
 def as_dict(value: Any, where: str, what: str) -> dict[str, Any]:
     if type(value) is not dict:
         raise InputError(where, f"{what} must be an object, found {_kind(value)}")
@@ -154,9 +159,9 @@ class SafeZip:
     gigabytes in memory.
     """
 
-    def __init__(self, path: Path, *, limit: int = MAX_UNZIPPED_BYTES) -> None:
+    def __init__(self, path: Path, *, limit: int | None = None) -> None:
         self.path = path
-        self.limit = limit
+        self.limit = MAX_UNZIPPED_BYTES if limit is None else limit
         self.used = 0
         try:
             self.zip = zipfile.ZipFile(path)

@@ -50,13 +50,17 @@ def read(path: Path, *, metric: str = "exact_match", split: str = "test") -> Sam
     folder = _folder(path) or path
     spec_path = folder / "run_spec.json"
     spec = common.json_object(common.read_bytes(spec_path), spec_path)
-    adapter = common.as_dict(spec.get("adapter_spec"), common.at_key(spec_path, "adapter_spec"), "adapter_spec")
+    adapter = common.as_dict(
+        spec.get("adapter_spec"), common.at_key(spec_path, "adapter_spec"), "adapter_spec"
+    )
     model = common.as_str(adapter.get("model"), common.at_key(spec_path, "adapter_spec.model"), "model")
     task = common.as_str(spec.get("name"), common.at_key(spec_path, "name"), "name")
     stats_path = folder / "per_instance_stats.json"
     if not stats_path.is_file():
         raise InputError(folder, "HELM run folder without per_instance_stats.json; no per-instance scores")
-    entries = common.as_list(common.loads(common.read_bytes(stats_path), stats_path), str(stats_path), "the file")
+    entries = common.as_list(
+        common.loads(common.read_bytes(stats_path), stats_path), str(stats_path), "the file"
+    )
     requests = _requests(folder)
     cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
     places: list[int] = []
@@ -103,9 +107,14 @@ def read(path: Path, *, metric: str = "exact_match", split: str = "test") -> Sam
         cols["error"].append(request.get("error") if failed else None)
         places.append(i + 1)
     if other_splits - {split}:
-        common.note(f"scored on split {split!r}; instances of other splits ignored: {', '.join(sorted(other_splits - {split}))}")
+        common.note(
+            f"scored on split {split!r}; instances of other splits ignored: "
+            + ", ".join(sorted(other_splits - {split}))
+        )
     if not places:
-        raise InputError(stats_path, f"no instances of split {split!r} (splits: {', '.join(sorted(other_splits))})")
+        raise InputError(
+            stats_path, f"no instances of split {split!r} (splits: {', '.join(sorted(other_splits))})"
+        )
     n = len(places)
     return build(
         model=[model] * n,
@@ -121,7 +130,17 @@ def read(path: Path, *, metric: str = "exact_match", split: str = "test") -> Sam
     )
 
 
-_COLUMNS = ("sample_id", "epoch", "score", "outcome", "latency_ms", "input_tokens", "output_tokens", "response", "error")
+_COLUMNS = (
+    "sample_id",
+    "epoch",
+    "score",
+    "outcome",
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "response",
+    "error",
+)
 
 
 def _stats(entry: dict[str, Any], where: str) -> dict[tuple[str, str], float | None]:
@@ -132,7 +151,9 @@ def _stats(entry: dict[str, Any], where: str) -> dict[tuple[str, str], float | N
         name = stat["name"]
         if name.get("perturbation") is not None or type(name.get("name")) is not str:
             continue
-        out[(name["name"], str(name.get("split")))] = common.number(stat.get("mean")) if stat.get("count") else None
+        out[(name["name"], str(name.get("split")))] = (
+            common.number(stat.get("mean")) if stat.get("count") else None
+        )
     return out
 
 
@@ -149,7 +170,7 @@ def _requests(folder: Path) -> dict[tuple[str, int], dict[str, Any]]:
             continue
         if state["instance"].get("perturbation") is not None:
             continue
-        result = state.get("result") if type(state.get("result")) is dict else {}
+        result = common.obj(state.get("result"))
         completions = result.get("completions") if type(result.get("completions")) is list else []
         first = completions[0] if completions and type(completions[0]) is dict else {}
         key = (str(state["instance"].get("id")), state.get("train_trial_index", 0))

@@ -22,7 +22,9 @@ mapping (docs/formats-import.md has the full table):
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,19 +64,23 @@ def read(path: Path, *, scorer: str | None = None, latency: str = "working") -> 
     with path.open("rb") as fh:
         magic = fh.read(4)
     if magic == b"PK\x03\x04" or path.suffix.lower() == ".eval":
-        header, samples = _read_zip(path)
-    else:
-        doc = common.json_object(common.read_bytes(path), path)
-        header = doc
-        raw = doc.get("samples")
-        if raw is None:
-            raw = []
-        listed = common.as_list(raw, common.at_key(path, "samples"), "samples")
-        samples = [(common.at_key(path, f"samples[{i}]"), s) for i, s in enumerate(listed)]
-    return _table(path, header, samples, scorer, latency)
+        return _read_zip(path, scorer, latency)
+    doc = common.json_object(common.read_bytes(path), path)
+    raw = doc.get("samples")
+    listed = common.as_list([] if raw is None else raw, common.at_key(path, "samples"), "samples")
+    samples = [(common.at_key(path, f"samples[{i}]"), _given(s)) for i, s in enumerate(listed)]
+    return _table(path, doc, samples, scorer, latency)
 
 
-def _read_zip(path: Path) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+#: A sample's place and a way to get it: zip members are parsed one at a time, when needed.
+Samples = list[tuple[str, Callable[[], Any]]]
+
+
+def _given(sample: Any) -> Callable[[], Any]:
+    return lambda: sample
+
+
+def _read_zip(path: Path, scorer: str | None, latency: str) -> SampleTable:
     with common.SafeZip(path) as z:
         if "header.json" in z.names:
             header = z.json("header.json")
@@ -85,8 +91,8 @@ def _read_zip(path: Path) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
             raise InputError(path, "a zip, but not an Inspect log (no header.json or _journal/start.json)")
         common.as_dict(header, z.where("header.json"), "the log header")
         names = sorted((n for n in z.names if _SAMPLE.match(n)), key=_member_order)
-        samples = [(z.where(n), z.json(n)) for n in names]
-    return header, samples
+        samples: Samples = [(z.where(n), functools.partial(z.json, n)) for n in names]
+        return _table(path, header, samples, scorer, latency)
 
 
 def _member_order(name: str) -> tuple[int, str]:
@@ -94,7 +100,7 @@ def _member_order(name: str) -> tuple[int, str]:
 
 
 def _table(
-    path: Path, header: dict[str, Any], samples: list[tuple[str, Any]], scorer: str | None, latency: str
+    path: Path, header: dict[str, Any], samples: Samples, scorer: str | None, latency: str
 ) -> SampleTable:
     ev = common.as_dict(header.get("eval"), common.at_key(path, "eval"), "eval")
     model = common.as_str(ev.get("model"), common.at_key(path, "eval.model"), "eval.model")
@@ -109,7 +115,8 @@ def _table(
     cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
     places: list[int] = []
     unscored = 0
-    for i, (where, sample) in enumerate(samples):
+    for i, (where, load) in enumerate(samples):
+        sample = load()
         common.as_dict(sample, where, "a sample")
         sid = common.as_id(sample.get("id"), where, "id")
         epoch = sample.get("epoch", 1)
@@ -157,26 +164,29 @@ _COLUMNS = ("sample_id", "epoch", "score", "outcome", "error", "response", "late
 
 
 def _version(ev: dict[str, Any]) -> tuple[int, ...]:
-    packages = ev.get("packages") if type(ev.get("packages")) is dict else {}
+    packages = common.obj(ev.get("packages"))
     raw = packages.get("inspect_ai")
     if type(raw) is not str:
         return ()
     return tuple(int(p) for p in re.findall(r"\d+", raw)[:3])
 
 
-def _choose_scorer(path: Path, header: dict[str, Any], samples: list[tuple[str, Any]], scorer: str | None) -> str:
+def _choose_scorer(path: Path, header: dict[str, Any], samples: Samples, scorer: str | None) -> str:
     names: list[str] = []
-    results = header.get("results") if type(header.get("results")) is dict else {}
+    results = common.obj(header.get("results"))
     for entry in results.get("scores") or []:
         if type(entry) is dict and type(entry.get("name")) is str and entry["name"] not in names:
             names.append(entry["name"])
-    for _, sample in samples[:50]:
+    for _, load in samples[:3]:
+        sample = load()
         scores = sample.get("scores") if type(sample) is dict else None
         if type(scores) is dict:
             names.extend(k for k in scores if k not in names)
     if scorer is not None:
         if scorer not in names:
-            raise InputError(path, f"no scorer {scorer!r} in this log (scorers: {', '.join(names) or 'none'})")
+            raise InputError(
+                path, f"no scorer {scorer!r} in this log (scorers: {', '.join(names) or 'none'})"
+            )
         chosen = scorer
     elif names:
         chosen = names[0]
@@ -215,7 +225,7 @@ def _score(sample: dict[str, Any], scorer: str, where: str) -> tuple[float | Non
         return score, limit_kind, None
     if value == "N":
         return score, "malformed", None
-    output = sample.get("output") if type(sample.get("output")) is dict else {}
+    output = common.obj(sample.get("output"))
     choices = output.get("choices") if type(output.get("choices")) is list else []
     stop = choices[0].get("stop_reason") if choices and type(choices[0]) is dict else None
     if stop in ("max_tokens", "model_length"):
@@ -267,11 +277,13 @@ def _usage(sample: dict[str, Any], model: str) -> dict[str, Any]:
         return dict(usage[model])
     # Before per-sample model_usage (< 0.3.42) only the last call's usage exists;
     # it is the sample's usage only when there was a single model call.
-    output = sample.get("output") if type(sample.get("output")) is dict else {}
+    output = common.obj(sample.get("output"))
     messages = sample.get("messages")
-    turns = sum(1 for m in messages if type(m) is dict and m.get("role") == "assistant") if type(
-        messages
-    ) is list else 0
+    turns = (
+        sum(1 for m in messages if type(m) is dict and m.get("role") == "assistant")
+        if type(messages) is list
+        else 0
+    )
     if not usage and type(output.get("usage")) is dict and turns == 1 and sample.get("limit") is None:
         return dict(output["usage"])
     return {}

@@ -41,7 +41,10 @@ def sniff(path: Path, head: bytes) -> bool:
         return False
     if b'"doc_id"' in head[:4096] and (b'"filtered_resps"' in head or b'"doc_hash"' in head):
         return True
-    return b'"results"' in head and (b'"versions"' in head or b'"n-shot"' in head) and b'"evalId"' not in head
+    if b'"results"' not in head or b'"evalId"' in head:
+        return False
+    named = path.name.startswith("results") and _RESULTS.match(path.name) is not None
+    return named or any(k in head for k in (b'"versions"', b'"n-shot"', b'"group_subtasks"', b'"configs"'))
 
 
 def _run_files(path: Path) -> tuple[Path, list[Path]]:
@@ -84,14 +87,14 @@ def read(path: Path, *, metric: str | None = None) -> SampleTable:
             "--log_samples); importing aggregates only is not supported yet",
         )
     model = _model(doc, results_path)
-    higher = doc.get("higher_is_better") if type(doc.get("higher_is_better")) is dict else {}
+    higher = common.obj(doc.get("higher_is_better"))
     tables = []
     for sp in sample_paths:
         task = _SAMPLES.match(sp.name).group("task")  # type: ignore[union-attr]
-        reported = results.get(task) if type(results.get(task)) is dict else {}
+        reported = common.obj(results.get(task))
         tables.append(_read_samples(sp, model, task, reported, higher.get(task), metric))
     missing = [t for t in results if type(results.get(t)) is dict and not _has_samples(t, sample_paths)]
-    groups = doc.get("groups") if type(doc.get("groups")) is dict else {}
+    groups = common.obj(doc.get("groups"))
     missing = [t for t in missing if t not in groups]
     if missing:
         common.note(f"{len(missing)} task(s) have results but no samples file: {', '.join(missing[:5])}")
@@ -106,7 +109,7 @@ def _model(doc: dict[str, Any], where: Path) -> str:
     name = doc.get("model_name")
     if type(name) is str and name:
         return name
-    config = doc.get("config") if type(doc.get("config")) is dict else {}
+    config = common.obj(doc.get("config"))
     args = config.get("model_args")
     if type(args) is str:
         for part in args.split(","):
@@ -120,7 +123,9 @@ def _model(doc: dict[str, Any], where: Path) -> str:
     raise InputError(common.at_key(where, "model_name"), "no model name in this results file")
 
 
-def _choose(task: str, reported: dict[str, Any], rows: list[tuple[int, Any]], metric: str | None) -> tuple[str, str]:
+def _choose(
+    task: str, reported: dict[str, Any], rows: list[tuple[int, Any]], metric: str | None
+) -> tuple[str, str]:
     keys = [k for k in reported if k != "alias" and "_stderr" not in k.split(",")[0]]
     if metric is not None:
         name, _, flt = metric.partition(",")
@@ -145,7 +150,9 @@ def _read_samples(
     except InputError as exc:
         raise InputError(path, exc.message) from None
     if type(higher) is dict and higher.get(name) is False:
-        raise InputError(path, f"metric {name!r} is lower-is-better, not a score; choose another with metric=")
+        raise InputError(
+            path, f"metric {name!r} is lower-is-better, not a score; choose another with metric="
+        )
     ids: list[str] = []
     scores: list[float] = []
     outcomes: list[str] = []
@@ -174,9 +181,14 @@ def _read_samples(
         outcomes.append("ok" if value >= 1 else ("malformed" if answer == "[invalid]" else "wrong"))
         places.append(line)
     if other_filters:
-        common.note(f"{task}: scored by {name},{flt}; rows of other filters ignored: {', '.join(sorted(other_filters))}")
+        common.note(
+            f"{task}: scored by {name},{flt}; rows of other filters ignored: "
+            + ", ".join(sorted(other_filters))
+        )
     if not ids:
-        raise InputError(path, f"no rows with filter {flt!r} (filters here: {', '.join(sorted(other_filters))})")
+        raise InputError(
+            path, f"no rows with filter {flt!r} (filters here: {', '.join(sorted(other_filters))})"
+        )
     n = len(ids)
     return build(
         model=[model] * n,

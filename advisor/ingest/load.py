@@ -52,7 +52,8 @@ def check_options(options: Mapping[str, Mapping[str, Any]], where: str) -> None:
         for key in opts:
             if key not in allowed:
                 raise InputError(
-                    where, f"importer {name!r} has no option {key!r} (options: {', '.join(allowed) or 'none'})"
+                    where,
+                    f"importer {name!r} has no option {key!r} (options: {', '.join(allowed) or 'none'})",
                 )
 
 
@@ -89,7 +90,9 @@ def load_paths(
 def load_workspace_samples(ws: Workspace, fmt: str | None = None) -> Loaded:
     cfg = ws.config
     check_options(cfg.importers, f"{ws.config_path} [importers]")
-    return load_paths(ws.result_files(), fmt=fmt or cfg.format, options=cfg.importers, rules=cfg.failure_rules)
+    return load_paths(
+        ws.result_files(), fmt=fmt or cfg.format, options=cfg.importers, rules=cfg.failure_rules
+    )
 
 
 def warnings(table: SampleTable) -> list[str]:

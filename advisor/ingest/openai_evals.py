@@ -25,8 +25,9 @@ NAME = "openai_evals"
 
 def sniff(path: Path, head: bytes) -> bool:
     first = head.lstrip()[:2048]
-    return first.startswith(b'{"spec"') or (first.startswith(b"{") and b'"completion_fns"' in first
-                                             and b'"eval_name"' in first)
+    return first.startswith(b'{"spec"') or (
+        first.startswith(b"{") and b'"completion_fns"' in first and b'"eval_name"' in first
+    )
 
 
 def read(path: Path) -> SampleTable:
@@ -45,7 +46,9 @@ def read(path: Path) -> SampleTable:
             events.append((line, obj))
     if spec is None:
         raise InputError(path, "no spec line (not an OpenAI Evals record log?)")
-    fns = common.as_list(spec.get("completion_fns"), common.at_key(path, "spec.completion_fns"), "completion_fns")
+    fns = common.as_list(
+        spec.get("completion_fns"), common.at_key(path, "spec.completion_fns"), "completion_fns"
+    )
     if not fns:
         raise InputError(common.at_key(path, "spec.completion_fns"), "no completion function named")
     model = common.as_str(fns[0], common.at_key(path, "spec.completion_fns"), "completion_fns[0]")
@@ -64,10 +67,10 @@ def read(path: Path) -> SampleTable:
         if sid is None:
             continue
         sid = common.as_id(sid, where, "sample_id")
-        data = ev.get("data") if type(ev.get("data")) is dict else {}
+        data = common.obj(ev.get("data"))
         info = samples.setdefault(sid, {"tokens": [None, None], "response": None, "error": None, "scored": 0})
         if kind == "sampling":
-            usage = data.get("usage") if type(data.get("usage")) is dict else {}
+            usage = common.obj(data.get("usage"))
             for j, key in enumerate(("prompt_tokens", "completion_tokens")):
                 v = common.number(usage.get(key))
                 if v is not None:

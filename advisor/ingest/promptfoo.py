@@ -20,12 +20,13 @@ files must load as they are. The mapping (see docs/formats-import.md):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
 from advisor.ingest import common
-from advisor.samples import SampleTable, build
+from advisor.samples import FloatArray, SampleTable, build
 
 NAME = "promptfoo"
 
@@ -54,7 +55,7 @@ def read(path: Path) -> SampleTable:
     rows = common.as_list(summary.get("results"), common.at_key(path, "results.results"), "results.results")
     if not rows:
         raise InputError(path, "no per-test results in this file (results.results is empty)")
-    config = doc.get("config") if type(doc.get("config")) is dict else {}
+    config = common.obj(doc.get("config"))
     base = config.get("description") if type(config.get("description")) is str else None
     places = [f"results.results[{i}]" for i in range(len(rows))]
     return _table(path, rows, places, (base or path.stem).strip() or path.stem)
@@ -109,7 +110,7 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
         )
     if any(e > 0 for e in cols["epoch"]):
         common.note("repeated tests (--repeat) read as epochs")
-    numbers = {k: cols[k] for k in _NUMBERS}
+    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in _NUMBERS}
     return build(
         model=cols["model"],
         task=cols["task"],
@@ -146,7 +147,7 @@ def _line_places(places: list[str], kept: list[int]) -> list[int]:
 
 
 def _prompt_key(row: dict[str, Any]) -> str:
-    prompt = row.get("prompt") if type(row.get("prompt")) is dict else {}
+    prompt = common.obj(row.get("prompt"))
     for value in (row.get("promptId"), prompt.get("label"), prompt.get("raw")):
         if type(value) is str and value:
             return value
@@ -154,7 +155,7 @@ def _prompt_key(row: dict[str, Any]) -> str:
 
 
 def _prompt_label(row: dict[str, Any]) -> str:
-    prompt = row.get("prompt") if type(row.get("prompt")) is dict else {}
+    prompt = common.obj(row.get("prompt"))
     label = prompt.get("label")
     if type(label) is str and label.strip():
         return label.strip()
@@ -176,11 +177,11 @@ def _row(cols: dict[str, list[Any]], row: dict[str, Any], where: str) -> None:
     success = row.get("success")
     if type(success) is not bool:
         raise InputError(where, f"success must be true or false, found {success!r}")
-    response = row.get("response") if type(row.get("response")) is dict else {}
+    response = common.obj(row.get("response"))
     reason = row.get("failureReason")
     if reason is None:  # files before failureReason existed (Jan 2025)
         reason = 0 if success else (2 if row.get("gradingResult") is None and row.get("error") else 1)
-    score = row.get("score")
+    score: Any = row.get("score")
     if reason == 2:
         score = 0.0
     if type(score) not in (int, float) or isinstance(score, bool):
@@ -201,8 +202,11 @@ def _row(cols: dict[str, list[Any]], row: dict[str, Any], where: str) -> None:
     if type(usage) is not dict:
         usage = row.get("tokenUsage")
     tokens = _tokens(usage if type(usage) is dict and not cached else {})
-    for name, value in zip(("input_tokens", "output_tokens", "cached_input_tokens",
-                            "cache_write_tokens", "reasoning_tokens"), tokens, strict=True):
+    for name, value in zip(
+        ("input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens", "reasoning_tokens"),
+        tokens,
+        strict=True,
+    ):
         cols[name].append(value)
 
 
@@ -224,7 +228,7 @@ def _tokens(usage: dict[str, Any]) -> tuple[float | None, ...]:
     total = common.number(usage.get("total"))
     if not prompt and not completion:
         return (None, None, None, None, None)  # all zero or absent: not reported
-    details = usage.get("completionDetails") if type(usage.get("completionDetails")) is dict else {}
+    details = common.obj(usage.get("completionDetails"))
     reasoning = common.number(details.get("reasoning")) or 0.0
     read = common.number(details.get("cacheReadInputTokens"))
     write = common.number(details.get("cacheCreationInputTokens"))
@@ -233,8 +237,9 @@ def _tokens(usage: dict[str, Any]) -> tuple[float | None, ...]:
         inside = common.number(usage.get("cached"))
         read = inside if inside is not None and inside <= p else None
     # Anthropic-style: cache reads/writes reported beside the prompt, not inside it.
-    if (read or 0) + (write or 0) > p or (total is not None and total == p + c + (read or 0) + (write or 0)
-                                           and (read or write)):
+    if (read or 0) + (write or 0) > p or (
+        total is not None and total == p + c + (read or 0) + (write or 0) and (read or write)
+    ):
         p += (read or 0) + (write or 0)
     # Gemini-style: reasoning beside completion (total = prompt + completion + reasoning).
     if reasoning and (reasoning > c or (total is not None and total == p + c + reasoning)):

@@ -151,6 +151,7 @@ class Repriced:
     id: str
     changes: tuple[Change, ...]
     candidate: bool
+    new_id: str = ""  # the id in the newer sheet, when it differs
 
 
 @dataclass(frozen=True)
@@ -161,10 +162,14 @@ class SheetDiff:
 
 
 def _tier_summary(m: ModelPrice) -> str:
-    return (
-        ", ".join(f">{t.above_input_tokens}: {t.input_per_mtok}/{t.output_per_mtok}" for t in m.tiers)
-        or "none"
-    )
+    parts = []
+    for t in m.tiers:
+        rates = "/".join(
+            "—" if v is None else str(v)
+            for v in (t.input_per_mtok, t.output_per_mtok, t.cached_input_per_mtok, t.cache_write_per_mtok)
+        )
+        parts.append(f">{t.above_input_tokens}: {rates}")
+    return ", ".join(parts) or "none"
 
 
 def compare(old: ModelPrice, new: ModelPrice) -> list[Change]:
@@ -177,11 +182,30 @@ def compare(old: ModelPrice, new: ModelPrice) -> list[Change]:
     return changes
 
 
-def _counterpart(m: ModelPrice, other: PriceSheet) -> ModelPrice | None:
-    hit = other.get(m.id)
+def _alias_map(sheet: PriceSheet) -> dict[str, ModelPrice]:
+    out: dict[str, ModelPrice] = {}
+    for m in sheet.models:
+        for a in m.aliases:
+            out.setdefault(a, m)
+    return out
+
+
+def _counterpart(m: ModelPrice, other: PriceSheet, other_aliases: dict[str, ModelPrice]) -> ModelPrice | None:
+    """The same model in another sheet, by the closest evidence first.
+
+    Same id and provider; else an entry there that lists this id as an alias;
+    else one of this entry's aliases as an id there. A curated sheet
+    (``gemini-2.5-pro``, provider google) lists the LiteLLM key it came from
+    (``gemini/gemini-2.5-pro``); in a full LiteLLM sheet the bare id is another
+    route (Vertex), so the alias is the better match.
+    """
+    by_id = other.get(m.id)
+    if by_id is not None and by_id.provider == m.provider:
+        return by_id
+    hit = other_aliases.get(m.id)
     if hit is not None:
         return hit
-    for a in m.aliases:  # a curated sheet (bare ids) against a full one (provider-prefixed keys)
+    for a in m.aliases:
         hit = other.get(a)
         if hit is not None:
             return hit
@@ -191,19 +215,29 @@ def _counterpart(m: ModelPrice, other: PriceSheet) -> ModelPrice | None:
 def diff(old: PriceSheet, new: PriceSheet, *, candidates: Iterable[str] = ()) -> SheetDiff:
     """Added, removed and repriced models; ``candidates`` (sheet ids) sort first in each list."""
     first = set(candidates)
-    matched_new: set[str] = set()
-    removed: list[str] = []
+    new_aliases, old_aliases = _alias_map(new), _alias_map(old)
+    pairs: dict[str, ModelPrice] = {}
+    used: set[str] = set()
+    for m in old.models:
+        c = _counterpart(m, new, new_aliases)
+        if c is not None and c.id not in used:
+            pairs[m.id] = c
+            used.add(c.id)
+    for m in old.models:  # last resort: the same id on another route
+        c = new.get(m.id)
+        if m.id not in pairs and c is not None and c.id not in used:
+            pairs[m.id] = c
+            used.add(c.id)
+    removed = [m.id for m in old.models if m.id not in pairs]
     repriced: list[Repriced] = []
     for m in old.models:
-        counterpart = _counterpart(m, new)
-        if counterpart is None:
-            removed.append(m.id)
-            continue
-        matched_new.add(counterpart.id)
-        changes = compare(m, counterpart)
-        if changes:
-            repriced.append(Repriced(m.id, tuple(changes), m.id in first or counterpart.id in first))
-    added = [m.id for m in new.models if m.id not in matched_new and _counterpart(m, old) is None]
+        if m.id in pairs:
+            changes = compare(m, pairs[m.id])
+            if changes:
+                candidate = m.id in first or pairs[m.id].id in first
+                new_id = pairs[m.id].id if pairs[m.id].id != m.id else ""
+                repriced.append(Repriced(m.id, tuple(changes), candidate, new_id))
+    added = [m.id for m in new.models if m.id not in used and _counterpart(m, old, old_aliases) is None]
 
     def key(model_id: str) -> tuple[bool, str]:
         return (model_id not in first, model_id)

@@ -135,13 +135,15 @@ def resolve(name: str, sheet: PriceSheet, aliases: Mapping[str, str] | None = No
         raise AmbiguousModel(name, [m.id for m in by_alias])
     if by_alias:
         return Resolution(name, by_alias[0], "sheet alias")
-    for form in normalised_forms(name):
+    for form in [name, *normalised_forms(name)]:
         found = sheet.get(form)
         hits = [found] if found is not None else _distinct(idx.by_alias.get(form, []))
+        how = f"normalised to {form}"
         if not hits:
             hits = _distinct(idx.by_tail.get(form, []))
+            how = f"{form} as the model part of a routed id"
         if len(hits) > 1:
             raise AmbiguousModel(name, sorted(m.id for m in hits))
         if hits:
-            return Resolution(name, hits[0], f"normalised to {form}")
+            return Resolution(name, hits[0], how)
     return Resolution(name, None, "no entry in the price sheet")

@@ -14,7 +14,6 @@ genai-prices live in ``advisor.prices.sources_extra``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 from collections import Counter
@@ -116,9 +115,7 @@ def to_decimal(value: object) -> Decimal:
     return d
 
 
-@functools.lru_cache(maxsize=8192)
-def _mtok_cached(value: float | int | str | Decimal) -> Decimal:
-    return canon(to_decimal(value) * MILLION)
+_FLOAT_CACHE: dict[float, Decimal] = {}
 
 
 def per_token_to_mtok(value: object) -> Decimal:
@@ -126,10 +123,15 @@ def per_token_to_mtok(value: object) -> Decimal:
 
     A float goes through ``str`` first (its shortest repr, which is the JSON
     literal), never through float arithmetic. The same few hundred values recur
-    thousands of times in a map, so conversions are cached.
+    thousands of times in a map, so float conversions are memoised.
     """
-    if isinstance(value, float | int | str | Decimal) and not isinstance(value, bool):
-        return _mtok_cached(value)
+    if type(value) is float:
+        hit = _FLOAT_CACHE.get(value)
+        if hit is None:
+            hit = canon(to_decimal(value) * MILLION)
+            if len(_FLOAT_CACHE) < 65536:
+                _FLOAT_CACHE[value] = hit
+        return hit
     return canon(to_decimal(value) * MILLION)
 
 

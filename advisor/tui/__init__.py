@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def run(folder: Path, *, profile: str | None = None, prices: str | None = None) -> int:
+def run(
+    folder: Path, *, profile: str | None = None, prices: str | None = None, weights: dict[str, float] | None = None
+) -> int:
     """Open the TUI on a workspace folder and block until the user quits."""
     from advisor.tui.app import AdvisorApp
 
-    AdvisorApp(folder, profile=profile, prices=prices).run()
+    AdvisorApp(folder, profile=profile, prices=prices, weights=weights).run()
     return 0

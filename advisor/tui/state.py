@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from advisor import bundled
 from advisor.decide import Inputs, decide, load_inputs
@@ -119,7 +118,8 @@ class Session:
     decision: Decision | None = None
     #: Bumped on every decision, so background results for an old one can be dropped.
     generation: int = 0
-    extras: dict[str, Any] = field(default_factory=dict)
+    #: Weights from ``--weights``, applied over the profile on the first load only.
+    initial_weights: dict[str, float] | None = None
 
     def adopt(self, loaded: Inputs | LoadProblem) -> None:
         """Take the result of ``load``: keep edits to weights/constraints only if the profile is the same."""
@@ -131,6 +131,9 @@ class Session:
         if self.profile is None or self.base_profile is None or self.base_profile.name != loaded.profile.name:
             self.profile = loaded.profile
         self.base_profile = loaded.profile
+        if self.initial_weights:
+            self.profile = self.profile.with_weights(**self.initial_weights)
+            self.initial_weights = None
         self.rerank()
 
     def rerank(self) -> Decision | None:

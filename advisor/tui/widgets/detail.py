@@ -28,20 +28,25 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 
 def _table(*headers: str) -> Table:
-    table = Table(box=None, padding=(0, 1), show_edge=False, expand=False, header_style="bold")
+    table = Table(box=None, padding=(0, 1), pad_edge=False, show_edge=False, expand=False, header_style="bold")
     for i, h in enumerate(headers):
         table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
     return table
 
 
 def tasks_view(m: ModelResult, decision: Decision, palette: Palette) -> RenderableType:
-    table = _table("task", "weight", "n", "accuracy ±95%", "interval (0–100%)")
+    shown = [*m.task_accuracy.values(), *([m.accuracy] if m.accuracy else [])]
+    lo = max(0.0, math.floor(20 * min(a.ci_low for a in shown)) / 20) if shown else 0.0
+    hi = min(1.0, math.ceil(20 * max(a.ci_high for a in shown)) / 20) if shown else 1.0
+    table = _table("task", "w", "n", "accuracy", f"{100 * lo:.0f}–{100 * hi:.0f}%")
+    table.columns[0].max_width = 14
+    table.columns[0].overflow = "ellipsis"
     for task, acc in m.task_accuracy.items():
         w = decision.task_weights.get(task, 0.0)
-        table.add_row(task, pct(w, 0), str(acc.n), acc_text(acc), interval_bar(acc, 20, palette))
+        table.add_row(task, pct(w, 0), str(acc.n), acc_text(acc), interval_bar(acc, 10, palette, lo, hi))
     if m.accuracy is not None:
         table.add_row(Text("overall", style="bold"), "", str(m.accuracy.n), acc_text(m.accuracy),
-                      interval_bar(m.accuracy, 20, palette))
+                      interval_bar(m.accuracy, 10, palette, lo, hi))
     return table
 
 
@@ -112,11 +117,16 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette) -> Renderable
         return Text("No model is ranked: every candidate is excluded.")
     if m.excluded:
         return Text(f"{m.model} is excluded: {m.excluded}.", style=palette.bad)
+    title = Text()
     if m.model == leader.model:
         runner = decision.runner_up
-        lead = f" It leads {runner.model} by {m.score - runner.score:.2f} points." if runner else ""
-        return Text(f"{m.model} is the pick.{lead}")
-    table = _table("criterion", m.model[:18], leader.model[:18], "points")
+        if runner is None:
+            return Text(f"{m.model} is the pick and the only ranked model.")
+        title.append(f"The pick. Runner-up {runner.model} against it:\n", style="bold")
+        m, leader = runner, m
+    else:
+        title.append(f"#{m.rank} {m.model} against #1 {leader.model}:\n", style="bold")
+    table = _table("", f"#{m.rank}", f"#{leader.rank}", "points")
     raw = {
         "accuracy": (acc_text(m.accuracy), acc_text(leader.accuracy)),
         "cost": (money(m.cost_per_task_usd), money(leader.cost_per_task_usd)),
@@ -127,7 +137,7 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette) -> Renderable
     for c in CRITERIA:
         diff = m.breakdown[c] - leader.breakdown[c]
         style = palette.good if diff > 0.005 else palette.bad if diff < -0.005 else ""
-        table.add_row(f"{LETTER[c]} {LABEL[c]}", raw[c][0], raw[c][1], Text(f"{diff:+.3f}", style=style))
+        table.add_row(f"{LETTER[c]} {LABEL[c][:5].lower()}", raw[c][0], raw[c][1], Text(f"{diff:+.3f}", style=style))
     table.add_row(Text("score", style="bold"), f"{m.score:.3f}", f"{leader.score:.3f}",
                   Text(f"{m.score - leader.score:+.3f}", style="bold"))
     note = Text()
@@ -137,14 +147,18 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette) -> Renderable
         note.append(f"Accuracy gap {100 * gap:+.1f} pts; ")
         note.append("the intervals overlap, so it is not a clear difference." if overlap
                     else "the intervals do not overlap.")
-    return Group(table, note)
+    return Group(title, table, note)
+
+
+def _short(name: str) -> str:
+    return name.rsplit("/", 1)[-1][:16]
 
 
 class Detail(Grid):
     """Five panels about one model; ``show`` refills them."""
 
     PANELS = ("why", "tasks", "failures", "latency", "cost")
-    TITLES = {"why": "Why not #1", "tasks": "Accuracy by task", "failures": "Failures",
+    TITLES = {"why": "Why not #1 (points = weight × utility)", "tasks": "Accuracy by task", "failures": "Failures",
               "latency": "Latency", "cost": "Cost"}
 
     def __init__(self) -> None:

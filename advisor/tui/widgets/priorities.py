@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -54,14 +54,16 @@ class Priorities(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="profile-row"):
             yield Label("Profile", classes="field-label")
-            yield Select[str]([], id="profile-select", allow_blank=True, prompt="(loading)")
+            yield Select[str]([], id="profile-select", allow_blank=True, prompt="(loading)", compact=True)
             yield Button("Reset", id="reset-weights", compact=True, tooltip="Back to the profile's weights (r)")
+
         yield Static("", id="profile-description")
         for c in CRITERIA:
             yield WeightControl(c, 0.0, maximum=self.maximum, step=self.step)
-        with Horizontal(id="constraints"):
+        with Grid(id="constraints"):
             for name, (label, unit, _) in CONSTRAINTS.items():
-                yield Label(f"{label} ({unit})", classes="field-label")
+                yield Label(f"{label} ({unit})", id=f"label-{name}", classes="field-label")
+            for name in CONSTRAINTS:
                 yield Input(placeholder="none", id=f"constraint-{name}", compact=True, classes="constraint")
 
     def set_options(self, options: list[ProfileOption], current: str | None) -> None:
@@ -84,7 +86,7 @@ class Priorities(Vertical):
         self.query_one("#profile-description", Static).update(f"[b]{profile.name}[/b] — {description}")
         limits = profile.constraints.model_dump()
         metric = profile.latency.metric
-        self.query_one("#constraints Label", Label).update(f"max {metric} (ms)")
+        self.query_one("#label-max_latency_ms", Label).update(f"max {metric} latency (ms)")
         for name, (_, _, factor) in CONSTRAINTS.items():
             field = self.query_one(f"#constraint-{name}", Input)
             if field.has_focus:

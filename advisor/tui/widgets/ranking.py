@@ -18,11 +18,11 @@ from advisor.rank import Decision, ModelResult
 from advisor.tui.format import Palette, acc_text, flags, latency_text, money, score_bar
 from advisor.tui.uncertainty import Uncertainty
 
-BAR = 16
+BAR = 20
 #: (key, title, width, right-aligned)
 COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("rank", "#", 2, True),
-    ("model", "model", 24, False),
+    ("model", "model", 0, False),
     ("score", "score  A C L G", BAR + 5, False),
     ("p_best", "P(best)", 7, True),
     ("rank_ci", "rank 95%", 8, True),
@@ -50,7 +50,7 @@ class RankingTable(DataTable[Text]):
 
     def on_mount(self) -> None:
         for key, title, width, right in COLUMNS:
-            self.add_column(Text(title, justify="right" if right else "left"), key=key, width=width)
+            self.add_column(Text(title, justify="right" if right else "left"), key=key, width=width or None)
 
     @property
     def selected_model(self) -> str | None:

@@ -42,7 +42,6 @@ class WeightControl(Widget, can_focus=True):
 
     @dataclass
     class Changed(Message):
-        control: WeightControl
         criterion: str
         value: float
 
@@ -60,7 +59,7 @@ class WeightControl(Widget, can_focus=True):
             return
         self.value = value
         if notify:
-            self.post_message(self.Changed(self, self.criterion, value))
+            self.post_message(self.Changed(self.criterion, value))
 
     def action_step(self, direction: int) -> None:
         self.typing = None

@@ -1,0 +1,53 @@
+"""``advisor memo``: write the decision memo (Markdown or HTML) for a workspace."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from advisor import bundled
+from advisor.cli.rank import add_decision_options
+from advisor.decide import decide, load_inputs
+from advisor.errors import InputError
+from advisor.memo import render, write_memo
+from advisor.profiles import parse_weights
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "memo",
+        help="write a decision memo that explains the pick and can be revisited",
+        description="Write a self-contained decision memo: the pick and why, the ranking with intervals, "
+        "failures, robustness, public benchmarks, provenance, and a snapshot for `advisor revisit`.",
+    )
+    add_decision_options(p)
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="file to write (default: print to stdout); the format follows .html/.md unless --format")
+    p.add_argument("--format", choices=["md", "html"], help="md (default) or html with inline SVG charts")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument("--date", type=_date, help=argparse.SUPPRESS)  # fixed date, for reproducible memos
+    p.set_defaults(func=run)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    folder = args.workspace or bundled.demo_workspace()
+    inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
+    weights = parse_weights(args.weights) if args.weights else None
+    decision = decide(inputs, weights=weights)
+    if args.output is None:
+        sys.stdout.write(render(decision, inputs, args.format or "md", today=args.date))
+        return 0
+    if args.output.exists() and not args.force:
+        raise InputError(args.output, "already exists; use --force to overwrite it")
+    path = write_memo(decision, inputs, args.output, args.format, args.force, today=args.date)
+    print(f"wrote {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,455 @@
+"""``advisor prices``: list, show, pull, import, and compare dated price sheets.
+
+A decision is only as current as its prices, so the user needs to see which
+sheet is in force, where a rate came from, how an eval model name matched a
+price entry, fetch a fresh sheet safely, and see what moved between dates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from advisor.errors import InputError
+from advisor.prices import history
+from advisor.prices.native import dump_sheet, fmt_decimal, write_new
+from advisor.prices.pull import PullOptions, pull
+from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
+from advisor.prices.select import open_sheet
+from advisor.prices.sheet import ModelPrice, PriceSheet, load_sheet
+from advisor.prices.sources import Imported, read_litellm
+from advisor.prices.sources_extra import read_genai_prices, read_openrouter
+
+SHEET_HELP = "price sheet: bundled, latest, a date (YYYY-MM-DD) or a path (default: latest)"
+RATES = (
+    "input_per_mtok",
+    "output_per_mtok",
+    "cached_input_per_mtok",
+    "cache_write_per_mtok",
+    "batch_discount",
+)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "prices", help="price sheets: list, show, pull, history, diff, import", description=__doc__
+    )
+    cmds = p.add_subparsers(dest="prices_command", metavar="SUBCOMMAND", required=True)
+
+    def fmt(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--format", choices=["table", "json"], default="table")
+
+    q = cmds.add_parser("list", help="the models a sheet prices")
+    q.add_argument("--sheet", default="latest", help=SHEET_HELP)
+    q.add_argument("--provider", help="only this provider")
+    q.add_argument("--search", help="only ids or aliases containing this text")
+    fmt(q)
+    q.set_defaults(func=run_list)
+
+    q = cmds.add_parser("show", help="every rate of one model, and how its name matched")
+    q.add_argument("model")
+    q.add_argument("--sheet", default="latest", help=SHEET_HELP)
+    q.add_argument("--workspace", type=Path, help="use this workspace's [aliases] too")
+    fmt(q)
+    q.set_defaults(func=run_show)
+
+    q = cmds.add_parser("match", help="how every eval model name of a workspace resolves to a price entry")
+    q.add_argument("workspace", type=Path)
+    q.add_argument("--sheet", help=SHEET_HELP + " (default: the workspace's)")
+    fmt(q)
+    q.set_defaults(func=run_match)
+
+    q = cmds.add_parser("pull", help="fetch a fresh sheet into a new dated snapshot")
+    q.add_argument("--source", default="litellm", help="litellm, openrouter or an http(s) URL")
+    q.add_argument("--only-workspace", type=Path, metavar="W", help="keep only the models workspace W uses")
+    q.add_argument("--accept-suspicious", action="store_true", help="keep a sheet whose rates moved over 10x")
+    q.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30)")
+    q.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="download bar")
+    fmt(q)
+    q.set_defaults(func=run_pull)
+
+    q = cmds.add_parser("history", help="dated snapshots, and how MODEL moved across them")
+    q.add_argument("model", nargs="?")
+    fmt(q)
+    q.set_defaults(func=run_history)
+
+    q = cmds.add_parser("diff", help="added, removed and repriced models (default: the two newest sheets)")
+    q.add_argument("old", nargs="?")
+    q.add_argument("new", nargs="?")
+    q.add_argument("--workspace", type=Path, help="list this workspace's candidates first")
+    fmt(q)
+    q.set_defaults(func=run_diff)
+
+    q = cmds.add_parser("import", help="save a price file you already have as a dated snapshot")
+    q.add_argument("file", type=Path)
+    q.add_argument(
+        "--format", dest="input_format", choices=["litellm", "openrouter", "genai-prices", "native"]
+    )
+    q.add_argument("--as-of", help="the date the prices were in force (default: today, or the sheet's own)")
+    q.set_defaults(func=run_import)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _console() -> Console:
+    c = Console()
+    return c if c.is_terminal else Console(width=160)
+
+
+def _num(d: Decimal | None) -> float | None:
+    return None if d is None else float(d)
+
+
+def _cell(d: Decimal | None) -> str:
+    return "—" if d is None else fmt_decimal(d)
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def price_json(m: ModelPrice) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": m.id, "provider": m.provider, "aliases": list(m.aliases)}
+    out.update({f: _num(getattr(m, f)) for f in RATES})
+    out["tiers"] = [
+        {
+            "above_input_tokens": t.above_input_tokens,
+            **{f: _num(getattr(t, f)) for f in RATES[:4]},
+        }
+        for t in m.tiers
+    ]
+    return out
+
+
+def _sheet_json(sheet: PriceSheet, path: Path) -> dict[str, Any]:
+    return {"path": str(path), "as_of": sheet.as_of.isoformat(), "source": sheet.source}
+
+
+def _workspace_names(folder: Path) -> tuple[list[str], dict[str, str], Any]:
+    """Eval model names a workspace uses (candidates and result files), its aliases, and the workspace."""
+    from advisor.ingest.detect import load_files
+    from advisor.workspace import load_workspace
+
+    ws = load_workspace(folder)
+    names = list(ws.config.candidates or [])
+    table, _ = load_files(ws.result_files())
+    names.extend(n for n in table.models if n not in names)
+    return names, dict(ws.config.aliases), ws
+
+
+# ----------------------------------------------------------------------------- list / show / match
+
+
+def run_list(args: argparse.Namespace) -> int:
+    sheet, path = open_sheet(args.sheet)
+    models = [
+        m
+        for m in sheet.models
+        if (not args.provider or (m.provider or "").lower() == args.provider.lower())
+        and (not args.search or any(args.search.lower() in s.lower() for s in (m.id, *m.aliases)))
+    ]
+    if args.format == "json":
+        _emit_json({"sheet": _sheet_json(sheet, path), "models": [price_json(m) for m in models]})
+        return 0
+    t = Table(
+        title=f"{path.name}: as of {sheet.as_of} · {len(models)} of {len(sheet.models)} models · USD/1M tok"
+    )
+    for col in ("id", "provider", "input", "output", "cached in", "cache write", "batch −", "tiers"):
+        t.add_column(col, justify="left" if col in {"id", "provider"} else "right")
+    for m in models:
+        t.add_row(
+            m.id,
+            m.provider or "",
+            *(_cell(getattr(m, f)) for f in RATES[:4]),
+            _cell(m.batch_discount),
+            str(len(m.tiers) or ""),
+        )
+    _console().print(t)
+    return 0
+
+
+def _resolve_or_error(name: str, sheet: PriceSheet, aliases: dict[str, str], where: Path) -> Resolution:
+    try:
+        return resolve(name, sheet, aliases)
+    except AmbiguousModel as exc:
+        raise InputError(where, str(exc)) from None
+
+
+def run_show(args: argparse.Namespace) -> int:
+    sheet, path = open_sheet(args.sheet)
+    aliases: dict[str, str] = {}
+    if args.workspace:
+        from advisor.workspace import load_workspace
+
+        aliases = dict(load_workspace(args.workspace).config.aliases)
+    res = _resolve_or_error(args.model, sheet, aliases, path)
+    if res.price is None:
+        raise InputError(path, f"no price for {args.model!r}: {res.how} (try 'advisor prices list --search')")
+    m = res.price
+    if args.format == "json":
+        _emit_json(
+            {
+                "sheet": _sheet_json(sheet, path),
+                "name": args.model,
+                "matched": res.how,
+                "price": price_json(m),
+            }
+        )
+        return 0
+    c = _console()
+    c.print(f"[bold]{m.id}[/]  ({m.provider or 'provider unknown'})  matched by: {res.how}")
+    c.print(f"sheet: {path}  as of {sheet.as_of}\nsource: {sheet.source}")
+    c.print(f"aliases: {', '.join(m.aliases) or '—'}")
+    t = Table(title="USD per 1M tokens")
+    t.add_column("applies")
+    for col in ("input", "output", "cached in", "cache write"):
+        t.add_column(col, justify="right")
+    t.add_row("base", *(_cell(getattr(m, f)) for f in RATES[:4]))
+    for tier in m.tiers:
+        t.add_row(f"input > {tier.above_input_tokens:,} tok", *(_cell(getattr(tier, f)) for f in RATES[:4]))
+    c.print(t)
+    c.print(f"batch discount: {'—' if m.batch_discount is None else f'{m.batch_discount * 100:g}% off'}")
+    return 0
+
+
+def run_match(args: argparse.Namespace) -> int:
+    names, aliases, ws = _workspace_names(args.workspace)
+    sheet, path = open_sheet(args.sheet or ws.config.prices, relative_to=None if args.sheet else ws.root)
+    rows: list[dict[str, Any]] = []
+    for name in names:
+        try:
+            res = resolve(name, sheet, aliases)
+            rows.append({"name": name, "id": res.price.id if res.price else None, "how": res.how})
+        except AmbiguousModel as exc:
+            rows.append({"name": name, "id": None, "how": f"ambiguous: {', '.join(exc.candidates)}"})
+    if args.format == "json":
+        _emit_json({"sheet": _sheet_json(sheet, path), "models": rows})
+    else:
+        t = Table(title=f"{ws.config.name}: eval model names → {path.name}")
+        for col in ("eval model name", "price entry", "how"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(r["name"], r["id"] or "[red]unpriced[/]", r["how"])
+        _console().print(t)
+    return 0 if all(r["id"] for r in rows) else 1
+
+
+# ----------------------------------------------------------------------------- pull / import
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    keep = None
+    if args.only_workspace:
+        names, aliases, _ = _workspace_names(args.only_workspace)
+        keep = [*names, *aliases.values()]
+    opts = PullOptions(
+        read_timeout=args.timeout, accept_suspicious=args.accept_suspicious, progress=args.progress, keep=keep
+    )
+    result = pull(args.source, opts)
+    if args.format == "json":
+        _emit_json(
+            {
+                "url": result.url,
+                "status": result.status,
+                "path": str(result.path) if result.path else None,
+                "report": result.imported.report.as_dict() if result.imported else None,
+                "flagged": result.flagged,
+            }
+        )
+        return 0
+    if result.status == "unchanged":
+        print(f"{result.url}: unchanged since the last pull (HTTP 304); latest stays {result.path}")
+        return 0
+    if result.imported:
+        for line in result.imported.report.lines():
+            print(line, file=sys.stderr)
+    for f in result.flagged:
+        print(f"accepted suspicious move: {f}", file=sys.stderr)
+    if result.status == "same":
+        print(f"{result.url}: same prices as {result.path}; no new snapshot")
+    else:
+        print(f"saved {result.path}; it is now 'latest'")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    kind = args.input_format or _guess_format(path, data)
+    as_of = _date(args.as_of) if args.as_of else None
+    if kind == "native":
+        sheet = load_sheet(path)
+        if as_of is not None:
+            sheet = sheet.model_copy(update={"as_of": as_of})
+        imported = None
+    else:
+        reader = {"litellm": read_litellm, "openrouter": read_openrouter, "genai-prices": read_genai_prices}[
+            kind
+        ]
+        day = as_of or dt.date.today()
+        imported = reader(data, as_of=day, source=f"{kind} file {path.name} (imported)", where=str(path))
+        assert isinstance(imported, Imported)
+        sheet = imported.sheet
+        for line in imported.report.lines():
+            print(line, file=sys.stderr)
+    if not sheet.models:
+        raise InputError(path, "no priced models in this file; nothing imported")
+    slug = "".join(ch if ch.isalnum() else "-" for ch in path.stem.lower())[:32].strip("-")
+    target = history.snapshot_path(sheet.as_of, f"import-{slug}" if slug else "import")
+    write_new(target, dump_sheet(sheet))
+    print(f"saved {target} ({len(sheet.models)} models, as of {sheet.as_of})")
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(None, f"--as-of {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _guess_format(path: Path, data: bytes) -> str:
+    if path.suffix == ".toml":
+        return "native"
+    head = data.lstrip()[:400]
+    if head.startswith(b"["):
+        return "genai-prices"
+    if head.startswith(b"{") and b'"data"' in head[:40]:
+        return "openrouter"
+    if head.startswith(b"{"):
+        return "litellm"
+    raise InputError(path, "cannot tell the format; give --format litellm|openrouter|genai-prices|native")
+
+
+# ----------------------------------------------------------------------------- history / diff
+
+
+def run_history(args: argparse.Namespace) -> int:
+    snaps = history.list_snapshots()
+    if args.model is None:
+        if args.format == "json":
+            _emit_json(
+                [
+                    {"as_of": s.as_of.isoformat(), "origin": s.origin, "label": s.label, "path": str(s.path)}
+                    for s in snaps
+                ]
+            )
+            return 0
+        t = Table(title="price snapshots (the last is 'latest')")
+        for col in ("as of", "origin", "source", "file"):
+            t.add_column(col)
+        for s in snaps:
+            t.add_row(s.as_of.isoformat(), s.origin, s.label, str(s.path))
+        _console().print(t)
+        return 0
+    loaded = [(s, load_sheet(s.path)) for s in snaps]
+    rows = history.model_history(loaded, args.model)
+    if args.format == "json":
+        _emit_json(
+            [
+                {"as_of": s.as_of.isoformat(), "path": str(s.path), "price": price_json(m) if m else None}
+                for s, m in rows
+            ]
+        )
+        return 0
+    t = Table(title=f"{args.model} across snapshots (USD per 1M tokens)")
+    for col in ("as of", "file", "entry", "input", "output", "cached in", "cache write", "change"):
+        t.add_column(col)
+    prev: ModelPrice | None = None
+    for s, m in rows:
+        change = ""
+        if m is not None and prev is not None:
+            change = "; ".join(_change_text(c) for c in history.compare(prev, m)) or "same"
+        t.add_row(
+            s.as_of.isoformat(),
+            s.path.name,
+            m.id if m else "—",
+            *(_cell(getattr(m, f)) if m else "—" for f in RATES[:4]),
+            change,
+        )
+        prev = m or prev
+    _console().print(t)
+    return 0
+
+
+def _change_text(c: history.Change) -> str:
+    pct = c.percent
+    name = c.field.removesuffix("_per_mtok")
+    if c.old is None and c.new is None:
+        return name
+    return f"{name} {_cell(c.old)} → {_cell(c.new)}" + (f" ({pct:+.1f}%)" if pct is not None else "")
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    if args.old is None or args.new is None:
+        snaps = history.list_snapshots()
+        if len(snaps) < 2 and (args.old is None and args.new is None):
+            raise InputError(history.snapshots_dir(), "fewer than two snapshots; pull or import one first")
+        old_ref = args.old or str(snaps[-2].path)
+        new_ref = args.new or str(snaps[-1].path)
+    else:
+        old_ref, new_ref = args.old, args.new
+    old, old_path = open_sheet(old_ref)
+    new, new_path = open_sheet(new_ref)
+    candidates: set[str] = set()
+    if args.workspace:
+        names, aliases, _ = _workspace_names(args.workspace)
+        for sheet in (old, new):
+            for name in names:
+                try:
+                    hit = resolve(name, sheet, aliases).price
+                except AmbiguousModel:
+                    continue
+                if hit is not None:
+                    candidates.add(hit.id)
+    d = history.diff(old, new, candidates=candidates)
+    if args.format == "json":
+        _emit_json(
+            {
+                "old": _sheet_json(old, old_path),
+                "new": _sheet_json(new, new_path),
+                "added": list(d.added),
+                "removed": list(d.removed),
+                "repriced": [
+                    {
+                        "id": r.id,
+                        "new_id": r.new_id or r.id,
+                        "candidate": r.candidate,
+                        "changes": [
+                            {"field": c.field, "old": _num(c.old), "new": _num(c.new), "percent": c.percent}
+                            for c in r.changes
+                        ],
+                    }
+                    for r in d.repriced
+                ],
+            }
+        )
+        return 0
+    c = _console()
+    c.print(f"[bold]{old_path.name}[/] ({old.as_of}) → [bold]{new_path.name}[/] ({new.as_of})")
+    c.print(f"added {len(d.added)}, removed {len(d.removed)}, repriced {len(d.repriced)}")
+    if d.repriced:
+        t = Table(title="repriced (USD per 1M tokens)")
+        t.add_column("model")
+        t.add_column("changes")
+        for r in d.repriced:
+            name = r.id + (f" → {r.new_id}" if r.new_id else "")
+            t.add_row(("★ " if r.candidate else "") + name, "; ".join(_change_text(ch) for ch in r.changes))
+        c.print(t)
+    for title, ids in (("added", d.added), ("removed", d.removed)):
+        if ids:
+            shown = ", ".join(("★ " if i in candidates else "") + i for i in ids[:40])
+            c.print(f"[bold]{title}[/]: {shown}" + (f" … and {len(ids) - 40} more" if len(ids) > 40 else ""))
+    return 0

@@ -1,0 +1,154 @@
+"""What a memo needs beyond the Decision: the snapshot, display paths and failure examples.
+
+Why this module exists: the Markdown, the HTML and the snapshot are all built
+from one ``MemoContext`` so they cannot disagree, and everything that touches
+the file system (hashes, relative paths) happens here, once, not in the
+renderers. Paths are shown relative to the workspace (or as ``bundled/…``) so
+a memo has no absolute paths and the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from advisor import __version__, bundled
+from advisor.decide import Inputs
+from advisor.memo.extras import Extras, extras_from
+from advisor.memo.snapshot import (
+    SNAPSHOT_KIND,
+    SNAPSHOT_VERSION,
+    FileHash,
+    Follows,
+    SheetRef,
+    Snapshot,
+    WorkspaceRef,
+    anchors_snap,
+    cost_inputs,
+    model_snap,
+    profile_sha256,
+    sha256_file,
+)
+from advisor.metrics import Evidence
+from advisor.rank import Decision
+from advisor.samples import OUTCOMES
+
+EXAMPLES_PER_KIND = 3
+
+
+@dataclass(frozen=True)
+class MemoContext:
+    decision: Decision
+    inputs: Inputs
+    snapshot: Snapshot
+    extras: Extras
+    today: dt.date
+    #: model → failure kind → (count, example sample ids)
+    failures: dict[str, dict[str, tuple[int, tuple[str, ...]]]]
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path relative to the workspace, ``bundled/<name>`` for bundled files; never absolute."""
+    path = Path(path).resolve()
+    for name in ("pricing", "profiles"):
+        base = bundled.path(name).resolve()
+        if path.is_relative_to(base):
+            return f"bundled/{path.relative_to(base).as_posix()}"
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        try:
+            return Path(os.path.relpath(path, root.resolve())).as_posix()
+        except ValueError:  # another drive on Windows
+            return path.name
+
+
+def failure_examples(evidence: Evidence) -> dict[str, dict[str, tuple[int, tuple[str, ...]]]]:
+    """Per model and failure kind: the count and the first few sample ids (sorted, so stable)."""
+    table = evidence.table
+    out: dict[str, dict[str, tuple[int, tuple[str, ...]]]] = {}
+    for code, model in enumerate(table.models):
+        if model not in evidence.models:
+            continue
+        kinds: dict[str, tuple[int, tuple[str, ...]]] = {}
+        rows = np.flatnonzero((table.model == code) & (table.outcome != 0))
+        by_kind: dict[int, list[tuple[str, str, int]]] = {}
+        for r in rows:
+            by_kind.setdefault(int(table.outcome[r]), []).append(
+                (table.tasks[int(table.task[r])], table.sample_ids[int(table.sample[r])], int(table.epoch[r]))
+            )
+        for k, items in sorted(by_kind.items()):
+            items.sort()
+            ids: list[str] = []
+            for _, sid, epoch in items:
+                label = sid if epoch == 0 else f"{sid} (epoch {epoch})"
+                if label not in ids:
+                    ids.append(label)
+                if len(ids) == EXAMPLES_PER_KIND:
+                    break
+            kinds[OUTCOMES[k]] = (len(items), tuple(ids))
+        out[model] = kinds
+    return out
+
+
+def build_snapshot(
+    decision: Decision, inputs: Inputs, today: dt.date, extras: Extras, follows: Follows | None = None
+) -> Snapshot:
+    ws = inputs.workspace
+    cfg = ws.config
+    costs = cost_inputs(inputs.evidence)
+    be = extras.break_even or {}
+    return Snapshot(
+        kind=SNAPSHOT_KIND,
+        schema_version=SNAPSHOT_VERSION,
+        advisor_version=__version__,
+        created=today,
+        workspace=WorkspaceRef(
+            name=cfg.name,
+            config_sha256=sha256_file(ws.config_path),
+            tasks_per_month=decision.tasks_per_month,
+            batch=cfg.batch,
+            aliases=dict(cfg.aliases),
+            candidates=cfg.candidates,
+            benchmarks={k: dict(v) for k, v in cfg.benchmarks.items()},
+        ),
+        files=tuple(
+            FileHash(path=display_path(p, ws.root), format=fmt, sha256=sha256_file(p)) for p, fmt in inputs.files
+        ),
+        prices=SheetRef(
+            as_of=inputs.sheet.as_of,
+            source=inputs.sheet.source,
+            name=display_path(inputs.sheet_path, ws.root),
+            sha256=sha256_file(inputs.sheet_path),
+        ),
+        profile_sha256=profile_sha256(decision.profile),
+        profile=decision.profile,
+        weights=dict(decision.weights),
+        constraints=decision.profile.constraints,
+        task_weights=dict(decision.task_weights),
+        tasks=inputs.evidence.tasks,
+        anchors=anchors_snap(decision),
+        pick=decision.pick.model if decision.pick else None,
+        models={m.model: model_snap(m, inputs.evidence, costs, be.get(m.model)) for m in decision.models},
+        warnings=tuple(decision.warnings),
+        follows=follows,
+    )
+
+
+def memo_context(
+    decision: Decision, inputs: Inputs, *, today: dt.date | None = None, follows: Follows | None = None
+) -> MemoContext:
+    day = today or dt.date.today()
+    extras = extras_from(decision, inputs)
+    return MemoContext(
+        decision=decision,
+        inputs=inputs,
+        snapshot=build_snapshot(decision, inputs, day, extras, follows),
+        extras=extras,
+        today=day,
+        failures=failure_examples(inputs.evidence),
+    )

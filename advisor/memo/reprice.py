@@ -1,0 +1,144 @@
+"""Re-price a memo's evidence on another price sheet, from the snapshot or from the workspace.
+
+Why this module exists: ``advisor revisit`` must answer "does the decision
+still hold at today's prices?" from the memo alone. This module turns a
+snapshot back into ``Evidence`` (accuracy, latency and failures exactly as
+recorded; cost per task recomputed from the stored token sums on the new
+sheet) so the unchanged ranking engine can rank it again. When the workspace
+is at hand and its files are unchanged, the samples themselves are re-priced
+instead (exact in every case). A model the new sheet lacks keeps the memo's
+price and is reported, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from advisor.errors import InputError
+from advisor.memo.snapshot import DETAIL_ABOVE_INPUT_TOKENS, CostInputs, Snapshot
+from advisor.metrics import Evidence, ModelEvidence, TaskStats
+from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
+from advisor.prices.sheet import ModelPrice, PriceSheet, Tier
+from advisor.samples import OPTIONAL_NUMBERS, SampleTable
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """How each memo model is priced on the new sheet."""
+
+    sheet: PriceSheet  # the new sheet plus the memo's entries for models it lacks
+    aliases: dict[str, str]
+    resolutions: dict[str, Resolution]
+    kept: tuple[str, ...]  # not on the new sheet: the memo's price is kept
+    unpriced: tuple[str, ...]  # priced neither then nor now
+
+
+def plan_pricing(snap: Snapshot, sheet: PriceSheet, where: str) -> Pricing:
+    aliases = dict(snap.workspace.aliases)
+    extra: list[ModelPrice] = []
+    kept: list[str] = []
+    unpriced: list[str] = []
+    resolutions: dict[str, Resolution] = {}
+    for name, ms in snap.models.items():
+        try:
+            res = resolve(name, sheet, aliases)
+        except AmbiguousModel as exc:
+            raise InputError(where, str(exc)) from None
+        old = ms.price.price
+        if res.price is None and old is not None:
+            kept.append(name)
+            if sheet.get(old.id) is None and all(p.id != old.id for p in extra):
+                extra.append(old.model_copy(update={"aliases": ()}))
+            aliases[name] = old.id
+            res = Resolution(name, old, "not on the new sheet: the memo's price is kept")
+        elif res.price is None:
+            unpriced.append(name)
+        resolutions[name] = res
+    full = sheet if not extra else sheet.model_copy(update={"models": (*sheet.models, *extra)})
+    return Pricing(full, aliases, resolutions, tuple(kept), tuple(unpriced))
+
+
+def _rates(level: ModelPrice | Tier) -> tuple[float, float, float, float]:
+    base = level.input_per_mtok
+    cached = level.cached_input_per_mtok if level.cached_input_per_mtok is not None else base
+    written = level.cache_write_per_mtok if level.cache_write_per_mtok is not None else base
+    return float(base), float(cached), float(written), float(level.output_per_mtok)
+
+
+def _cost(r: tuple[float, float, float, float], inp: float, cached: float, written: float, out: float) -> float:
+    return ((inp - cached - written) * r[0] + cached * r[1] + written * r[2] + out * r[3]) / 1e6
+
+
+def reprice(ci: CostInputs, price: ModelPrice | None, batch: bool) -> tuple[float | None, int, bool]:
+    """Cost per sample averaged as ``metrics.gather`` does: (mean, samples counted, approximate?)."""
+    approximate = False
+    if price is None or ci.token_samples == 0:
+        n, total = ci.recorded_samples, ci.recorded_usd
+        if price is not None:  # tokens missing everywhere: recorded costs fill every sample
+            n, total = ci.recorded_fill_samples, ci.recorded_fill_usd
+        return (total / n if n else None), n, False
+    base = _rates(price)
+    total = _cost(base, ci.input_tokens, ci.cached_input_tokens, ci.cache_write_tokens, ci.output_tokens)
+    for tier in price.tiers:
+        if tier.above_input_tokens < DETAIL_ABOVE_INPUT_TOKENS and tier.above_input_tokens < ci.max_input_tokens:
+            approximate = True
+    if price.tiers:
+        limits = [t.above_input_tokens for t in price.tiers]
+        for size, count, cached, written, out in ci.long:
+            level = sum(1 for lim in limits if size > lim)
+            if level:
+                r = _rates(price.tiers[level - 1])
+                inp = size * count
+                total += _cost(r, inp, cached, written, out) - _cost(base, inp, cached, written, out)
+    if batch and price.batch_discount is not None:
+        total *= 1.0 - float(price.batch_discount)
+    n = ci.token_samples + ci.recorded_fill_samples
+    total += ci.recorded_fill_usd
+    return total / n, n, approximate
+
+
+def empty_table() -> SampleTable:
+    i32 = np.zeros(0, dtype=np.int32)
+    return SampleTable(
+        models=(), tasks=(), sample_ids=(), sources=(), model=i32, task=i32, sample=i32, epoch=i32,
+        score=np.zeros(0), outcome=np.zeros(0, dtype=np.int8),
+        numbers={k: np.zeros(0) for k in OPTIONAL_NUMBERS}, source=i32, place=i32,
+    )
+
+
+def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, tuple[str, ...]]:
+    """The memo's evidence with costs recomputed on the new sheet; also the models priced approximately."""
+    models: dict[str, ModelEvidence] = {}
+    approx: list[str] = []
+    batch = snap.workspace.batch
+    for name, ms in snap.models.items():
+        res = pricing.resolutions[name]
+        tasks: dict[str, TaskStats] = {}
+        tokens_used = recorded_used = False
+        for t, ts in ms.tasks.items():
+            mean, n, rough = reprice(ts.cost, res.price, batch)
+            if rough and name not in approx:
+                approx.append(name)
+            tokens_used |= res.price is not None and ts.cost.token_samples > 0
+            recorded_used |= (ts.cost.recorded_fill_samples if res.price is not None and ts.cost.token_samples
+                              else ts.cost.recorded_samples) > 0
+            tasks[t] = TaskStats(n_items=ts.n_items, n_samples=ts.n_samples, epochs=ts.epochs, mean=ts.mean,
+                                 se=ts.se, binary=ts.binary, cost_mean=mean, cost_samples=n)
+        used = ([f"tokens × {res.price.id}"] if tokens_used and res.price is not None else []) + (
+            ["recorded cost_usd"] if recorded_used else [])
+        models[name] = ModelEvidence(
+            model=name, tasks=tasks, n_samples=ms.n_samples, latency_ms=ms.latency_ms,
+            latency_samples=ms.latency_samples, failures=dict(ms.failures), price=res,
+            cost_source=" + ".join(used) if used else None, tokens=dict(ms.tokens),
+        )
+    evidence = Evidence(models=models, tasks=snap.tasks, table=empty_table(), sheet=pricing.sheet, batch=batch)
+    return evidence, tuple(approx)
+
+
+def relative_change(old: float | None, new: float | None) -> float | None:
+    if old is None or new is None or old == 0 or math.isnan(old) or math.isnan(new):
+        return None
+    return new / old - 1.0

@@ -1,0 +1,245 @@
+"""Memo sections 1–4: the decision, what mattered, the ranking, the strength of the evidence.
+
+Why this module exists: these sections are the argument of the memo, written
+once as blocks so that the Markdown and the HTML say the same thing. Every
+number comes from the ``Decision`` (and the statistics it carries); nothing is
+recomputed here.
+"""
+
+from __future__ import annotations
+
+import math
+
+from advisor.explain import compare_reason, money, pct
+from advisor.memo import charts
+from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
+from advisor.memo.context import MemoContext
+from advisor.profiles import CRITERIA, Constraints
+from advisor.rank import Accuracy, Anchors, Decision, ModelResult, fmt_ms
+
+LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
+UNAVAILABLE = "not available in this advisor build"
+
+
+def acc_text(a: Accuracy | None) -> str:
+    return "n/a" if a is None else f"{pct(a.mean)} ({pct(a.ci_low)}–{pct(a.ci_high)})"
+
+
+def value_text(criterion: str, v: float) -> str:
+    if criterion == "accuracy":
+        return pct(v)
+    if criterion == "cost":
+        return money(v, 2) + "/task"
+    if criterion == "latency":
+        return fmt_ms(v)
+    return f"{v:.2f}"
+
+
+def curve_text(criterion: str, a: Anchors) -> str:
+    origin = "from the data" if a.from_data else "fixed by the profile"
+    return f"best {value_text(criterion, a.best)} → worst {value_text(criterion, a.worst)}, {a.scale} ({origin})"
+
+
+def constraint_lines(c: Constraints, metric: str) -> list[str]:
+    out = []
+    if c.max_latency_ms is not None:
+        out.append(f"{metric} latency at most {fmt_ms(c.max_latency_ms)}")
+    if c.max_cost_per_task_usd is not None:
+        out.append(f"cost at most {money(c.max_cost_per_task_usd)} per task")
+    if c.min_accuracy is not None:
+        out.append(f"accuracy at least {pct(c.min_accuracy)}")
+    if c.max_unsafe_rate is not None:
+        out.append(f"unsafe output on at most {pct(c.max_unsafe_rate)} of samples")
+    return out
+
+
+def why_text(a: ModelResult, b: ModelResult) -> str | None:
+    """Why a is preferred to b, as a verb phrase: "is 1.8× cheaper and 1.5× faster than b"."""
+    reasons = [r for r in compare_reason(a, b).split(", ") if r]
+    if not reasons:
+        return None
+    adjectives = [r for r in reasons if r != "fails more gracefully"]
+    text = f"is {' and '.join(adjectives)} than {b.model}" if adjectives else ""
+    if "fails more gracefully" in reasons:
+        text += ", and fails more gracefully" if text else f"fails more gracefully than {b.model}"
+    return text
+
+
+def _facts(m: ModelResult, d: Decision) -> str:
+    parts = [f"accuracy {acc_text(m.accuracy)} on your tasks"]
+    if m.cost_per_task_usd is not None:
+        monthly = f" ({money(m.monthly_cost_usd)} a month)" if d.tasks_per_month else ""
+        parts.append(f"{money(m.cost_per_task_usd)} per task{monthly}")
+    if m.latency_value is not None:
+        parts.append(f"{d.profile.latency.metric} latency {fmt_ms(m.latency_value)}")
+    parts.append(f"gracefulness {m.gracefulness:.2f}")
+    return ", ".join(parts)
+
+
+def decision_section(doc: Doc, ctx: MemoContext) -> None:
+    d, ex = ctx.decision, ctx.extras
+    doc.add(Heading(2, "1. Decision", "decision"))
+    pick = d.pick
+    if pick is None:
+        doc.add(Para(f"**No model can be recommended**: all {len(d.models)} candidates are excluded "
+                     "by the profile's constraints (reasons below)."))
+    else:
+        doc.add(Para(f"**Use {pick.model}.** It scores {pick.score:.2f} of 1 under the "
+                     f"{d.profile.name} profile: {_facts(pick, d)}."))
+        runner = d.runner_up
+        if runner is not None:
+            doc.add(Para(f"Runner-up: **{runner.model}**, {pick.score - runner.score:.2f} points behind: "
+                         f"{_facts(runner, d)}."))
+        tied = [n for n in (ex.tied_for_first or ()) if n != pick.model]
+        if tied:
+            why = why_text(pick, d.get(tied[0])) or "scores highest under your weights"
+            doc.add(Para(f"{pick.model} and {', '.join(tied)} are statistically tied for first (their 95% rank "
+                         f"intervals reach rank 1 in the paired bootstrap); {pick.model} is chosen because it "
+                         f"{why}."))
+        close = [m for m in d.ranked[1:] if m.not_clearly_behind and m.model not in tied]
+        if close:
+            why = why_text(pick, close[0])
+            names = ", ".join(m.model for m in close)
+            verb = "is" if len(close) == 1 else "are"
+            doc.add(Para(f"{names} {verb} not clearly behind on accuracy (the 95% intervals overlap)"
+                         + (f"; {pick.model} {why}." if why else f"; {pick.model} is ahead on the weighted score.")))
+    excluded = [m for m in d.models if m.excluded]
+    if excluded:
+        doc.add(Para("Excluded by the constraints:"),
+                Bullets(tuple(f"{m.model}: {m.excluded}" for m in excluded)))
+    if d.warnings:
+        doc.add(Bullets(tuple(f"Warning: {w}" for w in d.warnings)))
+
+
+def mattered_section(doc: Doc, ctx: MemoContext) -> None:
+    d = ctx.decision
+    p = d.profile
+    doc.add(Heading(2, "2. What mattered", "what-mattered"))
+    desc = f": {p.description.strip()}" if p.description.strip() else "."
+    doc.add(Para(f"Profile **{p.name}**{desc}"))
+    doc.add(Table(
+        ("criterion", "weight", "utility curve (utility 1 at best, 0 at worst)"),
+        tuple((c, pct(d.weights[c], 0), curve_text(c, d.anchors[c])) for c in CRITERIA),
+        "lrl",
+    ))
+    doc.add(Para(f"Latency counts at {p.latency.metric}. Score = Σ weight × utility; the breakdown "
+                 "in the ranking is each term."))
+    lines = constraint_lines(p.constraints, p.latency.metric)
+    doc.add(Para("Constraints (a model that breaks one is excluded, and stays visible):" if lines
+                 else "Constraints: none."))
+    if lines:
+        doc.add(Bullets(tuple(lines)))
+    items = {t: max((ev.tasks[t].n_items for ev in ctx.inputs.evidence.models.values() if t in ev.tasks),
+                    default=0) for t in d.task_weights}
+    doc.add(Para("Task mix (share of the accuracy and cost per task):"))
+    doc.add(Table(("task", "weight", "items"),
+                  tuple((t, pct(w), str(items[t])) for t, w in d.task_weights.items()), "lrr"))
+    sev = p.severity.model_dump()
+    doc.add(Para("Severity of each failure kind (0 harmless, 1 worst; gracefulness = 1 − mean severity "
+                 "of a model's failures):"))
+    doc.add(Table(tuple(sev), (tuple(f"{v:g}" for v in sev.values()),), "r" * len(sev)))
+
+
+def _flags(m: ModelResult, tied: tuple[str, ...]) -> str:
+    flags = []
+    if m.rank == 1:
+        flags.append("pick")
+    if m.model in tied and m.rank != 1:
+        flags.append("tied for first")
+    elif m.not_clearly_behind:
+        flags.append("not clearly behind")
+    if m.pareto:
+        flags.append("Pareto")
+    elif not m.excluded:
+        flags.append("dominated")
+    if m.excluded:
+        flags.append("excluded")
+    return ", ".join(flags)
+
+
+def ranking_section(doc: Doc, ctx: MemoContext) -> None:
+    d, ex = ctx.decision, ctx.extras
+    doc.add(Heading(2, "3. Ranking", "ranking"))
+    pb, ri = ex.p_best or {}, ex.rank_interval or {}
+    tied = ex.tied_for_first or ()
+    rows = []
+    for m in d.models:
+        interval = ri.get(m.model)
+        rows.append((
+            str(m.rank) if m.rank else "–", m.model, f"{m.score:.3f}",
+            *(f"{m.breakdown[c]:.3f}" for c in CRITERIA),
+            pct(pb[m.model], 0) if m.model in pb else "n/a",
+            f"{interval[0]}–{interval[1]}" if interval else "n/a",
+            _flags(m, tied),
+        ))
+    doc.add(Table(("#", "model", "score", *(f"{LETTER[c]} {c}" for c in CRITERIA), "P(best)", "rank 95%",
+                   "flags"), tuple(rows), "rlrrrrrrrl"))
+    if ex.p_best is None:
+        doc.add(Para(f"P(best) and rank intervals (paired bootstrap over eval items) are {UNAVAILABLE}."))
+    elif ex.resamples:
+        doc.add(Para(f"P(best) and 95% rank intervals from a paired bootstrap over eval items "
+                     f"({ex.resamples:,} resamples; prices are not resampled)."))
+    metric = d.profile.latency.metric
+    rows = []
+    for m in d.models:
+        lat = m.latency_ms or {}
+        rows.append((
+            m.model, acc_text(m.accuracy), money(m.cost_per_task_usd), money(m.cost_per_success_usd),
+            money(m.monthly_cost_usd),
+            *(fmt_ms(lat[q]) if q in lat else "n/a" for q in ("p50", "p95", "p99")),
+            f"{m.gracefulness:.2f}", pct(m.unsafe_rate),
+        ))
+    doc.add(Para(f"Raw metrics (accuracy with its 95% interval; monthly cost at "
+                 f"{d.tasks_per_month:,.0f} tasks; latency {metric} counts):"))
+    doc.add(Table(("model", "accuracy (95%)", "$/task", "$/success", "$/month", "p50", "p95", "p99",
+                   "graceful", "unsafe"), tuple(rows), "lrrrrrrrrr"))
+    tasks = list(d.task_weights)
+    doc.add(Para("Accuracy per task (95% interval):"))
+    doc.add(Table(("model", *tasks), tuple(
+        (m.model, *(acc_text(m.task_accuracy.get(t)) for t in tasks)) for m in d.models
+    ), "l" + "r" * len(tasks)))
+    svg = charts.scatter(d)
+    if svg:
+        doc.add(Chart(svg, "Accuracy against cost per task (log scale), with 95% intervals; the dashed line "
+                           "joins the Pareto front of the eligible models."))
+    doc.add(Chart(charts.breakdown_bars(d), "Score breakdown: each segment is weight × utility of one "
+                                              "criterion (A accuracy, C cost, L latency, G gracefulness)."))
+
+
+def _num(x: float, digits: int = 3) -> str:
+    return "n/a" if math.isnan(x) else f"{x:.{digits}f}"
+
+
+def evidence_section(doc: Doc, ctx: MemoContext) -> None:
+    d, ex = ctx.decision, ctx.extras
+    doc.add(Heading(2, "4. Evidence strength", "evidence"))
+    pick = d.pick
+    if pick is None:
+        doc.add(Para("No pick, so no comparison with a leader."))
+        return
+    if ex.pairwise is None:
+        doc.add(Para(f"Paired comparisons with the leader (difference on shared items with its interval, "
+                     f"McNemar's test, Holm's adjustment, the detectable difference and the items per task "
+                     f"that would settle a tie) are {UNAVAILABLE}. What this build can say: the accuracy "
+                     "intervals in the ranking above are per model, not paired."))
+        close = [m.model for m in d.ranked[1:] if m.not_clearly_behind]
+        if close:
+            doc.add(Para(f"Accuracy intervals overlapping the pick's: {', '.join(close)}."))
+        return
+    rows = []
+    for r in ex.pairwise:
+        verdict = "clearly behind" if r.p_adjusted < 0.05 and r.diff < 0 else (
+            "clearly ahead" if r.p_adjusted < 0.05 else "no clear difference")
+        settle = f"{r.items_needed:,}" if r.items_needed is not None and verdict == "no clear difference" else "–"
+        rows.append((
+            r.model, f"{100 * r.diff:+.1f} pts", f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f}",
+            _num(r.p_value), _num(r.p_adjusted), "n/a" if r.mcnemar_p is None else _num(r.mcnemar_p),
+            f"{100 * r.detectable:.1f} pts" if not math.isnan(r.detectable) else "n/a", settle, verdict,
+        ))
+    doc.add(Para(f"Accuracy of each model minus the leader ({pick.model}) on the items both saw, "
+                 f"epochs averaged per item. p-values are Holm-adjusted for {len(ex.pairwise)} comparisons "
+                 "against the leader. The detectable difference is the smallest gap this sample finds "
+                 "80% of the time at 5% (two-sided); the last number is roughly how many items per task "
+                 "would separate the two at the observed gap."))
+    doc.add(Table(("model", "difference", "95% interval", "p", "Holm p", "McNemar p", "detectable",
+                   "items/task to settle", "verdict"), tuple(rows), "lrrrrrrrl"))

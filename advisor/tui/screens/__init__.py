@@ -1,0 +1,1 @@
+"""The TUI's screens: decide (main), trade-offs, prices, data, help."""

@@ -1,0 +1,67 @@
+"""Small panels: the verdict line and the load-error panel.
+
+Why it exists: the verdict is the sentence a user acts on, and a workspace
+that fails to load must show *where* (file and line) in place of the ranking,
+with the way out (fix the file, press reload) spelled out.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from advisor.explain import verdict
+from advisor.rank import Decision
+from advisor.tui.state import LoadProblem
+from advisor.tui.uncertainty import Uncertainty
+
+
+class Verdict(Static):
+    """The engine's verdict, plus the bootstrap's tie for first when it is known."""
+
+    def __init__(self) -> None:
+        super().__init__("Loading…", id="verdict")
+
+    def show(self, decision: Decision, stats: Uncertainty | None, pending: bool) -> None:
+        text = Text(verdict(decision))
+        if stats is not None and len(stats.tied_for_first) > 1:
+            text.append(
+                f"\nStatistically tied for first ({stats.resamples} paired resamples): "
+                + ", ".join(stats.tied_for_first) + ".",
+                style="bold",
+            )
+        elif pending:
+            text.append("\nP(best) and rank intervals: computing…", style="dim")
+        self.update(text)
+
+
+class Warnings(Static):
+    def __init__(self) -> None:
+        super().__init__("", id="warnings")
+
+    def show(self, warnings: tuple[str, ...]) -> None:
+        self.display = bool(warnings)
+        self.update(Text("\n".join(f"⚠ {w}" for w in warnings)))
+
+
+class ErrorPanel(Static):
+    """Shown instead of the ranking when the workspace did not load."""
+
+    def __init__(self) -> None:
+        super().__init__("", id="load-error")
+        self.display = False
+
+    def show(self, problem: LoadProblem | None) -> None:
+        self.display = problem is not None
+        if problem is None:
+            return
+        text = Text("The workspace could not be loaded\n\n", style="bold")
+        if problem.where:
+            text.append("Where: ", style="bold")
+            text.append(f"{problem.where}\n")
+        text.append("What:  ", style="bold")
+        text.append(f"{problem.message}\n\n")
+        if problem.detail:
+            text.append(problem.detail + "\n", style="dim")
+        text.append("Fix the file, then press ctrl+r (reload).", style="italic")
+        self.update(text)

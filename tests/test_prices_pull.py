@@ -1,0 +1,268 @@
+"""``prices pull`` against a real HTTP server on 127.0.0.1, with faults injected.
+
+The server serves the real LiteLLM fixtures. After every failure the previous
+good snapshot must still be ``latest`` and no partial file may exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from advisor.cli import main
+from advisor.errors import InputError
+from advisor.prices import history
+from advisor.prices.pull import PullOptions, pull
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real" / "pricing"
+GOOD = REAL / "litellm-model_prices_and_context_window-2026-05-26.json"
+DAY = dt.date(2026, 12, 1)  # after the bundled sheet, so a pulled snapshot becomes 'latest'
+
+pytestmark = pytest.mark.skipif(not GOOD.is_file(), reason="real price fixtures not available")
+
+
+class Server:
+    """Serves one body; ``faults`` is a queue of behaviours for the next requests."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.faults: list[str] = []
+        self.requests: list[dict[str, str]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                server.requests.append({k.lower(): v for k, v in self.headers.items()} | {"path": self.path})
+                fault = server.faults.pop(0) if server.faults else "ok"
+                body = server.body
+                etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+                if fault == "slow":
+                    time.sleep(1.0)
+                if fault == "500":
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if fault == "redirect" and self.path != "/moved":
+                    self.send_response(302)
+                    self.send_header("Location", "/moved")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                ctype = "application/json"
+                if fault == "html":
+                    body, ctype = b"<!doctype html><html><body>Sign in</body></html>", "text/html; charset=utf-8"
+                elif fault == "html-as-json":
+                    body = b"<html>oops</html>"
+                elif fault == "invalid":
+                    body = body[:-100] + b"}}garbage"
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("ETag", etag)
+                if fault == "chunked-big":
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    for i in range(0, len(body), 65536):
+                        part = body[i : i + 65536]
+                        self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                    self.wfile.write(b"0\r\n\r\n")
+                    return
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if fault == "truncated":
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/model_prices.json"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def good_body() -> bytes:
+    return GOOD.read_bytes()
+
+
+@pytest.fixture
+def server(good_body: bytes) -> Iterator[Server]:
+    s = Server(good_body)
+    yield s
+    s.close()
+
+
+FAST = PullOptions(read_timeout=0.3, connect_timeout=0.5, retries=1, backoff=0.01, progress=False)
+
+
+def first_good_pull(server: Server) -> Path:
+    result = pull(server.url, FAST, today=DAY)
+    assert result.status == "new" and result.path is not None
+    assert history.find("latest") == result.path
+    return result.path
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in (folder / "prices").iterdir())
+
+
+def assert_still_good(data_dir: Path, good: Path, before: list[str]) -> None:
+    assert history.find("latest") == good
+    assert files_in(data_dir) == before
+    assert not [p for p in (data_dir / "prices").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_good_pull_then_304_costs_nothing(server: Server, data_dir: Path) -> None:
+    good = first_good_pull(server)
+    assert good.name == "2026-12-01-litellm.toml"
+    assert "If-None-Match" not in server.requests[0] and "if-none-match" not in server.requests[0]
+    again = pull(server.url, FAST, today=DAY)
+    assert again.status == "unchanged" and again.path == good
+    assert server.requests[-1].get("if-none-match")
+    assert files_in(data_dir) == ["2026-12-01-litellm.toml", "http-cache.json"]
+
+
+def test_500_then_200_retries_and_succeeds(server: Server, data_dir: Path) -> None:
+    server.faults = ["500"]
+    result = pull(server.url, FAST, today=DAY)
+    assert result.status == "new" and len(server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (["slow", "slow"], "timed out"),
+        (["500", "500"], "server error 500"),
+        (["truncated", "truncated"], "transfer failed"),
+        (["invalid"], "not valid JSON"),
+        (["html"], "text/html"),
+        (["html-as-json"], "HTML, not JSON"),
+    ],
+)
+def test_faults_leave_the_previous_snapshot_default(
+    server: Server, data_dir: Path, fault: list[str], message: str
+) -> None:
+    good = first_good_pull(server)
+    server.body = server.body.replace(b'"gpt-4o"', b'"gpt-4o"', 1) + b" "  # new ETag: a real download
+    before = files_in(data_dir)
+    server.faults = list(fault)
+    with pytest.raises(InputError) as err:
+        pull(server.url, FAST, today=DAY)
+    assert message in err.value.line()
+    assert err.value.line().startswith(server.url)
+    assert_still_good(data_dir, good, before)
+
+
+def test_body_over_the_cap_is_refused_with_or_without_content_length(server: Server, data_dir: Path) -> None:
+    good = first_good_pull(server)
+    server.body += b" "
+    before = files_in(data_dir)
+    small = PullOptions(max_bytes=500_000, retries=0, progress=False)
+    with pytest.raises(InputError, match="cap"):
+        pull(server.url, small, today=DAY)
+    server.faults = ["chunked-big"]
+    with pytest.raises(InputError, match="stopped reading"):
+        pull(server.url, small, today=DAY)
+    assert_still_good(data_dir, good, before)
+
+
+def test_redirect_is_followed(server: Server, data_dir: Path) -> None:
+    server.faults = ["redirect"]
+    result = pull(server.url, FAST, today=DAY)
+    assert result.status == "new"
+    assert [r["path"] for r in server.requests] == ["/model_prices.json", "/moved"]
+
+
+def test_schema_change_is_rejected(server: Server, data_dir: Path, good_body: bytes) -> None:
+    good = first_good_pull(server)
+    before = files_in(data_dir)
+    server.body = good_body.replace(b'"input_cost_per_token"', b'"input_price_per_token"')
+    with pytest.raises(InputError, match="no entry has input_cost_per_token"):
+        pull(server.url, FAST, today=DAY)
+    # Half the entries lose their prices: near-empty against the previous snapshot.
+    raw = json.loads(good_body)
+    for i, entry in enumerate(raw.values()):
+        if isinstance(entry, dict) and i % 4:
+            entry.pop("output_cost_per_token", None)
+    server.body = json.dumps(raw, indent=4).encode()
+    with pytest.raises(InputError, match="missing or invalid rates|renamed or missing fields"):
+        pull(server.url, FAST, today=DAY)
+    assert_still_good(data_dir, good, before)
+
+
+def test_suspicious_move_needs_accept(server: Server, data_dir: Path, good_body: bytes) -> None:
+    good = first_good_pull(server)
+    before = files_in(data_dir)
+    raw = json.loads(good_body)
+    raw["gpt-4o"]["input_cost_per_token"] = 2.5e-04  # 100x
+    server.body = json.dumps(raw, indent=4).encode()
+    with pytest.raises(InputError, match="accept-suspicious"):
+        pull(server.url, FAST, today=DAY)
+    assert_still_good(data_dir, good, before)
+    accepted = pull(server.url, PullOptions(accept_suspicious=True, progress=False), today=DAY)
+    assert accepted.status == "new" and accepted.flagged
+    assert accepted.path is not None and accepted.path.name == "2026-12-01-litellm-2.toml"
+    assert good.is_file()  # never over an older snapshot
+    assert history.find("latest") == accepted.path
+
+
+def test_negative_rate_for_a_priced_model_is_rejected(server: Server, data_dir: Path, good_body: bytes) -> None:
+    good = first_good_pull(server)
+    before = files_in(data_dir)
+    raw = json.loads(good_body)
+    raw["gpt-4o"]["output_cost_per_token"] = -1e-05
+    server.body = json.dumps(raw, indent=4).encode()
+    with pytest.raises(InputError, match="gpt-4o"):
+        pull(server.url, FAST, today=DAY)
+    assert_still_good(data_dir, good, before)
+
+
+def test_empty_result_is_rejected(server: Server, data_dir: Path) -> None:
+    server.body = json.dumps(
+        {"x": {"mode": "chat", "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}}
+    ).encode()
+    with pytest.raises(InputError, match="near-empty"):
+        pull(server.url, FAST, today=DAY)
+    assert not (data_dir / "prices").exists() or not list((data_dir / "prices").glob("*.toml"))
+
+
+def test_cli_pull_exit_codes_and_one_line_errors(
+    server: Server, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["prices", "pull", "--source", server.url, "--no-progress", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "new" and Path(out["path"]).is_file()
+    server.body += b" "
+    server.faults = ["html"]
+    assert main(["prices", "pull", "--source", server.url, "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("advisor: error: http://127.0.0.1")
