@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from advisor.quantiles import SortedValues
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 ScoreFn = Callable[[dict[str, FloatArray]], FloatArray]
@@ -38,14 +40,20 @@ CHUNK_BYTES = 32 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Mean:
-    """Task-weighted mean of a per-item value: Σ_t w_t mean_t(values)."""
+    """Task-weighted mean: Σ_t w_t · (Σ drawn values / Σ drawn counts) over tasks with w_t > 0.
+
+    Without ``count`` each item present counts once (values are per-item means); with
+    it, values are per-item sums and ``count`` per-item numbers of samples behind them.
+    """
 
     key: str
+    count: str | None = None
 
 
 @dataclass(frozen=True)
 class Ratio:
-    """Σ_t w_t mean_t(numerator) / Σ_t w_t mean_t(denominator), or 1 minus that; ``empty`` at 0/0.
+    """Σ numerator / Σ denominator over every drawn item of every task (not task-weighted),
+    or 1 minus that; ``empty`` when the denominator sums to 0.
 
     Gracefulness is one: 1 − (severity of the failures) / (number of failures).
     """
@@ -58,7 +66,10 @@ class Ratio:
 
 @dataclass(frozen=True)
 class Quantile:
-    """A quantile (q in [0, 1], numpy's linear method) of a value pooled over all items."""
+    """A quantile (q in [0, 1], numpy's linear method) pooled over all items of all tasks.
+
+    Values may be (models × items × epochs): every epoch is a value, drawn with its item.
+    """
 
     key: str
     q: float
@@ -102,19 +113,34 @@ class BootstrapResult:
     seed: int
 
 
+def _keys(stat: Stat) -> tuple[str, ...]:
+    if isinstance(stat, Ratio):
+        return stat.numerator, stat.denominator
+    if isinstance(stat, Mean) and stat.count is not None:
+        return stat.key, stat.count
+    return (stat.key,)
+
+
 def _check(tasks: Sequence[Task], stats: Mapping[str, Stat]) -> int:
     if not tasks:
         raise ValueError("no tasks to resample")
     models = tasks[0].n_models
     for t in tasks:
         for key, mat in t.values.items():
-            if mat.ndim != 2 or mat.shape != (models, t.n_items):
-                raise ValueError(f"values[{key!r}] has shape {mat.shape}, expected ({models}, {t.n_items})")
+            if mat.ndim not in (2, 3) or mat.shape[:2] != (models, t.n_items):
+                want = f"({models}, {t.n_items}, …)"
+                raise ValueError(f"values[{key!r}] has shape {mat.shape}; expected {want}")
+    weights = np.asarray([t.weight for t in tasks])
+    if (weights < 0).any() or not np.isfinite(weights).all():
+        raise ValueError("task weights must be non-negative")
     for name, stat in stats.items():
-        keys = (stat.numerator, stat.denominator) if isinstance(stat, Ratio) else (stat.key,)
-        for key in keys:
+        for key in _keys(stat):
             if any(key not in t.values for t in tasks):
                 raise ValueError(f"criterion {name!r} needs {key!r} in every task")
+            if not isinstance(stat, Quantile) and any(t.values[key].ndim != 2 for t in tasks):
+                raise ValueError(f"criterion {name!r} needs {key!r} as (models × items)")
+        if isinstance(stat, Mean) and weights.sum() <= 0:
+            raise ValueError("task weights are all zero")
     return models
 
 
@@ -126,146 +152,60 @@ class Prepared:
         self.tasks = tasks
         self.stats = stats
         self.weights = np.asarray([t.weight for t in tasks], dtype=np.float64)
-        if (self.weights < 0).any() or self.weights.sum() <= 0:
-            raise ValueError("task weights must be non-negative and not all zero")
-        keys: list[str] = []
+        # Blocks of M columns multiplied by the counts: a key's values (NaN as 0), or
+        # "?key", the presence of each model's items for that key.
+        blocks: list[str] = []
         for stat in stats.values():
             if isinstance(stat, Mean):
-                keys.append(stat.key)
+                blocks += [stat.key, stat.count or "?" + stat.key]
             elif isinstance(stat, Ratio):
-                keys += [stat.numerator, stat.denominator]
-        self.keys = list(dict.fromkeys(keys))
-        # Per task: one (items × columns) matrix: every key's values (NaN as 0) for every
-        # model, then, for keys with gaps, the presence of each model's items.
+                blocks += [stat.numerator, stat.denominator, "?" + stat.denominator]
+        self.block = {name: i for i, name in enumerate(dict.fromkeys(blocks))}
         self.design: list[FloatArray] = []
-        self.columns: list[dict[str, tuple[int, int | None]]] = []
-        m = self.models
         for t in tasks:
-            blocks: list[FloatArray] = []
-            cols: dict[str, tuple[int, int | None]] = {}
-            for key in self.keys:
-                v = t.values[key]
-                cols[key] = (len(blocks) * m, None)
-                blocks.append(np.nan_to_num(v, nan=0.0))
-            for key in self.keys:
-                v = t.values[key]
-                if np.isnan(v).any():
-                    cols[key] = (cols[key][0], len(blocks) * m)
-                    blocks.append((~np.isnan(v)).astype(np.float64))
-            self.design.append(np.ascontiguousarray(np.concatenate(blocks).T) if blocks
+            cols = [
+                (~np.isnan(t.values[b[1:]])).astype(np.float64) if b.startswith("?")
+                else np.nan_to_num(t.values[b], nan=0.0)
+                for b in self.block
+            ]
+            self.design.append(np.ascontiguousarray(np.concatenate(cols).T) if cols
                                else np.zeros((t.n_items, 0)))
-            self.columns.append(cols)
         self.quantiles = {
-            stat.key: _SortedItems(tasks, stat.key) for stat in stats.values() if isinstance(stat, Quantile)
+            stat.key: SortedValues(tasks, stat.key) for stat in stats.values() if isinstance(stat, Quantile)
         }
 
     def values(self, counts: Sequence[npt.NDArray[np.integer]]) -> dict[str, FloatArray]:
         """Criterion values (B × models) given per task a (B × items) matrix of draw counts."""
         m = self.models
-        means: dict[str, list[FloatArray]] = {key: [] for key in self.keys}
-        for t, c, design, cols in zip(self.tasks, counts, self.design, self.columns, strict=True):
-            fc = c.astype(np.float64)
-            prod = fc @ design
-            drawn = fc.sum(axis=1, keepdims=True)
-            for key, (at, present_at) in cols.items():
-                total = prod[:, at : at + m]
-                n = drawn if present_at is None else prod[:, present_at : present_at + m]
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    means[key].append(np.where(n > 0, total / np.where(n > 0, n, 1.0), np.nan))
-            del t
-        wsum = self.weights.sum()
+        prods = [c.astype(np.float64) @ d for c, d in zip(counts, self.design, strict=True)]
 
-        def mix(key: str) -> FloatArray:
-            mixed: FloatArray = np.tensordot(self.weights, np.stack(means[key]), axes=1) / wsum
-            return mixed
+        def part(p: FloatArray, name: str) -> FloatArray:
+            at = self.block[name] * m
+            return p[:, at : at + m]
 
+        on = np.flatnonzero(self.weights > 0)
         result: dict[str, FloatArray] = {}
         for name, stat in self.stats.items():
             if isinstance(stat, Mean):
-                result[name] = mix(stat.key)
+                mixed = np.zeros((prods[0].shape[0], m)) if prods else np.zeros((0, m))
+                for t in on:
+                    total, n = part(prods[t], stat.key), part(prods[t], stat.count or "?" + stat.key)
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        mean = np.where(n > 0, total / np.where(n > 0, n, 1.0), np.nan)
+                    mixed = mixed + self.weights[t] * mean
+                result[name] = mixed / self.weights[on].sum()
             elif isinstance(stat, Ratio):
-                num, den = mix(stat.numerator), mix(stat.denominator)
+                num = sum(part(p, stat.numerator) for p in prods)
+                den = sum(part(p, stat.denominator) for p in prods)
+                seen = sum(part(p, "?" + stat.denominator) for p in prods)
+                assert isinstance(num, np.ndarray) and isinstance(den, np.ndarray)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     r = num / np.where(den > 0, den, 1.0)
                 r = 1.0 - r if stat.one_minus else r
-                result[name] = np.where(den > 0, r, np.where(np.isnan(den), np.nan, stat.empty))
+                result[name] = np.where(seen > 0, np.where(den > 0, r, stat.empty), np.nan)
             else:
                 result[name] = self.quantiles[stat.key].quantile(counts, stat.q)
         return result
-
-
-class _SortedItems:
-    """One key's item values pooled over tasks and sorted once per model, for quantiles."""
-
-    def __init__(self, tasks: Sequence[Task], key: str) -> None:
-        vals = np.concatenate([t.values[key] for t in tasks], axis=1)
-        self.n_items = vals.shape[1]
-        self.present = (~np.isnan(vals)).T.astype(np.float64)  # items × models
-        self.order: list[IntArray] = []
-        self.sorted: list[FloatArray] = []
-        for v in vals:
-            have = np.flatnonzero(~np.isnan(v))
-            order = have[np.argsort(v[have], kind="stable")]
-            self.order.append(order)
-            self.sorted.append(v[order])
-        self._windows: dict[float, tuple[list[tuple[int, int]], FloatArray]] = {}
-
-    def _window(self, q: float) -> tuple[list[tuple[int, int]], FloatArray]:
-        """Per model, the sorted positions [start, start + size) that almost always hold the
-        q-quantile of a resample, and a matrix (items × 2 models) whose product with the
-        counts gives the draws before each window and the draws in total."""
-        if q not in self._windows:
-            spans: list[tuple[int, int]] = []
-            before = np.zeros_like(self.present)
-            for m, order in enumerate(self.order):
-                n = order.size
-                half = int(8.0 * math.sqrt(n * q * (1.0 - q) + 1.0) + 16.0)
-                start = max(0, min(int(q * n) - half, n))
-                stop = min(n, int(q * n) + half + 1)
-                spans.append((start, stop - start))
-                before[order[:start], m] = 1.0
-            self._windows[q] = (spans, np.concatenate([before, self.present], axis=1))
-        return self._windows[q]
-
-    def quantile(self, counts: Sequence[npt.NDArray[np.integer]], q: float) -> FloatArray:
-        """numpy.quantile (linear) of each model's resampled values, from the counts alone.
-
-        Only a window of sorted items near the quantile is accumulated; resamples whose
-        quantile falls outside it (very rare) are redone over all items.
-        """
-        spans, matrix = self._window(q)
-        models = len(self.order)
-        joined = np.concatenate(counts, axis=1)
-        b = joined.shape[0]
-        sums = np.rint(joined.astype(np.float64) @ matrix).astype(np.int64)
-        cat = np.ascontiguousarray(joined.T, dtype=np.int32)  # items × B
-        out = np.full((b, models), np.nan)
-        for m, (order, x) in enumerate(zip(self.order, self.sorted, strict=True)):
-            if not order.size:
-                continue
-            total = sums[:, models + m]
-            h = (total - 1.0) * q
-            jlo = np.floor(h).astype(np.int64)
-            frac = h - jlo
-            jhi = np.minimum(jlo + 1, total - 1)
-            todo = np.flatnonzero(total > 0)
-            start, size = spans[m]
-            for s, k, base_all in ((start, size, sums[:, m]), (0, order.size, None)):
-                if not todo.size:
-                    break
-                win = cat[order[s : s + k]]
-                if todo.size < b:
-                    win = win[:, todo]
-                cum = np.cumsum(win, axis=0, dtype=np.int64)
-                cum += 0 if base_all is None else base_all[todo]
-                lo_t, hi_t = jlo[todo], jhi[todo]
-                inside = (lo_t >= cum[0] - win[0]) & (hi_t < cum[-1])
-                ilo = np.minimum((cum <= lo_t).sum(axis=0), k - 1)
-                ihi = np.minimum((cum <= hi_t).sum(axis=0), k - 1)
-                lo_v, hi_v = x[s + ilo], x[s + ihi]
-                out[todo[inside], m] = (lo_v + frac[todo] * (hi_v - lo_v))[inside]
-                todo = todo[~inside]
-        return out
 
 
 def values_from_counts(
@@ -377,19 +317,3 @@ def point_values(tasks: Sequence[Task], stats: Mapping[str, Stat]) -> dict[str, 
     _check(tasks, stats)
     ones = [np.ones((1, t.n_items), dtype=np.int32) for t in tasks]
     return {k: v[0] for k, v in values_from_counts(tasks, stats, ones).items()}
-
-
-def standard_stats(latency_q: float = 0.95) -> dict[str, Stat]:
-    """The four criteria from per-item keys ``score``, ``cost``, ``latency``, ``severity``, ``failed``.
-
-    ``severity`` is the item's mean failure severity over its epochs (0 when it passed),
-    ``failed`` its share of failed epochs.
-    """
-    if not 0.0 <= latency_q <= 1.0 or math.isnan(latency_q):
-        raise ValueError("latency quantile must be in [0, 1]")
-    return {
-        "accuracy": Mean("score"),
-        "cost": Mean("cost"),
-        "latency": Quantile("latency", latency_q),
-        "gracefulness": Ratio("severity", "failed", empty=1.0, one_minus=True),
-    }

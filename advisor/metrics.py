@@ -64,6 +64,8 @@ class Evidence:
     sheet: PriceSheet | None
     batch: bool
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: Cost per sample row of ``table`` (NaN where unknown), for the paired bootstrap.
+    sample_cost: FloatArray | None = None
 
 
 def item_means(table: SampleTable, values: FloatArray) -> tuple[npt.NDArray[np.int64], FloatArray, npt.NDArray[np.int64]]:
@@ -239,4 +241,5 @@ def gather(
         sheet=sheet,
         batch=batch,
         warnings=tuple(warnings),
+        sample_cost=cost,
     )

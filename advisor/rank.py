@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,9 @@ import numpy.typing as npt
 from advisor.metrics import Evidence, ModelEvidence
 from advisor.profiles import CRITERIA, Curve, Profile
 from advisor.stats import Z95, wilson
+
+if TYPE_CHECKING:
+    from advisor.uncertainty import Uncertainty
 
 #: Which way is better for each criterion, and the default scale of its curve.
 HIGHER_IS_BETTER = {"accuracy": True, "cost": False, "latency": False, "gracefulness": True}
@@ -91,6 +95,20 @@ class Decision:
     models: tuple[ModelResult, ...]
     tasks_per_month: float
     warnings: tuple[str, ...]
+    #: P(best), rank intervals, ties, pairwise tests, sensitivity (advisor.uncertainty), when computed.
+    uncertainty: Uncertainty | None = None
+
+    @property
+    def p_best(self) -> dict[str, float] | None:
+        return self.uncertainty.p_best if self.uncertainty else None
+
+    @property
+    def rank_interval(self) -> dict[str, tuple[int, int]] | None:
+        return self.uncertainty.rank_interval if self.uncertainty else None
+
+    @property
+    def tied_for_first(self) -> tuple[str, ...] | None:
+        return self.uncertainty.tied_for_first if self.uncertainty else None
 
     @property
     def ranked(self) -> list[ModelResult]:

@@ -17,6 +17,9 @@ from advisor.decide import Inputs
 from advisor.explain import money, pct, verdict
 from advisor.profiles import CRITERIA
 from advisor.rank import Accuracy, Decision, ModelResult, fmt_ms
+from advisor.uncertainty_report import cell as uncertainty_cell
+from advisor.uncertainty_report import lines as uncertainty_lines
+from advisor.uncertainty_report import model_fields, uncertainty_json
 
 SCHEMA = "advisor.rank/1"
 #: Short labels for the score breakdown (text, never colour alone).
@@ -29,7 +32,7 @@ def _acc(a: Accuracy | None) -> dict[str, Any] | None:
     return {"mean": a.mean, "ci_low": a.ci_low, "ci_high": a.ci_high, "se": a.se, "n": a.n}
 
 
-def model_json(m: ModelResult) -> dict[str, Any]:
+def model_json(m: ModelResult, decision: Decision | None = None) -> dict[str, Any]:
     return {
         "model": m.model,
         "rank": m.rank,
@@ -51,6 +54,7 @@ def model_json(m: ModelResult) -> dict[str, Any]:
         "priced_as": m.priced_as,
         "price_match": m.price_match,
         "cost_source": m.cost_source,
+        **model_fields(decision.uncertainty if decision else None, m.model),
     }
 
 
@@ -81,7 +85,8 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
         "pick": decision.pick.model if decision.pick else None,
         "verdict": verdict(decision),
         "warnings": list(decision.warnings),
-        "models": [model_json(m) for m in decision.models],
+        "models": [model_json(m, decision) for m in decision.models],
+        **uncertainty_json(decision.uncertainty),
     }
 
 
@@ -121,6 +126,7 @@ def rows(decision: Decision) -> list[list[str]]:
                 money(m.monthly_cost_usd),
                 fmt_ms(m.latency_value) if m.latency_value is not None else "n/a",
                 f"{m.gracefulness:.2f}",
+                uncertainty_cell(decision.uncertainty, m.model),
                 _flags(m),
             ]
         )
@@ -139,6 +145,7 @@ def headers(decision: Decision) -> list[str]:
         "$/month",
         f"latency {decision.profile.latency.metric}",
         "graceful",
+        "P(best) rank",
         "flags",
     ]
 
@@ -158,14 +165,16 @@ def print_table(decision: Decision, inputs: Inputs, console: Console) -> None:
     for i, h in enumerate(headers(decision)):
         table.add_column(
             h,
-            justify="right" if i in (0, 2, 5, 6, 7, 8, 9) else "left",
-            no_wrap=i < 10,
+            justify="right" if i in (0, 2, 5, 6, 7, 8, 9, 10) else "left",
+            no_wrap=i < 11,
             overflow="fold",
         )
     for m, row in zip(decision.models, rows(decision), strict=True):
         table.add_row(*row, style="dim" if m.excluded else ("bold" if m.rank == 1 else None))
     console.print(table)
     console.print(Text(verdict(decision)))
+    for line in uncertainty_lines(decision):
+        console.print(Text(line))
     console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
     for w in decision.warnings:
         console.print(f"warning: {w}", style="yellow", highlight=False)
@@ -178,10 +187,11 @@ def markdown(decision: Decision, inputs: Inputs) -> str:
     lines = [*(f"{line}  " for line in header_lines(decision, inputs)), ""]
     hs = headers(decision)
     lines.append("| " + " | ".join(hs) + " |")
-    lines.append("|" + "|".join("---:" if i in (0, 2, 5, 6, 7, 8, 9) else "---" for i in range(len(hs))) + "|")
+    lines.append("|" + "|".join("---:" if i in (0, 2, 5, 6, 7, 8, 9, 10) else "---" for i in range(len(hs))) + "|")
     for row in rows(decision):
         lines.append("| " + " | ".join(cell(c) for c in row) + " |")
     lines += ["", verdict(decision), ""]
+    lines += [f"{line}  " for line in uncertainty_lines(decision)]
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
     lines += [f"\n> warning: {w}" for w in decision.warnings]
     return "\n".join(lines) + "\n"

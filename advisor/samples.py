@@ -116,16 +116,28 @@ class SampleTable:
         return int(np.count_nonzero(~np.isnan(self.numbers[name])))
 
 
+#: Already-encoded strings: (categories, codes), as a chunked reader makes them.
+Categorical = tuple[tuple[str, ...], IntArray]
+#: In an encoded outcome column: the row gave no outcome (ok if score is 1, else wrong).
+NO_OUTCOME = -2
+
+
+def _categorical(values: Sequence[str] | Categorical) -> Categorical:
+    if isinstance(values, tuple) and len(values) == 2 and isinstance(values[1], np.ndarray):
+        return values  # type: ignore[return-value]
+    return encode(values)  # type: ignore[arg-type]
+
+
 def build(
     *,
-    model: Sequence[str],
-    task: Sequence[str],
-    sample_id: Sequence[str],
+    model: Sequence[str] | Categorical,
+    task: Sequence[str] | Categorical,
+    sample_id: Sequence[str] | Categorical,
     score: Sequence[float] | FloatArray,
     source: str,
-    places: Sequence[int] | None = None,
-    epoch: Sequence[int] | None = None,
-    outcome: Sequence[str | None] | None = None,
+    places: Sequence[int] | npt.NDArray[np.int32] | None = None,
+    epoch: Sequence[int] | FloatArray | None = None,
+    outcome: Sequence[str | None] | npt.NDArray[np.int8] | None = None,
     numbers: dict[str, Sequence[float | None] | FloatArray] | None = None,
     texts: dict[str, list[str | None]] | None = None,
 ) -> SampleTable:
@@ -133,7 +145,10 @@ def build(
 
     Raises InputError naming the file and the first bad row's place.
     """
-    n = len(model)
+    models, model_codes = _categorical(model)
+    tasks, task_codes = _categorical(task)
+    ids, id_codes = _categorical(sample_id)
+    n = len(model_codes)
     place_arr = np.asarray(places if places is not None else np.arange(1, n + 1), dtype=np.int32)
 
     def fail(row: int, message: str) -> InputError:
@@ -142,9 +157,6 @@ def build(
 
     if n == 0:
         raise InputError(source, "no samples in this file")
-    models, model_codes = encode(model)
-    tasks, task_codes = encode(task)
-    ids, id_codes = encode(sample_id)
     for name, cats in (("model", models), ("task", tasks), ("sample_id", ids)):
         if "" in cats:
             raise fail(int(np.argmax(np.asarray([v == "" for v in cats]))), f"empty {name}")
@@ -156,17 +168,23 @@ def build(
 
     epoch_arr = np.zeros(n, dtype=np.int32)
     if epoch is not None:
-        try:
+        if isinstance(epoch, np.ndarray):
+            raw_epoch = np.nan_to_num(epoch.astype(np.float64), nan=0.0)
+        else:
+            if not set(map(type, epoch)) <= _NUMBER_TYPES:
+                bad_at = next(i for i, e in enumerate(epoch) if type(e) not in _NUMBER_TYPES)
+                raise fail(bad_at, f"epoch must be a whole number, got {epoch[bad_at]!r}")
             raw_epoch = np.asarray([0 if e is None else e for e in epoch], dtype=np.float64)
-        except (TypeError, ValueError):
-            raise fail(0, "epoch must be a whole number") from None
         bad = np.flatnonzero((raw_epoch < 0) | (raw_epoch != np.floor(raw_epoch)) | np.isnan(raw_epoch))
         if bad.size:
             raise fail(int(bad[0]), f"epoch {float(raw_epoch[bad[0]]):g} is not a non-negative whole number")
         epoch_arr = raw_epoch.astype(np.int32)
 
     outcome_arr = np.where(score_arr >= 1.0, 0, 1).astype(np.int8)
-    if outcome is not None:
+    if isinstance(outcome, np.ndarray):
+        given_outcome = outcome != NO_OUTCOME
+        outcome_arr[given_outcome] = outcome[given_outcome]
+    elif outcome is not None:
         for i, kind in enumerate(outcome):
             if kind is None or kind == "":
                 continue

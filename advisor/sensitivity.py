@@ -119,8 +119,9 @@ def first_place_share(
 ) -> FloatArray:
     """Share of weight settings in which each model ranks first (ties split evenly).
 
-    Weights are drawn from a Dirichlet centred on the user's weights with the given
-    concentration (criteria the user set to 0 stay at 0), or uniformly over the
+    Weights are drawn from a Dirichlet centred on the user's weights, alpha =
+    concentration × w (at 20, a weight of 25% moves by about ±10 points; criteria
+    the user set to 0 stay at 0), or uniformly over the
     whole simplex when ``concentration`` is None. ``utilities`` may also be
     (draws × models × criteria), e.g. from the bootstrap; draw s then uses
     utilities[s % draws], mixing weight and sampling uncertainty.
@@ -142,7 +143,7 @@ def first_place_share(
         if on.sum() == 1:
             draws[:, on] = 1.0
         else:
-            draws[:, on] = rng.dirichlet(concentration * w[on] * on.sum(), size=samples)
+            draws[:, on] = rng.dirichlet(concentration * w[on], size=samples)
     idx = np.arange(samples) % u.shape[0]
     scores = np.einsum("smk,sk->sm", u[idx], draws)
     valid = ~np.isnan(scores)

@@ -2,7 +2,7 @@
 
 Both files are made in a temp dir by replicating the real fixtures' samples
 (tests/data) under fresh ids. Each measurement runs in its own process so peak
-memory (ru_maxrss) is that run's own:
+memory (VmHWM, Linux) is that run's own:
   floor — promptfoo: read + orjson.loads; Inspect: zipfile + orjson.loads of
           every member (the least any reader must do);
   ours  — advisor's importer (promptfoo.read / inspect.read), i.e. parse and
@@ -26,7 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 PF = DATA / "promptfoo" / "krystianbergmann__prompt-eval-workbench@2eb71c16" / "promptfoo-results.json"
 PF2 = DATA / "promptfoo" / "reDreamAI__measure-ai-drift@cb2be90f" / "promptfoo-results.json"
-EVAL = DATA / "inspect_ai" / "meridianlabs-ai__inspect_scout" / "2025-09-23T08-09-58-04-00_popularity_DN2wbX2ZvACsBpjwptzBRo.eval"
+EVAL = (
+    DATA
+    / "inspect_ai"
+    / "meridianlabs-ai__inspect_scout"
+    / "2025-09-23T08-09-58-04-00_popularity_DN2wbX2ZvACsBpjwptzBRo.eval"
+)
 
 
 def build_promptfoo(dst: Path, target: int) -> int:
@@ -39,7 +44,10 @@ def build_promptfoo(dst: Path, target: int) -> int:
         row = dict(pool[i % len(pool)])
         row["testIdx"] = i
         row["promptIdx"] = 0
-        row["provider"] = {"id": ["openai:gpt-4o-mini", "python:prompts/patient_provider.py"][i % 2], "label": ""}
+        row["provider"] = {
+            "id": ["openai:gpt-4o-mini", "python:prompts/patient_provider.py"][i % 2],
+            "label": "",
+        }
         rows.append(row)
     doc["results"]["results"] = rows
     dst.write_text(json.dumps(doc))
@@ -63,7 +71,7 @@ def build_eval(dst: Path, target: int) -> int:
 
 
 CHILD = r"""
-import resource, sys, time, zipfile
+import sys, time, zipfile
 from pathlib import Path
 import orjson
 kind, which, path = sys.argv[1], sys.argv[2], Path(sys.argv[3])
@@ -78,7 +86,9 @@ else:
     from advisor.ingest import inspect, promptfoo
     n = len((promptfoo if kind == "promptfoo" else inspect).read(path))
 dt = time.perf_counter() - t0
-print(dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, n)
+# VmHWM belongs to this process image (ru_maxrss would carry the parent's peak across exec)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(dt, hwm * 1024, n)
 """
 
 
@@ -97,7 +107,10 @@ def main() -> None:
     target = int(args.mb * 1e6)
     with tempfile.TemporaryDirectory() as tmp:
         files = {"promptfoo": Path(tmp) / "results.json", "inspect": Path(tmp) / "log.eval"}
-        counts = {"promptfoo": build_promptfoo(files["promptfoo"], target), "inspect": build_eval(files["inspect"], target)}
+        counts = {
+            "promptfoo": build_promptfoo(files["promptfoo"], target),
+            "inspect": build_eval(files["inspect"], target),
+        }
         for kind, path in files.items():
             size = path.stat().st_size
             res = {w: [measure(kind, w, path) for _ in range(args.runs)] for w in ("floor", "ours")}

@@ -18,10 +18,13 @@ def _tasks(rng: np.random.Generator, models: int, sizes: list[int], gaps: bool =
     for t, n in enumerate(sizes):
         score = (rng.random((models, n)) < rng.uniform(0.4, 0.9, (models, 1))).astype(float)
         failed = 1.0 - score
+        epochs = rng.lognormal(6, 0.5, (models, n, 2)).round()  # rounding makes ties
+        epochs[0, ::3, 1] = np.nan  # model 0 ran a second epoch on two items in three only
         values = {
             "score": score,
-            "cost": rng.lognormal(-6, 1, (models, n)),
-            "latency": rng.lognormal(6, 0.5, (models, n)).round(),  # rounding makes ties
+            "cost_sum": rng.lognormal(-6, 1, (models, n)) * 2,
+            "cost_n": rng.choice([1.0, 2.0], (models, n)),
+            "latency": epochs,
             "severity": failed * rng.choice([0.2, 0.5, 1.0], (models, n)),
             "failed": failed,
         }
@@ -30,8 +33,18 @@ def _tasks(rng: np.random.Generator, models: int, sizes: list[int], gaps: bool =
                 if t == 0:
                     v[1, : n // 3] = np.nan
                 v[2, -1] = np.nan
-        tasks.append(bs.Task(values, weight=float(t + 1)))
+        # task 0 has weight 0: out of the means, still in the pooled ratio and quantile
+        tasks.append(bs.Task(values, weight=float(t)))
     return tasks
+
+
+def _stats(q: float = 0.95) -> dict[str, bs.Stat]:
+    return {
+        "accuracy": bs.Mean("score"),
+        "cost": bs.Mean("cost_sum", count="cost_n"),
+        "latency": bs.Quantile("latency", q),
+        "gracefulness": bs.Ratio("severity", "failed", empty=1.0, one_minus=True),
+    }
 
 
 def _score(values: dict[str, np.ndarray]) -> np.ndarray:
@@ -53,19 +66,23 @@ def _brute(tasks: list[bs.Task], q: float, resamples: int, seed: int) -> tuple[n
     for b in range(resamples):
         picks = [rng.integers(0, t.n_items, size=t.n_items) for rng, t in zip(rngs, tasks, strict=True)]
         for i in range(m):
-            acc, cost, sev, fail, lat = [], [], [], [], []
+            acc, cost = [], []
+            sev = fail = 0.0
+            lat: list[float] = []
             for t, idx in zip(tasks, picks, strict=True):
                 row = {k: v[i, idx] for k, v in t.values.items()}
                 have = ~np.isnan(row["score"])
-                acc.append(row["score"][have].mean() if have.any() else np.nan)
-                cost.append(row["cost"][have].mean() if have.any() else np.nan)
-                sev.append(row["severity"][have].mean() if have.any() else np.nan)
-                fail.append(row["failed"][have].mean() if have.any() else np.nan)
-                lat.extend(row["latency"][have])
-            vals["accuracy"][b, i] = np.dot(w, acc) / w.sum()
-            vals["cost"][b, i] = np.dot(w, cost) / w.sum()
-            f = np.dot(w, fail) / w.sum()
-            vals["gracefulness"][b, i] = 1 - (np.dot(w, sev) / w.sum()) / f if f > 0 else 1.0
+                if t.weight > 0:
+                    acc.append(row["score"][have].mean())
+                    cost.append(row["cost_sum"][have].sum() / row["cost_n"][have].sum())
+                sev += row["severity"][have].sum()
+                fail += row["failed"][have].sum()
+                for item_epochs in row["latency"]:
+                    lat.extend(x for x in item_epochs if not np.isnan(x))
+            on = w[w > 0]
+            vals["accuracy"][b, i] = np.dot(on, acc) / on.sum()
+            vals["cost"][b, i] = np.dot(on, cost) / on.sum()
+            vals["gracefulness"][b, i] = 1 - sev / fail if fail > 0 else 1.0
             vals["latency"][b, i] = np.quantile(lat, q)
     return np.stack([vals[k] for k in ("accuracy", "cost", "latency", "gracefulness")]), _score(vals)
 
@@ -89,7 +106,7 @@ def _brute_summary(scores: np.ndarray) -> tuple[list[float], list[int], list[int
 @pytest.mark.parametrize("q", [0.95, 0.5, 0.0, 1.0, 0.99])
 def test_matches_plain_loop_on_the_same_stream(q: float) -> None:
     tasks = _tasks(np.random.default_rng(1), 4, [9, 14, 5])
-    res = bs.paired_bootstrap(tasks, bs.standard_stats(q), _score, resamples=60, seed=7, chunk=13)
+    res = bs.paired_bootstrap(tasks, _stats(q), _score, resamples=60, seed=7, chunk=13)
     values, scores = _brute(tasks, q, 60, 7)
     for k, name in enumerate(("accuracy", "cost", "latency", "gracefulness")):
         assert np.allclose(res.values[name], values[k], equal_nan=True), name
@@ -112,21 +129,24 @@ def test_window_quantile_on_larger_data_and_chunking() -> None:
         for b in range(40):
             for m in range(3):
                 pooled = np.concatenate(
-                    [np.repeat(t.values["latency"][m], c[b]) for t, c in zip(tasks, counts, strict=True)]
+                    [np.repeat(t.values["latency"][m], c[b], axis=0).ravel()
+                     for t, c in zip(tasks, counts, strict=True)]
                 )
                 assert got[b, m] == pytest.approx(np.quantile(pooled[~np.isnan(pooled)], q)), (q, b, m)
-    one = bs.paired_bootstrap(tasks, bs.standard_stats(), _score, resamples=50, seed=3, chunk=1)
-    big = bs.paired_bootstrap(tasks, bs.standard_stats(), _score, resamples=50, seed=3)
+    one = bs.paired_bootstrap(tasks, _stats(), _score, resamples=50, seed=3, chunk=1)
+    big = bs.paired_bootstrap(tasks, _stats(), _score, resamples=50, seed=3)
     assert np.allclose(one.scores, big.scores, rtol=1e-12, atol=0)  # BLAS blocking differs by ulps
 
 
 def test_point_values_match_direct_computation() -> None:
     tasks = _tasks(np.random.default_rng(4), 3, [10, 20], gaps=False)
-    pv = bs.point_values(tasks, bs.standard_stats(0.5))
-    acc = (1 * tasks[0].values["score"].mean(1) + 2 * tasks[1].values["score"].mean(1)) / 3
-    assert np.allclose(pv["accuracy"], acc)
-    lat = np.concatenate([t.values["latency"] for t in tasks], axis=1)
-    assert np.allclose(pv["latency"], np.median(lat, axis=1))
+    pv = bs.point_values(tasks, _stats(0.5))
+    assert np.allclose(pv["accuracy"], tasks[1].values["score"].mean(1))  # task 0 has weight 0
+    lat = np.concatenate([t.values["latency"].reshape(3, -1) for t in tasks], axis=1)
+    assert np.allclose(pv["latency"], np.nanmedian(lat, axis=1))
+    sev = sum(t.values["severity"].sum(1) for t in tasks)
+    fail = sum(t.values["failed"].sum(1) for t in tasks)
+    assert np.allclose(pv["gracefulness"], np.where(fail > 0, 1 - sev / np.maximum(fail, 1), 1.0))
 
 
 def test_exhaustive_enumeration_of_a_tiny_bootstrap() -> None:

@@ -67,7 +67,10 @@ class Server:
                     return
                 ctype = "application/json"
                 if fault == "html":
-                    body, ctype = b"<!doctype html><html><body>Sign in</body></html>", "text/html; charset=utf-8"
+                    body, ctype = (
+                        b"<!doctype html><html><body>Sign in</body></html>",
+                        "text/html; charset=utf-8",
+                    )
                 elif fault == "html-as-json":
                     body = b"<html>oops</html>"
                 elif fault == "invalid":
@@ -94,7 +97,9 @@ class Server:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/model_prices.json"
 
@@ -153,7 +158,8 @@ def test_good_pull_then_304_costs_nothing(server: Server, data_dir: Path) -> Non
 
 def test_500_then_200_retries_and_succeeds(server: Server, data_dir: Path) -> None:
     server.faults = ["500"]
-    result = pull(server.url, FAST, today=DAY)
+    with_bar = PullOptions(read_timeout=2, retries=1, backoff=0.01, progress=True)
+    result = pull(server.url, with_bar, today=DAY)
     assert result.status == "new" and len(server.requests) == 2
 
 
@@ -235,7 +241,9 @@ def test_suspicious_move_needs_accept(server: Server, data_dir: Path, good_body:
     assert history.find("latest") == accepted.path
 
 
-def test_negative_rate_for_a_priced_model_is_rejected(server: Server, data_dir: Path, good_body: bytes) -> None:
+def test_negative_rate_for_a_priced_model_is_rejected(
+    server: Server, data_dir: Path, good_body: bytes
+) -> None:
     good = first_good_pull(server)
     before = files_in(data_dir)
     raw = json.loads(good_body)

@@ -26,7 +26,11 @@ def sheet(*models: ModelPrice, as_of: str = "2026-01-01") -> PriceSheet:
 
 def mp(model_id: str, *aliases: str, provider: str | None = None, price: str = "1") -> ModelPrice:
     return ModelPrice(
-        id=model_id, provider=provider, aliases=aliases, input_per_mtok=Decimal(price), output_per_mtok=Decimal(2)
+        id=model_id,
+        provider=provider,
+        aliases=aliases,
+        input_per_mtok=Decimal(price),
+        output_per_mtok=Decimal(2),
     )
 
 
@@ -37,7 +41,11 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_resolution_order_and_reporting() -> None:
-    s = sheet(mp("gpt-4o", "openai/gpt-4o", "gpt-4o-2024-08-06"), mp("claude-sonnet-4-5"), mp("gemini/gemini-2.5-pro"))
+    s = sheet(
+        mp("gpt-4o", "openai/gpt-4o", "gpt-4o-2024-08-06"),
+        mp("claude-sonnet-4-5"),
+        mp("gemini/gemini-2.5-pro"),
+    )
     assert resolve("gpt-4o", s).how == "exact id"
     assert resolve("openai/gpt-4o", s).how == "sheet alias"
     assert resolve("my-model", s, {"my-model": "gpt-4o"}).how == "workspace alias → gpt-4o"

@@ -84,7 +84,7 @@ def test_first_place_share_around_the_user_weights() -> None:
     assert tight[1] > 0.99
     # brute force: the same draws by hand
     rng = np.random.default_rng(3)
-    d = rng.dirichlet(20.0 * w[:2] * 2, size=4000)
+    d = rng.dirichlet(20.0 * w[:2], size=4000)
     wins = np.argmax(u[:, :2] @ d.T, axis=0)
     assert a[:2] == pytest.approx(np.bincount(wins, minlength=2) / 4000)
     # with resampled utilities (draws × models × criteria)

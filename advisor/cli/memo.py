@@ -23,8 +23,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "failures, robustness, public benchmarks, provenance, and a snapshot for `advisor revisit`.",
     )
     add_decision_options(p)
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help="file to write (default: print to stdout); the format follows .html/.md unless --format")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="file to write (default: print to stdout); the format follows .html/.md unless --format",
+    )
     p.add_argument("--format", choices=["md", "html"], help="md (default) or html with inline SVG charts")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.add_argument("--date", type=_date, help=argparse.SUPPRESS)  # fixed date, for reproducible memos

@@ -79,14 +79,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q = cmds.add_parser("history", help="dated snapshots, and how MODEL moved across them")
     q.add_argument("model", nargs="?")
     fmt(q)
-    q.set_defaults(func=run_history)
+    q.set_defaults(func=_lazy("run_history"))
 
     q = cmds.add_parser("diff", help="added, removed and repriced models (default: the two newest sheets)")
     q.add_argument("old", nargs="?")
     q.add_argument("new", nargs="?")
     q.add_argument("--workspace", type=Path, help="list this workspace's candidates first")
     fmt(q)
-    q.set_defaults(func=run_diff)
+    q.set_defaults(func=_lazy("run_diff"))
 
     q = cmds.add_parser("import", help="save a price file you already have as a dated snapshot")
     q.add_argument("file", type=Path)
@@ -95,6 +95,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     q.add_argument("--as-of", help="the date the prices were in force (default: today, or the sheet's own)")
     q.set_defaults(func=run_import)
+
+
+def _lazy(name: str) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        from advisor.cli import prices_diff
+
+        result: int = getattr(prices_diff, name)(args)
+        return result
+
+    return run
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -331,125 +341,3 @@ def _guess_format(path: Path, data: bytes) -> str:
     if head.startswith(b"{"):
         return "litellm"
     raise InputError(path, "cannot tell the format; give --format litellm|openrouter|genai-prices|native")
-
-
-# ----------------------------------------------------------------------------- history / diff
-
-
-def run_history(args: argparse.Namespace) -> int:
-    snaps = history.list_snapshots()
-    if args.model is None:
-        if args.format == "json":
-            _emit_json(
-                [
-                    {"as_of": s.as_of.isoformat(), "origin": s.origin, "label": s.label, "path": str(s.path)}
-                    for s in snaps
-                ]
-            )
-            return 0
-        t = Table(title="price snapshots (the last is 'latest')")
-        for col in ("as of", "origin", "source", "file"):
-            t.add_column(col)
-        for s in snaps:
-            t.add_row(s.as_of.isoformat(), s.origin, s.label, str(s.path))
-        _console().print(t)
-        return 0
-    loaded = [(s, load_sheet(s.path)) for s in snaps]
-    rows = history.model_history(loaded, args.model)
-    if args.format == "json":
-        _emit_json(
-            [
-                {"as_of": s.as_of.isoformat(), "path": str(s.path), "price": price_json(m) if m else None}
-                for s, m in rows
-            ]
-        )
-        return 0
-    t = Table(title=f"{args.model} across snapshots (USD per 1M tokens)")
-    for col in ("as of", "file", "entry", "input", "output", "cached in", "cache write", "change"):
-        t.add_column(col)
-    prev: ModelPrice | None = None
-    for s, m in rows:
-        change = ""
-        if m is not None and prev is not None:
-            change = "; ".join(_change_text(c) for c in history.compare(prev, m)) or "same"
-        t.add_row(
-            s.as_of.isoformat(),
-            s.path.name,
-            m.id if m else "—",
-            *(_cell(getattr(m, f)) if m else "—" for f in RATES[:4]),
-            change,
-        )
-        prev = m or prev
-    _console().print(t)
-    return 0
-
-
-def _change_text(c: history.Change) -> str:
-    pct = c.percent
-    name = c.field.removesuffix("_per_mtok")
-    if c.old is None and c.new is None:
-        return name
-    return f"{name} {_cell(c.old)} → {_cell(c.new)}" + (f" ({pct:+.1f}%)" if pct is not None else "")
-
-
-def run_diff(args: argparse.Namespace) -> int:
-    if args.old is None or args.new is None:
-        snaps = history.list_snapshots()
-        if len(snaps) < 2 and (args.old is None and args.new is None):
-            raise InputError(history.snapshots_dir(), "fewer than two snapshots; pull or import one first")
-        old_ref = args.old or str(snaps[-2].path)
-        new_ref = args.new or str(snaps[-1].path)
-    else:
-        old_ref, new_ref = args.old, args.new
-    old, old_path = open_sheet(old_ref)
-    new, new_path = open_sheet(new_ref)
-    candidates: set[str] = set()
-    if args.workspace:
-        names, aliases, _ = _workspace_names(args.workspace)
-        for sheet in (old, new):
-            for name in names:
-                try:
-                    hit = resolve(name, sheet, aliases).price
-                except AmbiguousModel:
-                    continue
-                if hit is not None:
-                    candidates.add(hit.id)
-    d = history.diff(old, new, candidates=candidates)
-    if args.format == "json":
-        _emit_json(
-            {
-                "old": _sheet_json(old, old_path),
-                "new": _sheet_json(new, new_path),
-                "added": list(d.added),
-                "removed": list(d.removed),
-                "repriced": [
-                    {
-                        "id": r.id,
-                        "new_id": r.new_id or r.id,
-                        "candidate": r.candidate,
-                        "changes": [
-                            {"field": c.field, "old": _num(c.old), "new": _num(c.new), "percent": c.percent}
-                            for c in r.changes
-                        ],
-                    }
-                    for r in d.repriced
-                ],
-            }
-        )
-        return 0
-    c = _console()
-    c.print(f"[bold]{old_path.name}[/] ({old.as_of}) → [bold]{new_path.name}[/] ({new.as_of})")
-    c.print(f"added {len(d.added)}, removed {len(d.removed)}, repriced {len(d.repriced)}")
-    if d.repriced:
-        t = Table(title="repriced (USD per 1M tokens)")
-        t.add_column("model")
-        t.add_column("changes")
-        for r in d.repriced:
-            name = r.id + (f" → {r.new_id}" if r.new_id else "")
-            t.add_row(("★ " if r.candidate else "") + name, "; ".join(_change_text(ch) for ch in r.changes))
-        c.print(t)
-    for title, ids in (("added", d.added), ("removed", d.removed)):
-        if ids:
-            shown = ", ".join(("★ " if i in candidates else "") + i for i in ids[:40])
-            c.print(f"[bold]{title}[/]: {shown}" + (f" … and {len(ids) - 40} more" if len(ids) > 40 else ""))
-    return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -11,8 +12,10 @@ from rich.console import Console
 
 from advisor import bundled
 from advisor.decide import decide, load_inputs
+from advisor.errors import InputError
 from advisor.profiles import parse_weights
 from advisor.report import decision_json, markdown, print_table
+from advisor.uncertainty import uncertainty
 
 
 def add_decision_options(p: argparse.ArgumentParser) -> None:
@@ -27,7 +30,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("rank", help="rank the candidates of a workspace", description=__doc__)
     add_decision_options(p)
     p.add_argument("--format", choices=["table", "json", "md"], default="table")
+    add_bootstrap_options(p)
     p.set_defaults(func=run)
+
+
+def add_bootstrap_options(p: argparse.ArgumentParser) -> None:
+    """--resamples and --seed for the paired bootstrap (P(best), rank intervals, ties)."""
+    p.add_argument("--resamples", type=int, default=1000, metavar="N",
+                   help="paired bootstrap resamples for P(best) and rank intervals (0: skip; default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed, for reproducible runs (default 0)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +46,11 @@ def run(args: argparse.Namespace) -> int:
     inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
     weights = parse_weights(args.weights) if args.weights else None
     decision = decide(inputs, weights=weights)
+    if args.resamples < 0:
+        raise InputError("--resamples", "must be 0 (skip the bootstrap) or more")
+    if args.resamples > 0 and decision.ranked:
+        decision = replace(decision, uncertainty=uncertainty(inputs, decision, resamples=args.resamples,
+                                                             seed=args.seed))
     if args.format == "json":
         sys.stdout.buffer.write(
             orjson.dumps(decision_json(decision, inputs), option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY)

@@ -12,13 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import math
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
 from advisor.errors import InputError
-from advisor.samples import OPTIONAL_NUMBERS, SampleTable, build
+from advisor.samples import NO_OUTCOME, OPTIONAL_NUMBERS, OUTCOME_CODE, OUTCOMES, SampleTable, build
+
+_NUMBER_TYPES = {int, float, type(None)}
 
 REQUIRED = ("model", "task", "sample_id", "score")
 TEXT_COLUMNS = ("response", "error")
@@ -43,7 +47,7 @@ def sniff(path: Path, head: bytes) -> bool:
 
 def read(path: Path) -> SampleTable:
     data = _read_bytes(path)
-    if path.suffix.lower() == ".csv" or not data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+    if path.suffix.lower() == ".csv" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
         return _read_csv(path, data)
     return _read_jsonl(path, data)
 
@@ -58,24 +62,131 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+#: Lines parsed at a time: bounds the Python objects alive at once (a million dicts is a gigabyte).
+CHUNK_LINES = 1 << 15
+
+
+class _Columns:
+    """Accumulates validated numpy columns chunk by chunk, with shared string codes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.index: dict[str, dict[str, int]] = {k: {} for k in ("model", "task", "sample_id")}
+        self.parts: dict[str, list[np.ndarray]] = {k: [] for k in ("model", "task", "sample_id", "score", "place")}
+        self.optional: dict[str, list[np.ndarray | None]] = {k: [] for k in (*OPTIONAL_NUMBERS, "epoch", "outcome")}
+        self.texts: dict[str, list[Any]] = {}
+        self.rows = 0
+
+    def add(self, rows: list[dict[str, Any]], places: list[int]) -> None:
+        path, n = self.path, len(rows)
+        shapes = set(map(tuple, rows))
+        present = set().union(*map(set, shapes))
+        if len(shapes) == 1:  # the usual case: transpose at C speed
+            shape = next(iter(shapes))
+            columns = dict(zip(shape, map(list, zip(*map(itemgetter(*shape), rows), strict=True)), strict=True))
+            if len(shape) == 1:
+                columns = {shape[0]: [r[shape[0]] for r in rows]}
+
+            def col(name: str) -> list[Any]:
+                return columns.get(name) or [None] * n
+        else:
+
+            def col(name: str) -> list[Any]:
+                return [r.get(name) for r in rows]
+
+        for name, index in self.index.items():
+            values = _strings(path, name, col(name), places)
+            for value in dict.fromkeys(values):  # first-seen order, at C speed
+                index.setdefault(value, len(index))
+            self.parts[name].append(np.fromiter(map(index.__getitem__, values), np.int32, n))
+        self.parts["score"].append(_numbers(path, "score", col("score"), places))
+        self.parts["place"].append(np.asarray(places, dtype=np.int32))
+        for name in (*OPTIONAL_NUMBERS, "epoch"):
+            self.optional[name].append(_numbers(path, name, col(name), places) if name in present else None)
+        self.optional["outcome"].append(_outcomes(path, col("outcome"), places) if "outcome" in present else None)
+        for name in TEXT_COLUMNS:
+            if name in present or name in self.texts:
+                values = col(name)
+                bad = next((i for i, v in enumerate(values) if v is not None and type(v) is not str), None)
+                if bad is not None:
+                    raise InputError(f"{path}:{places[bad]}", f"{name} must be a string")
+                self.texts.setdefault(name, [None] * self.rows).extend(values)
+        for extra in self.texts.values():
+            extra.extend([None] * (self.rows + n - len(extra)))
+        self.rows += n
+
+    def table(self) -> SampleTable:
+        sizes = [a.size for a in self.parts["score"]]
+
+        def joined(name: str, fill: float) -> np.ndarray | None:
+            pieces = self.optional[name]
+            if all(p is None for p in pieces):
+                return None
+            return np.concatenate([np.full(k, fill) if p is None else p for p, k in zip(pieces, sizes, strict=True)])
+
+        outcome = joined("outcome", NO_OUTCOME)
+        return build(
+            model=(tuple(self.index["model"]), np.concatenate(self.parts["model"])),
+            task=(tuple(self.index["task"]), np.concatenate(self.parts["task"])),
+            sample_id=(tuple(self.index["sample_id"]), np.concatenate(self.parts["sample_id"])),
+            score=np.concatenate(self.parts["score"]),
+            epoch=joined("epoch", np.nan),
+            outcome=outcome.astype(np.int8) if outcome is not None else None,
+            numbers={k: v for k in OPTIONAL_NUMBERS if (v := joined(k, np.nan)) is not None},
+            texts=self.texts,
+            source=str(self.path),
+            places=np.concatenate(self.parts["place"]),
+        )
+
+
+def _numbers(path: Path, name: str, values: list[Any], places: list[int]) -> np.ndarray:
+    """Numbers or null; strings and booleans are errors (numpy would convert them silently)."""
+    if not set(map(type, values)) <= _NUMBER_TYPES:
+        i = next(i for i, v in enumerate(values) if type(v) not in _NUMBER_TYPES)
+        raise InputError(f"{path}:{places[i]}", f"{name} must be a number, got {values[i]!r}")
+    if name == "score" and None in values:
+        raise InputError(f"{path}:{places[values.index(None)]}", "score is missing")
+    return np.array(values, dtype=np.float64)
+
+
+def _outcomes(path: Path, values: list[Any], places: list[int]) -> np.ndarray:
+    codes = np.fromiter((OUTCOME_CODE.get(v, -1) if v else NO_OUTCOME for v in values), np.int8, len(values))
+    if (codes == -1).any():
+        i = int(np.flatnonzero(codes == -1)[0])
+        v = values[i]
+        what = f"unknown outcome {v!r} (expected one of {', '.join(OUTCOMES)})" if type(v) is str else (
+            f"outcome must be a string, got {v!r}"
+        )
+        raise InputError(f"{path}:{places[i]}", what)
+    return codes
+
+
 def _read_jsonl(path: Path, data: bytes) -> SampleTable:
     lines = data.split(b"\n")
-    places = [i for i, line in enumerate(lines, start=1) if line.strip()]
-    body = [lines[i - 1] for i in places]
-    try:
-        rows: list[Any] = orjson.loads(b"[" + b",".join(body) + b"]")
-    except orjson.JSONDecodeError:
-        for place, line in zip(places, body, strict=True):
-            try:
-                orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise InputError(f"{path}:{place}", f"not valid JSON ({exc.msg})") from None
-        raise InputError(path, "not valid JSON Lines") from None
-    for i, row in enumerate(rows):
-        if type(row) is not dict:
-            raise InputError(f"{path}:{places[i]}", "expected a JSON object on each line")
-    _check_keys(path, rows, places)
-    return _columns(path, rows, places)
+    cols = _Columns(path)
+    for start in range(0, len(lines), CHUNK_LINES):
+        block = lines[start : start + CHUNK_LINES]
+        places = [start + i for i, line in enumerate(block, start=1) if line.strip()]
+        if not places:
+            continue
+        body = [lines[p - 1] for p in places]
+        try:
+            rows: list[Any] = orjson.loads(b"[" + b",".join(body) + b"]")
+        except orjson.JSONDecodeError:
+            for place, line in zip(places, body, strict=True):
+                try:
+                    orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{place}", f"not valid JSON ({exc.msg})") from None
+            raise InputError(path, "not valid JSON Lines") from None
+        for i, row in enumerate(rows):
+            if type(row) is not dict:
+                raise InputError(f"{path}:{places[i]}", "expected a JSON object on each line")
+        _check_keys(path, rows, places)
+        cols.add(rows, places)
+    if cols.rows == 0:
+        raise InputError(path, "no samples in this file")
+    return cols.table()
 
 
 def _check_keys(path: Path, rows: list[dict[str, Any]], places: list[int]) -> None:
@@ -94,7 +205,7 @@ def _check_keys(path: Path, rows: list[dict[str, Any]], places: list[int]) -> No
 
 
 def _strings(path: Path, name: str, values: list[Any], places: list[int]) -> list[str]:
-    if all(type(v) is str for v in values):
+    if set(map(type, values)) == {str}:
         return values
     out: list[str] = []
     for v, place in zip(values, places, strict=True):
@@ -105,36 +216,6 @@ def _strings(path: Path, name: str, values: list[Any], places: list[int]) -> lis
         else:
             raise InputError(f"{path}:{place}", f"{name} must be a string, got {v!r}")
     return out
-
-
-def _columns(path: Path, rows: list[dict[str, Any]], places: list[int]) -> SampleTable:
-    def col(name: str) -> list[Any]:
-        return [r.get(name) for r in rows]
-
-    present = set().union(*map(set, set(map(tuple, rows))))
-    numbers = {name: col(name) for name in OPTIONAL_NUMBERS if name in present}
-    texts = {name: col(name) for name in TEXT_COLUMNS if name in present}
-    for name, values in texts.items():
-        bad = next((i for i, v in enumerate(values) if v is not None and type(v) is not str), None)
-        if bad is not None:
-            raise InputError(f"{path}:{places[bad]}", f"{name} must be a string")
-    outcome = col("outcome") if "outcome" in present else None
-    if outcome is not None:
-        bad = next((i for i, v in enumerate(outcome) if v is not None and type(v) is not str), None)
-        if bad is not None:
-            raise InputError(f"{path}:{places[bad]}", f"outcome must be a string, got {outcome[bad]!r}")
-    return build(
-        model=_strings(path, "model", col("model"), places),
-        task=_strings(path, "task", col("task"), places),
-        sample_id=_strings(path, "sample_id", col("sample_id"), places),
-        score=col("score"),
-        epoch=col("epoch") if "epoch" in present else None,
-        outcome=outcome,
-        numbers=numbers,
-        texts=texts,
-        source=str(path),
-        places=places,
-    )
 
 
 def _read_csv(path: Path, data: bytes) -> SampleTable:
@@ -168,7 +249,9 @@ def _read_csv(path: Path, data: bytes) -> SampleTable:
         raise InputError(f"{path}:{reader.line_num}", f"malformed CSV ({exc})") from None
     if not rows:
         raise InputError(path, "no samples in this file")
-    return _columns(path, rows, places)
+    cols = _Columns(path)
+    cols.add(rows, places)
+    return cols.table()
 
 
 def _csv_row(path: Path, place: int, header: list[str], values: list[str]) -> dict[str, Any]:

@@ -39,16 +39,35 @@ __all__ = ["FORMATS", "memo_document", "render", "render_html", "render_markdown
 def memo_document(ctx: MemoContext) -> Doc:
     d = ctx.decision
     doc = Doc(f"Decision memo: {ctx.inputs.workspace.config.name}")
-    doc.add(Para(f"{ctx.today.isoformat()} · advisor {__version__} · profile **{d.profile.name}** · prices as of "
-                 f"{ctx.inputs.sheet.as_of.isoformat()} · {d.tasks_per_month:,.0f} tasks a month"))
-    for section in (decision_section, mattered_section, ranking_section, evidence_section, failures_section,
-                    robustness_section, benchmarks_section, provenance_section, snapshot_section):
+    doc.add(
+        Para(
+            f"{ctx.today.isoformat()} · advisor {__version__} · profile **{d.profile.name}** · prices as of "
+            f"{ctx.inputs.sheet.as_of.isoformat()} · {d.tasks_per_month:,.0f} tasks a month"
+        )
+    )
+    for section in (
+        decision_section,
+        mattered_section,
+        ranking_section,
+        evidence_section,
+        failures_section,
+        robustness_section,
+        benchmarks_section,
+        provenance_section,
+        snapshot_section,
+    ):
         section(doc, ctx)
     return doc
 
 
-def render(decision: Decision, inputs: Inputs, fmt: str = "md", *, today: dt.date | None = None,
-           follows: Follows | None = None) -> str:
+def render(
+    decision: Decision,
+    inputs: Inputs,
+    fmt: str = "md",
+    *,
+    today: dt.date | None = None,
+    follows: Follows | None = None,
+) -> str:
     """The memo text in ``md`` or ``html``."""
     if fmt not in FORMATS:
         raise InputError("--format", f"unknown memo format {fmt!r} (use md or html)")
@@ -83,8 +102,15 @@ def write_text(path: Path, text: str, *, force: bool) -> Path:
     return path
 
 
-def write_memo(decision: Decision, inputs: Inputs, path: Path, fmt: str | None = None, force: bool = False, *,
-               today: dt.date | None = None) -> Path:
+def write_memo(
+    decision: Decision,
+    inputs: Inputs,
+    path: Path,
+    fmt: str | None = None,
+    force: bool = False,
+    *,
+    today: dt.date | None = None,
+) -> Path:
     """Render and write the memo; the format defaults to the file's suffix (.html → html, else md)."""
     chosen = fmt or ("html" if Path(path).suffix.lower() in {".html", ".htm"} else "md")
     return write_text(Path(path), render(decision, inputs, chosen, today=today), force=force)

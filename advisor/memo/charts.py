@@ -63,16 +63,22 @@ def scatter(decision: Decision) -> str | None:
     k = x0
     while k <= x1 + 1e-9:
         x = left + (k - x0) / (x1 - x0) * pw
-        parts.append(f'<line x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}" stroke="#57606a"/>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}" stroke="#57606a"/>'
+        )
         parts.append(f'<text x="{x:.1f}" y="{top + ph + 18}" text-anchor="middle">{_e(money(10**k))}</text>')
         k += 0.5
     steps = max(1, round((y1 - y0) / 0.05))
     for i in range(steps + 1):
         v = y0 + i * (y1 - y0) / steps
         parts.append(f'<text x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{100 * v:.0f}%</text>')
-    parts.append(f'<text x="{left + pw / 2:.1f}" y="{h - 8}" text-anchor="middle">cost per task (log scale)</text>')
-    parts.append(f'<text x="14" y="{top + ph / 2:.1f}" transform="rotate(-90 14 {top + ph / 2:.1f})" '
-                 'text-anchor="middle">accuracy</text>')
+    parts.append(
+        f'<text x="{left + pw / 2:.1f}" y="{h - 8}" text-anchor="middle">cost per task (log scale)</text>'
+    )
+    parts.append(
+        f'<text x="14" y="{top + ph / 2:.1f}" transform="rotate(-90 14 {top + ph / 2:.1f})" '
+        'text-anchor="middle">accuracy</text>'
+    )
     front = sorted((c, a) for m, c, a in pts if m.pareto and not m.excluded)
     if len(front) > 1:
         path = " ".join(f"{px(c):.1f},{py(a):.1f}" for c, a in front)
@@ -81,14 +87,23 @@ def scatter(decision: Decision) -> str | None:
         cx, cy = px(c), py(a)
         err = ""
         if m.accuracy is not None:
-            err = (f'<line x1="{cx:.1f}" y1="{py(m.accuracy.ci_low):.1f}" x2="{cx:.1f}" '
-                   f'y2="{py(m.accuracy.ci_high):.1f}" stroke="#8c959f"/>')
-        style = 'fill="none" stroke="#8c959f"' if m.excluded else (
-            'fill="#d9822b" stroke="#1b1f24"' if m.rank == 1 else 'fill="#2f6fbf" stroke="none"')
+            err = (
+                f'<line x1="{cx:.1f}" y1="{py(m.accuracy.ci_low):.1f}" x2="{cx:.1f}" '
+                f'y2="{py(m.accuracy.ci_high):.1f}" stroke="#8c959f"/>'
+            )
+        style = (
+            'fill="none" stroke="#8c959f"'
+            if m.excluded
+            else ('fill="#d9822b" stroke="#1b1f24"' if m.rank == 1 else 'fill="#2f6fbf" stroke="none"')
+        )
         label = _short(m.model) + (" (pick)" if m.rank == 1 else " (excluded)" if m.excluded else "")
-        tip = f"{m.model}: accuracy {100 * a:.1f}%, {money(c)}/task" + (f"; excluded: {m.excluded}" if m.excluded else "")
-        parts.append(f'<g><title>{_e(tip)}</title>{err}<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" {style}/>'
-                     f'<text x="{cx + 8:.1f}" y="{cy + 4:.1f}">{_e(label)}</text></g>')
+        tip = f"{m.model}: accuracy {100 * a:.1f}%, {money(c)}/task" + (
+            f"; excluded: {m.excluded}" if m.excluded else ""
+        )
+        parts.append(
+            f'<g><title>{_e(tip)}</title>{err}<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" {style}/>'
+            f'<text x="{cx + 8:.1f}" y="{cy + 4:.1f}">{_e(label)}</text></g>'
+        )
     parts.append(f'<text x="{left + pw + 12}" y="{top + 12}">— — Pareto front</text>')
     parts.append(f'<text x="{left + pw + 12}" y="{top + 30}">○ excluded</text>')
     parts.append(f'<text x="{left + pw + 12}" y="{top + 48}">| 95% interval</text>')
@@ -108,8 +123,10 @@ def breakdown_bars(decision: Decision) -> str:
     ]
     x = float(left)
     for c in CRITERIA:
-        parts.append(f'<rect x="{x:.1f}" y="6" width="12" height="12" fill="{COLOURS[c]}"/>'
-                     f'<text x="{x + 16:.1f}" y="16">{LETTER[c]} {c} ({100 * decision.weights[c]:.0f}%)</text>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="6" width="12" height="12" fill="{COLOURS[c]}"/>'
+            f'<text x="{x + 16:.1f}" y="16">{LETTER[c]} {c} ({100 * decision.weights[c]:.0f}%)</text>'
+        )
         x += 110
     for i, m in enumerate(models):
         y = top + i * row
@@ -120,13 +137,20 @@ def breakdown_bars(decision: Decision) -> str:
             width = m.breakdown[c] * scale
             if width <= 0:
                 continue
-            tip = f"{m.model} {c}: {m.breakdown[c]:.3f} (utility {m.utilities[c]:.2f} × weight {decision.weights[c]:.2f})"
+            tip = (
+                f"{m.model} {c}: {m.breakdown[c]:.3f} "
+                f"(utility {m.utilities[c]:.2f} × weight {decision.weights[c]:.2f})"
+            )
             opacity = ' fill-opacity="0.45"' if m.excluded else ""
-            parts.append(f'<g><title>{_e(tip)}</title><rect x="{x:.1f}" y="{y + 3}" width="{width:.1f}" '
-                         f'height="{row - 8}" fill="{COLOURS[c]}"{opacity}/>')
+            parts.append(
+                f'<g><title>{_e(tip)}</title><rect x="{x:.1f}" y="{y + 3}" width="{width:.1f}" '
+                f'height="{row - 8}" fill="{COLOURS[c]}"{opacity}/>'
+            )
             if width >= 18:
-                parts.append(f'<text x="{x + width / 2:.1f}" y="{y + 15}" text-anchor="middle" '
-                             f'style="fill:#fff">{LETTER[c]}</text>')
+                parts.append(
+                    f'<text x="{x + width / 2:.1f}" y="{y + 15}" text-anchor="middle" '
+                    f'style="fill:#fff">{LETTER[c]}</text>'
+                )
             parts.append("</g>")
             x += width
         tail = f"{m.score:.2f}" + (" excluded" if m.excluded else "")

@@ -15,6 +15,7 @@ from typing import Any
 
 from advisor.decide import Inputs
 from advisor.rank import Decision
+from advisor.uncertainty import Uncertainty, uncertainty
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,36 @@ class Extras:
     break_even: dict[str, float | None] | None = None
 
 
-def _get(obj: Any, name: str) -> Any:
-    return getattr(obj, name, None)
+def from_uncertainty(u: Uncertainty) -> Extras:
+    return Extras(
+        p_best=dict(u.p_best),
+        rank_interval={n: (u.rank_low[n], u.rank_high[n]) for n in u.rank_low if n in u.rank_high},
+        tied_for_first=tuple(u.tied_for_first),
+        resamples=u.resamples,
+        pairwise=tuple(
+            PairRow(
+                model=p.model, diff=p.diff, ci_low=p.ci_low, ci_high=p.ci_high, p_value=p.p_value,
+                p_adjusted=p.p_adjusted, detectable=p.detectable, items_needed=p.items_needed, n=p.n,
+                mcnemar_p=p.mcnemar.p_value if p.mcnemar is not None else None,
+            )
+            for p in u.pairwise
+        ),
+        weight_ranges=tuple(
+            WeightRow(r.criterion, r.weight, r.low, r.high, r.below, r.above) for r in u.weight_ranges
+        ),
+        first_place_share=dict(u.first_place_share),
+        break_even=dict(u.break_even),
+    )
 
 
 def extras_from(decision: Decision, inputs: Inputs) -> Extras:
-    """Whatever statistics the Decision carries; None for each that it does not."""
-    del inputs
-    return Extras(
-        p_best=_get(decision, "p_best"),
-        rank_interval=_get(decision, "rank_interval"),
-        tied_for_first=_get(decision, "tied_for_first"),
-    )
+    """The statistics the Decision carries (``Decision.uncertainty``), computed here when it is unset.
+
+    While the engine's Decision has no ``uncertainty`` field yet, the sections say "not available".
+    """
+    if not hasattr(decision, "uncertainty"):
+        return Extras()
+    u: Any = getattr(decision, "uncertainty", None)
+    if u is None:
+        u = uncertainty(inputs, decision)
+    return from_uncertainty(u)

@@ -32,7 +32,8 @@ class Pricing:
     sheet: PriceSheet  # the new sheet plus the memo's entries for models it lacks
     aliases: dict[str, str]
     resolutions: dict[str, Resolution]
-    kept: tuple[str, ...]  # not on the new sheet: the memo's price is kept
+    kept: tuple[str, ...]  # not on the new sheet (or ambiguous there): the memo's price is kept
+    why_kept: dict[str, str]
     unpriced: tuple[str, ...]  # priced neither then nor now
 
 
@@ -40,25 +41,31 @@ def plan_pricing(snap: Snapshot, sheet: PriceSheet, where: str) -> Pricing:
     aliases = dict(snap.workspace.aliases)
     extra: list[ModelPrice] = []
     kept: list[str] = []
+    why_kept: dict[str, str] = {}
     unpriced: list[str] = []
     resolutions: dict[str, Resolution] = {}
     for name, ms in snap.models.items():
+        old = ms.price.price
         try:
             res = resolve(name, sheet, aliases)
+            why = "not on the new sheet"
         except AmbiguousModel as exc:
-            raise InputError(where, str(exc)) from None
-        old = ms.price.price
+            if old is None:
+                raise InputError(where, str(exc)) from None
+            res = Resolution(name, None, "ambiguous")
+            why = f"ambiguous on the new sheet: {' or '.join(exc.candidates)}"
         if res.price is None and old is not None:
             kept.append(name)
+            why_kept[name] = why
             if sheet.get(old.id) is None and all(p.id != old.id for p in extra):
                 extra.append(old.model_copy(update={"aliases": ()}))
             aliases[name] = old.id
-            res = Resolution(name, old, "not on the new sheet: the memo's price is kept")
+            res = Resolution(name, old, f"{why}: the memo's price is kept")
         elif res.price is None:
             unpriced.append(name)
         resolutions[name] = res
     full = sheet if not extra else sheet.model_copy(update={"models": (*sheet.models, *extra)})
-    return Pricing(full, aliases, resolutions, tuple(kept), tuple(unpriced))
+    return Pricing(full, aliases, resolutions, tuple(kept), why_kept, tuple(unpriced))
 
 
 def _rates(level: ModelPrice | Tier) -> tuple[float, float, float, float]:
@@ -68,7 +75,9 @@ def _rates(level: ModelPrice | Tier) -> tuple[float, float, float, float]:
     return float(base), float(cached), float(written), float(level.output_per_mtok)
 
 
-def _cost(r: tuple[float, float, float, float], inp: float, cached: float, written: float, out: float) -> float:
+def _cost(
+    r: tuple[float, float, float, float], inp: float, cached: float, written: float, out: float
+) -> float:
     return ((inp - cached - written) * r[0] + cached * r[1] + written * r[2] + out * r[3]) / 1e6
 
 
@@ -83,7 +92,10 @@ def reprice(ci: CostInputs, price: ModelPrice | None, batch: bool) -> tuple[floa
     base = _rates(price)
     total = _cost(base, ci.input_tokens, ci.cached_input_tokens, ci.cache_write_tokens, ci.output_tokens)
     for tier in price.tiers:
-        if tier.above_input_tokens < DETAIL_ABOVE_INPUT_TOKENS and tier.above_input_tokens < ci.max_input_tokens:
+        if (
+            tier.above_input_tokens < DETAIL_ABOVE_INPUT_TOKENS
+            and tier.above_input_tokens < ci.max_input_tokens
+        ):
             approximate = True
     if price.tiers:
         limits = [t.above_input_tokens for t in price.tiers]
@@ -103,9 +115,19 @@ def reprice(ci: CostInputs, price: ModelPrice | None, batch: bool) -> tuple[floa
 def empty_table() -> SampleTable:
     i32 = np.zeros(0, dtype=np.int32)
     return SampleTable(
-        models=(), tasks=(), sample_ids=(), sources=(), model=i32, task=i32, sample=i32, epoch=i32,
-        score=np.zeros(0), outcome=np.zeros(0, dtype=np.int8),
-        numbers={k: np.zeros(0) for k in OPTIONAL_NUMBERS}, source=i32, place=i32,
+        models=(),
+        tasks=(),
+        sample_ids=(),
+        sources=(),
+        model=i32,
+        task=i32,
+        sample=i32,
+        epoch=i32,
+        score=np.zeros(0),
+        outcome=np.zeros(0, dtype=np.int8),
+        numbers={k: np.zeros(0) for k in OPTIONAL_NUMBERS},
+        source=i32,
+        place=i32,
     )
 
 
@@ -123,18 +145,38 @@ def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, 
             if rough and name not in approx:
                 approx.append(name)
             tokens_used |= res.price is not None and ts.cost.token_samples > 0
-            recorded_used |= (ts.cost.recorded_fill_samples if res.price is not None and ts.cost.token_samples
-                              else ts.cost.recorded_samples) > 0
-            tasks[t] = TaskStats(n_items=ts.n_items, n_samples=ts.n_samples, epochs=ts.epochs, mean=ts.mean,
-                                 se=ts.se, binary=ts.binary, cost_mean=mean, cost_samples=n)
+            recorded_used |= (
+                ts.cost.recorded_fill_samples
+                if res.price is not None and ts.cost.token_samples
+                else ts.cost.recorded_samples
+            ) > 0
+            tasks[t] = TaskStats(
+                n_items=ts.n_items,
+                n_samples=ts.n_samples,
+                epochs=ts.epochs,
+                mean=ts.mean,
+                se=ts.se,
+                binary=ts.binary,
+                cost_mean=mean,
+                cost_samples=n,
+            )
         used = ([f"tokens × {res.price.id}"] if tokens_used and res.price is not None else []) + (
-            ["recorded cost_usd"] if recorded_used else [])
-        models[name] = ModelEvidence(
-            model=name, tasks=tasks, n_samples=ms.n_samples, latency_ms=ms.latency_ms,
-            latency_samples=ms.latency_samples, failures=dict(ms.failures), price=res,
-            cost_source=" + ".join(used) if used else None, tokens=dict(ms.tokens),
+            ["recorded cost_usd"] if recorded_used else []
         )
-    evidence = Evidence(models=models, tasks=snap.tasks, table=empty_table(), sheet=pricing.sheet, batch=batch)
+        models[name] = ModelEvidence(
+            model=name,
+            tasks=tasks,
+            n_samples=ms.n_samples,
+            latency_ms=ms.latency_ms,
+            latency_samples=ms.latency_samples,
+            failures=dict(ms.failures),
+            price=res,
+            cost_source=" + ".join(used) if used else None,
+            tokens=dict(ms.tokens),
+        )
+    evidence = Evidence(
+        models=models, tasks=snap.tasks, table=empty_table(), sheet=pricing.sheet, batch=batch
+    )
     return evidence, tuple(approx)
 
 

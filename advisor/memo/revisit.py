@@ -20,7 +20,15 @@ from advisor.explain import money, pct
 from advisor.ingest.detect import load_files
 from advisor.memo.context import display_path
 from advisor.memo.reprice import Pricing, evidence_from_snapshot, plan_pricing, relative_change
-from advisor.memo.snapshot import CostInputs, FileHash, ModelSnap, Snapshot, cost_inputs, read_memo, sha256_file
+from advisor.memo.snapshot import (
+    CostInputs,
+    FileHash,
+    ModelSnap,
+    Snapshot,
+    cost_inputs,
+    read_memo,
+    sha256_file,
+)
 from advisor.metrics import Evidence, gather
 from advisor.prices.select import open_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet
@@ -31,8 +39,13 @@ from advisor.workspace import load_workspace
 EXIT_HOLDS = 0
 EXIT_CHANGED = 3
 EXIT_UNDETERMINED = 4
-_RATE_FIELDS = ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok",
-                "batch_discount")
+_RATE_FIELDS = (
+    "input_per_mtok",
+    "output_per_mtok",
+    "cached_input_per_mtok",
+    "cache_write_per_mtok",
+    "batch_discount",
+)
 
 
 @dataclass(frozen=True)
@@ -129,23 +142,33 @@ def _score_reasons(old: ModelSnap, new: ModelResult, snap: Snapshot, decision: D
             why += f" ({rel:+.1%})" if rel is not None else ""
         a_old, a_new = snap.anchors[c], decision.anchors[c]
         if (a_old.best, a_old.worst) != (a_new.best, a_new.worst):
-            why += (f"{'; ' if why else ': '}the curve's anchors (from the data) moved: best {a_old.best:.4g} → "
-                    f"{a_new.best:.4g}, worst {a_old.worst:.4g} → {a_new.worst:.4g}")
+            why += (
+                f"{'; ' if why else ': '}the curve's anchors (from the data) moved: best {a_old.best:.4g} → "
+                f"{a_new.best:.4g}, worst {a_old.worst:.4g} → {a_new.worst:.4g}"
+            )
         reasons.append(f"{c} {delta:+.3f}{why}")
     return reasons
 
 
-def compare(snap: Snapshot, decision: Decision, pricing: Pricing) -> tuple[
-        list[PriceChange], list[ScoreChange], list[str]]:
+def compare(
+    snap: Snapshot, decision: Decision, pricing: Pricing
+) -> tuple[list[PriceChange], list[ScoreChange], list[str]]:
     prices, scores, crossings = [], [], []
     for m in decision.models:
         old = snap.models[m.model]
         res = pricing.resolutions[m.model]
         diff = [] if m.model in pricing.kept else price_diff(old.price.price, res.price)
         if diff:
-            prices.append(PriceChange(m.model, old.price.price.id if old.price.price else None,
-                                      res.price.id if res.price else None, tuple(diff),
-                                      old.cost_per_task_usd, m.cost_per_task_usd))
+            prices.append(
+                PriceChange(
+                    m.model,
+                    old.price.price.id if old.price.price else None,
+                    res.price.id if res.price else None,
+                    tuple(diff),
+                    old.cost_per_task_usd,
+                    m.cost_per_task_usd,
+                )
+            )
         reasons = _score_reasons(old, m, snap, decision)
         if reasons or old.rank != m.rank:
             scores.append(ScoreChange(m.model, old.rank, m.rank, old.score, m.score, tuple(reasons)))
@@ -161,13 +184,17 @@ def compare(snap: Snapshot, decision: Decision, pricing: Pricing) -> tuple[
                 continue
             old = snap.models[m.model]
             if now.excluded is None and m.score > now.score:
-                crossings.append(f"{m.model} overtook the memo's pick {pick}: {m.score:.3f} against "
-                                 f"{now.score:.3f} (was {old.score:.3f} against {snap.models[pick].score:.3f}).")
+                crossings.append(
+                    f"{m.model} overtook the memo's pick {pick}: {m.score:.3f} against "
+                    f"{now.score:.3f} (was {old.score:.3f} against {snap.models[pick].score:.3f})."
+                )
             be = old.break_even_price_multiplier
             ratio = relative_change(old.cost_per_task_usd, m.cost_per_task_usd)
             if be is not None and ratio is not None and math.isfinite(be) and 1.0 + ratio <= be:
-                crossings.append(f"{m.model}'s cost per task moved ×{1 + ratio:.2f}, past the memo's break-even "
-                                 f"multiplier ×{be:.2f}.")
+                crossings.append(
+                    f"{m.model}'s cost per task moved ×{1 + ratio:.2f}, past the memo's break-even "
+                    f"multiplier ×{be:.2f}."
+                )
     return prices, scores, crossings
 
 
@@ -186,8 +213,9 @@ def _file_check(snap: Snapshot, workspace: Path) -> tuple[list[str], Path, dict[
     return notes, ws.root, current
 
 
-def revisit(memo: Path, *, prices: str = "latest", workspace: Path | None = None,
-            use_new_evidence: bool = False) -> Revisit:
+def revisit(
+    memo: Path, *, prices: str = "latest", workspace: Path | None = None, use_new_evidence: bool = False
+) -> Revisit:
     """Re-rank the memo's evidence on another sheet with the memo's profile, and compare."""
     snap, memo_sha = read_memo(memo)
     sheet, sheet_path = open_sheet(prices)
@@ -203,12 +231,25 @@ def revisit(memo: Path, *, prices: str = "latest", workspace: Path | None = None
         if not file_notes or use_new_evidence:
             ws = load_workspace(root)
             table, loaded = load_files(ws.result_files())
-            files = tuple(FileHash(path=display_path(p, root), format=fmt, sha256=hashes.get(display_path(p, root)) or sha256_file(p))
-                          for p, fmt in loaded)
-            evidence = gather(table, pricing.sheet, pricing.aliases, batch=snap.workspace.batch,
-                              candidates=snap.workspace.candidates)
+            files = tuple(
+                FileHash(
+                    path=display_path(p, root),
+                    format=fmt,
+                    sha256=hashes.get(display_path(p, root)) or sha256_file(p),
+                )
+                for p, fmt in loaded
+            )
+            evidence = gather(
+                table,
+                pricing.sheet,
+                pricing.aliases,
+                batch=snap.workspace.batch,
+                candidates=snap.workspace.candidates,
+            )
             costs = cost_inputs(evidence)
-            source = "the workspace's samples" + (" (new evidence)" if file_notes else " (unchanged since the memo)")
+            source = "the workspace's samples" + (
+                " (new evidence)" if file_notes else " (unchanged since the memo)"
+            )
     if evidence is None:
         evidence, approximate = evidence_from_snapshot(snap, pricing)
     decision = rank(evidence, snap.profile, tasks_per_month=snap.workspace.tasks_per_month)
@@ -227,10 +268,23 @@ def revisit(memo: Path, *, prices: str = "latest", workspace: Path | None = None
     else:
         status = "holds" if new_pick == snap.pick else "changed"
     return Revisit(
-        memo=memo, memo_sha256=memo_sha, snapshot=snap, sheet=sheet, sheet_path=sheet_path, decision=decision,
-        evidence=evidence, costs=costs, evidence_source=source, status=status, pricing=pricing,
-        approximate=approximate, price_changes=tuple(prices_changed), score_changes=tuple(scores),
-        crossings=tuple(crossings), file_notes=tuple(file_notes), files=files,
+        memo=memo,
+        memo_sha256=memo_sha,
+        snapshot=snap,
+        sheet=sheet,
+        sheet_path=sheet_path,
+        decision=decision,
+        evidence=evidence,
+        costs=costs,
+        evidence_source=source,
+        status=status,
+        pricing=pricing,
+        approximate=approximate,
+        price_changes=tuple(prices_changed),
+        score_changes=tuple(scores),
+        crossings=tuple(crossings),
+        file_notes=tuple(file_notes),
+        files=files,
     )
 
 
@@ -240,8 +294,10 @@ def headline(r: Revisit) -> str:
     when = f"on the {r.sheet.as_of.isoformat()} prices"
     if r.status == "undetermined":
         if old is not None and old in r.pricing.kept:
-            return (f"Cannot tell whether the decision holds {when}: the memo's pick {old} is not on the new "
-                    "price sheet.")
+            return (
+                f"Cannot tell whether the decision holds {when}: the memo's pick {old} could not be "
+                f"re-priced ({r.pricing.why_kept[old]})."
+            )
         return f"Cannot tell whether the decision holds {when}: none of the memo's models could be re-priced."
     if r.status == "holds":
         if old is None:
@@ -254,5 +310,7 @@ def headline(r: Revisit) -> str:
     pct_note = ""
     m = r.decision.get(new)
     if m.cost_per_task_usd is not None:
-        pct_note = f" ({money(m.cost_per_task_usd)}/task, accuracy {pct(m.accuracy.mean) if m.accuracy else 'n/a'})"
+        pct_note = (
+            f" ({money(m.cost_per_task_usd)}/task, accuracy {pct(m.accuracy.mean) if m.accuracy else 'n/a'})"
+        )
     return f"The decision changed {when}: {new}{pct_note} now ranks first instead of {old}."

@@ -37,7 +37,9 @@ def value_text(criterion: str, v: float) -> str:
 
 def curve_text(criterion: str, a: Anchors) -> str:
     origin = "from the data" if a.from_data else "fixed by the profile"
-    return f"best {value_text(criterion, a.best)} → worst {value_text(criterion, a.worst)}, {a.scale} ({origin})"
+    return (
+        f"best {value_text(criterion, a.best)} → worst {value_text(criterion, a.worst)}, {a.scale} ({origin})"
+    )
 
 
 def constraint_lines(c: Constraints, metric: str) -> list[str]:
@@ -81,32 +83,53 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
     doc.add(Heading(2, "1. Decision", "decision"))
     pick = d.pick
     if pick is None:
-        doc.add(Para(f"**No model can be recommended**: all {len(d.models)} candidates are excluded "
-                     "by the profile's constraints (reasons below)."))
+        doc.add(
+            Para(
+                f"**No model can be recommended**: all {len(d.models)} candidates are excluded "
+                "by the profile's constraints (reasons below)."
+            )
+        )
     else:
-        doc.add(Para(f"**Use {pick.model}.** It scores {pick.score:.2f} of 1 under the "
-                     f"{d.profile.name} profile: {_facts(pick, d)}."))
+        doc.add(
+            Para(
+                f"**Use {pick.model}.** It scores {pick.score:.2f} of 1 under the "
+                f"{d.profile.name} profile: {_facts(pick, d)}."
+            )
+        )
         runner = d.runner_up
         if runner is not None:
-            doc.add(Para(f"Runner-up: **{runner.model}**, {pick.score - runner.score:.2f} points behind: "
-                         f"{_facts(runner, d)}."))
+            doc.add(
+                Para(
+                    f"Runner-up: **{runner.model}**, {pick.score - runner.score:.2f} points behind: "
+                    f"{_facts(runner, d)}."
+                )
+            )
         tied = [n for n in (ex.tied_for_first or ()) if n != pick.model]
         if tied:
-            why = why_text(pick, d.get(tied[0])) or "scores highest under your weights"
-            doc.add(Para(f"{pick.model} and {', '.join(tied)} are statistically tied for first (their 95% rank "
-                         f"intervals reach rank 1 in the paired bootstrap); {pick.model} is chosen because it "
-                         f"{why}."))
+            because = why_text(pick, d.get(tied[0])) or "scores highest under your weights"
+            doc.add(
+                Para(
+                    f"{pick.model} and {', '.join(tied)} are statistically tied for first (their 95% rank "
+                    f"intervals reach rank 1 in the paired bootstrap); {pick.model} is chosen because it "
+                    f"{because}."
+                )
+            )
         close = [m for m in d.ranked[1:] if m.not_clearly_behind and m.model not in tied]
         if close:
             why = why_text(pick, close[0])
             names = ", ".join(m.model for m in close)
             verb = "is" if len(close) == 1 else "are"
-            doc.add(Para(f"{names} {verb} not clearly behind on accuracy (the 95% intervals overlap)"
-                         + (f"; {pick.model} {why}." if why else f"; {pick.model} is ahead on the weighted score.")))
+            doc.add(
+                Para(
+                    f"{names} {verb} not clearly behind on accuracy (the 95% intervals overlap)"
+                    + (f"; {pick.model} {why}." if why else f"; {pick.model} is ahead on the weighted score.")
+                )
+            )
     excluded = [m for m in d.models if m.excluded]
     if excluded:
-        doc.add(Para("Excluded by the constraints:"),
-                Bullets(tuple(f"{m.model}: {m.excluded}" for m in excluded)))
+        doc.add(
+            Para("Excluded by the constraints:"), Bullets(tuple(f"{m.model}: {m.excluded}" for m in excluded))
+        )
     if d.warnings:
         doc.add(Bullets(tuple(f"Warning: {w}" for w in d.warnings)))
 
@@ -117,26 +140,50 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     doc.add(Heading(2, "2. What mattered", "what-mattered"))
     desc = f": {p.description.strip()}" if p.description.strip() else "."
     doc.add(Para(f"Profile **{p.name}**{desc}"))
-    doc.add(Table(
-        ("criterion", "weight", "utility curve (utility 1 at best, 0 at worst)"),
-        tuple((c, pct(d.weights[c], 0), curve_text(c, d.anchors[c])) for c in CRITERIA),
-        "lrl",
-    ))
-    doc.add(Para(f"Latency counts at {p.latency.metric}. Score = Σ weight × utility; the breakdown "
-                 "in the ranking is each term."))
+    doc.add(
+        Table(
+            ("criterion", "weight", "utility curve (utility 1 at best, 0 at worst)"),
+            tuple((c, pct(d.weights[c], 0), curve_text(c, d.anchors[c])) for c in CRITERIA),
+            "lrl",
+        )
+    )
+    doc.add(
+        Para(
+            f"Latency counts at {p.latency.metric}. Score = Σ weight × utility; the breakdown "
+            "in the ranking is each term."
+        )
+    )
     lines = constraint_lines(p.constraints, p.latency.metric)
-    doc.add(Para("Constraints (a model that breaks one is excluded, and stays visible):" if lines
-                 else "Constraints: none."))
+    doc.add(
+        Para(
+            "Constraints (a model that breaks one is excluded, and stays visible):"
+            if lines
+            else "Constraints: none."
+        )
+    )
     if lines:
         doc.add(Bullets(tuple(lines)))
-    items = {t: max((ev.tasks[t].n_items for ev in ctx.inputs.evidence.models.values() if t in ev.tasks),
-                    default=0) for t in d.task_weights}
+    items = {
+        t: max(
+            (ev.tasks[t].n_items for ev in ctx.inputs.evidence.models.values() if t in ev.tasks), default=0
+        )
+        for t in d.task_weights
+    }
     doc.add(Para("Task mix (share of the accuracy and cost per task):"))
-    doc.add(Table(("task", "weight", "items"),
-                  tuple((t, pct(w), str(items[t])) for t, w in d.task_weights.items()), "lrr"))
+    doc.add(
+        Table(
+            ("task", "weight", "items"),
+            tuple((t, pct(w), str(items[t])) for t, w in d.task_weights.items()),
+            "lrr",
+        )
+    )
     sev = p.severity.model_dump()
-    doc.add(Para("Severity of each failure kind (0 harmless, 1 worst; gracefulness = 1 − mean severity "
-                 "of a model's failures):"))
+    doc.add(
+        Para(
+            "Severity of each failure kind (0 harmless, 1 worst; gracefulness = 1 − mean severity "
+            "of a model's failures):"
+        )
+    )
     doc.add(Table(tuple(sev), (tuple(f"{v:g}" for v in sev.values()),), "r" * len(sev)))
 
 
@@ -165,49 +212,104 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
     rows = []
     for m in d.models:
         interval = ri.get(m.model)
-        rows.append((
-            str(m.rank) if m.rank else "–", m.model, f"{m.score:.3f}",
-            *(f"{m.breakdown[c]:.3f}" for c in CRITERIA),
-            pct(pb[m.model], 0) if m.model in pb else "n/a",
-            f"{interval[0]}–{interval[1]}" if interval else "n/a",
-            _flags(m, tied),
-        ))
-    doc.add(Table(("#", "model", "score", *(f"{LETTER[c]} {c}" for c in CRITERIA), "P(best)", "rank 95%",
-                   "flags"), tuple(rows), "rlrrrrrrrl"))
+        rows.append(
+            (
+                str(m.rank) if m.rank else "–",
+                m.model,
+                f"{m.score:.3f}",
+                *(f"{m.breakdown[c]:.3f}" for c in CRITERIA),
+                pct(pb[m.model], 0) if m.model in pb else "n/a",
+                f"{interval[0]}–{interval[1]}" if interval else "n/a",
+                _flags(m, tied),
+            )
+        )
+    doc.add(
+        Table(
+            ("#", "model", "score", *(f"{LETTER[c]} {c}" for c in CRITERIA), "P(best)", "rank 95%", "flags"),
+            tuple(rows),
+            "rlrrrrrrrl",
+        )
+    )
     if ex.p_best is None:
         doc.add(Para(f"P(best) and rank intervals (paired bootstrap over eval items) are {UNAVAILABLE}."))
     elif ex.resamples:
-        doc.add(Para(f"P(best) and 95% rank intervals from a paired bootstrap over eval items "
-                     f"({ex.resamples:,} resamples; prices are not resampled)."))
+        doc.add(
+            Para(
+                f"P(best) and 95% rank intervals from a paired bootstrap over eval items "
+                f"({ex.resamples:,} resamples; prices are not resampled)."
+            )
+        )
     metric = d.profile.latency.metric
     rows = []
     for m in d.models:
         lat = m.latency_ms or {}
-        rows.append((
-            m.model, acc_text(m.accuracy), money(m.cost_per_task_usd), money(m.cost_per_success_usd),
-            money(m.monthly_cost_usd),
-            *(fmt_ms(lat[q]) if q in lat else "n/a" for q in ("p50", "p95", "p99")),
-            f"{m.gracefulness:.2f}", pct(m.unsafe_rate),
-        ))
-    doc.add(Para(f"Raw metrics (accuracy with its 95% interval; monthly cost at "
-                 f"{d.tasks_per_month:,.0f} tasks; latency {metric} counts):"))
-    doc.add(Table(("model", "accuracy (95%)", "$/task", "$/success", "$/month", "p50", "p95", "p99",
-                   "graceful", "unsafe"), tuple(rows), "lrrrrrrrrr"))
+        rows.append(
+            (
+                m.model,
+                acc_text(m.accuracy),
+                money(m.cost_per_task_usd),
+                money(m.cost_per_success_usd),
+                money(m.monthly_cost_usd),
+                *(fmt_ms(lat[q]) if q in lat else "n/a" for q in ("p50", "p95", "p99")),
+                f"{m.gracefulness:.2f}",
+                pct(m.unsafe_rate),
+            )
+        )
+    doc.add(
+        Para(
+            f"Raw metrics (accuracy with its 95% interval; monthly cost at "
+            f"{d.tasks_per_month:,.0f} tasks; latency {metric} counts):"
+        )
+    )
+    doc.add(
+        Table(
+            (
+                "model",
+                "accuracy (95%)",
+                "$/task",
+                "$/success",
+                "$/month",
+                "p50",
+                "p95",
+                "p99",
+                "graceful",
+                "unsafe",
+            ),
+            tuple(rows),
+            "lrrrrrrrrr",
+        )
+    )
     tasks = list(d.task_weights)
     doc.add(Para("Accuracy per task (95% interval):"))
-    doc.add(Table(("model", *tasks), tuple(
-        (m.model, *(acc_text(m.task_accuracy.get(t)) for t in tasks)) for m in d.models
-    ), "l" + "r" * len(tasks)))
+    doc.add(
+        Table(
+            ("model", *tasks),
+            tuple((m.model, *(acc_text(m.task_accuracy.get(t)) for t in tasks)) for m in d.models),
+            "l" + "r" * len(tasks),
+        )
+    )
     svg = charts.scatter(d)
     if svg:
-        doc.add(Chart(svg, "Accuracy against cost per task (log scale), with 95% intervals; the dashed line "
-                           "joins the Pareto front of the eligible models."))
-    doc.add(Chart(charts.breakdown_bars(d), "Score breakdown: each segment is weight × utility of one "
-                                              "criterion (A accuracy, C cost, L latency, G gracefulness)."))
+        doc.add(
+            Chart(
+                svg,
+                "Accuracy against cost per task (log scale), with 95% intervals; the dashed line "
+                "joins the Pareto front of the eligible models.",
+            )
+        )
+    doc.add(
+        Chart(
+            charts.breakdown_bars(d),
+            "Score breakdown: each segment is weight × utility of one "
+            "criterion (A accuracy, C cost, L latency, G gracefulness).",
+        )
+    )
 
 
 def _num(x: float, digits: int = 3) -> str:
-    return "n/a" if math.isnan(x) else f"{x:.{digits}f}"
+    if math.isnan(x):
+        return "n/a"
+    return "<0.001" if 0 <= x < 0.001 else f"{x:.{digits}f}"
 
 
 def evidence_section(doc: Doc, ctx: MemoContext) -> None:
@@ -218,28 +320,64 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         doc.add(Para("No pick, so no comparison with a leader."))
         return
     if ex.pairwise is None:
-        doc.add(Para(f"Paired comparisons with the leader (difference on shared items with its interval, "
-                     f"McNemar's test, Holm's adjustment, the detectable difference and the items per task "
-                     f"that would settle a tie) are {UNAVAILABLE}. What this build can say: the accuracy "
-                     "intervals in the ranking above are per model, not paired."))
+        doc.add(
+            Para(
+                f"Paired comparisons with the leader (difference on shared items with its interval, "
+                f"McNemar's test, Holm's adjustment, the detectable difference and the items per task "
+                f"that would settle a tie) are {UNAVAILABLE}. What this build can say: the accuracy "
+                "intervals in the ranking above are per model, not paired."
+            )
+        )
         close = [m.model for m in d.ranked[1:] if m.not_clearly_behind]
         if close:
             doc.add(Para(f"Accuracy intervals overlapping the pick's: {', '.join(close)}."))
         return
     rows = []
     for r in ex.pairwise:
-        verdict = "clearly behind" if r.p_adjusted < 0.05 and r.diff < 0 else (
-            "clearly ahead" if r.p_adjusted < 0.05 else "no clear difference")
-        settle = f"{r.items_needed:,}" if r.items_needed is not None and verdict == "no clear difference" else "–"
-        rows.append((
-            r.model, f"{100 * r.diff:+.1f} pts", f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f}",
-            _num(r.p_value), _num(r.p_adjusted), "n/a" if r.mcnemar_p is None else _num(r.mcnemar_p),
-            f"{100 * r.detectable:.1f} pts" if not math.isnan(r.detectable) else "n/a", settle, verdict,
-        ))
-    doc.add(Para(f"Accuracy of each model minus the leader ({pick.model}) on the items both saw, "
-                 f"epochs averaged per item. p-values are Holm-adjusted for {len(ex.pairwise)} comparisons "
-                 "against the leader. The detectable difference is the smallest gap this sample finds "
-                 "80% of the time at 5% (two-sided); the last number is roughly how many items per task "
-                 "would separate the two at the observed gap."))
-    doc.add(Table(("model", "difference", "95% interval", "p", "Holm p", "McNemar p", "detectable",
-                   "items/task to settle", "verdict"), tuple(rows), "lrrrrrrrl"))
+        verdict = (
+            "clearly behind"
+            if r.p_adjusted < 0.05 and r.diff < 0
+            else ("clearly ahead" if r.p_adjusted < 0.05 else "no clear difference")
+        )
+        settle = (
+            f"{r.items_needed:,}" if r.items_needed is not None and verdict == "no clear difference" else "–"
+        )
+        rows.append(
+            (
+                r.model,
+                f"{100 * r.diff:+.1f} pts",
+                f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f}",
+                _num(r.p_value),
+                _num(r.p_adjusted),
+                "n/a" if r.mcnemar_p is None else _num(r.mcnemar_p),
+                f"{100 * r.detectable:.1f} pts" if not math.isnan(r.detectable) else "n/a",
+                settle,
+                verdict,
+            )
+        )
+    doc.add(
+        Para(
+            f"Accuracy of each model minus the leader ({pick.model}) on the items both saw, "
+            f"epochs averaged per item. p-values are Holm-adjusted for {len(ex.pairwise)} comparisons "
+            "against the leader. The detectable difference is the smallest gap this sample finds "
+            "80% of the time at 5% (two-sided); the last number is roughly how many items per task "
+            "would separate the two at the observed gap."
+        )
+    )
+    doc.add(
+        Table(
+            (
+                "model",
+                "difference",
+                "95% interval",
+                "p",
+                "Holm p",
+                "McNemar p",
+                "detectable",
+                "items/task to settle",
+                "accuracy verdict",
+            ),
+            tuple(rows),
+            "lrrrrrrrl",
+        )
+    )

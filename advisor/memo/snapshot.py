@@ -226,8 +226,10 @@ def cost_inputs(evidence: Evidence) -> dict[tuple[str, str], CostInputs]:
             if long_rows.any():
                 sizes, inverse = np.unique(inp[long_rows], return_inverse=True)
                 counts = np.bincount(inverse, minlength=sizes.size)
-                sums = [np.bincount(inverse, weights=col[long_rows], minlength=sizes.size)
-                        for col in (cached, written, out)]
+                sums = [
+                    np.bincount(inverse, weights=col[long_rows], minlength=sizes.size)
+                    for col in (cached, written, out)
+                ]
                 long = [
                     (float(s), float(c), float(a), float(b), float(o))
                     for s, c, a, b, o in zip(sizes, counts, *sums, strict=True)
@@ -248,8 +250,12 @@ def cost_inputs(evidence: Evidence) -> dict[tuple[str, str], CostInputs]:
     return result
 
 
-def model_snap(m: ModelResult, evidence: Evidence, costs: dict[tuple[str, str], CostInputs],
-               break_even: float | None = None) -> ModelSnap:
+def model_snap(
+    m: ModelResult,
+    evidence: Evidence,
+    costs: dict[tuple[str, str], CostInputs],
+    break_even: float | None = None,
+) -> ModelSnap:
     ev = evidence.models[m.model]
     acc = m.accuracy
     return ModelSnap(
@@ -258,7 +264,8 @@ def model_snap(m: ModelResult, evidence: Evidence, costs: dict[tuple[str, str], 
         breakdown=dict(m.breakdown),
         utilities=dict(m.utilities),
         accuracy=AccuracySnap(mean=acc.mean, se=acc.se, ci_low=acc.ci_low, ci_high=acc.ci_high, n=acc.n)
-        if acc else None,
+        if acc
+        else None,
         cost_per_task_usd=m.cost_per_task_usd,
         cost_per_success_usd=m.cost_per_success_usd,
         monthly_cost_usd=m.monthly_cost_usd,
@@ -278,8 +285,14 @@ def model_snap(m: ModelResult, evidence: Evidence, costs: dict[tuple[str, str], 
         ),
         tasks={
             t: TaskSnap(
-                n_items=s.n_items, n_samples=s.n_samples, epochs=s.epochs, mean=s.mean, se=s.se,
-                binary=s.binary, cost_mean=s.cost_mean, cost=costs[(m.model, t)],
+                n_items=s.n_items,
+                n_samples=s.n_samples,
+                epochs=s.epochs,
+                mean=s.mean,
+                se=s.se,
+                binary=s.binary,
+                cost_mean=s.cost_mean,
+                cost=costs[(m.model, t)],
             )
             for t, s in ev.tasks.items()
         },
@@ -330,8 +343,9 @@ def parse(text: str, where: str) -> Snapshot:
         data: Any = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(
-            where, f"the snapshot is not valid JSON (line {exc.lineno} of the snapshot: {exc.msg}); "
-            "was the memo edited? Regenerate it with `advisor memo`"
+            where,
+            f"the snapshot is not valid JSON (line {exc.lineno} of the snapshot: {exc.msg}); "
+            "was the memo edited? Regenerate it with `advisor memo`",
         ) from None
     if not isinstance(data, dict) or data.get("kind") != SNAPSHOT_KIND:
         raise InputError(where, f"the snapshot is not an {SNAPSHOT_KIND} (its 'kind' is missing or wrong)")
@@ -340,8 +354,10 @@ def parse(text: str, where: str) -> Snapshot:
         raise InputError(where, "the snapshot has no integer schema_version")
     if version > SNAPSHOT_VERSION:
         raise InputError(
-            where, f"the snapshot was written by a newer advisor ({data.get('advisor_version', '?')}, "
-            f"snapshot schema {version}); this advisor {__version__} reads schema {SNAPSHOT_VERSION}: upgrade advisor"
+            where,
+            f"the snapshot was written by a newer advisor ({data.get('advisor_version', '?')}, "
+            f"snapshot schema {version}); this advisor {__version__} reads schema {SNAPSHOT_VERSION}: "
+            "upgrade advisor",
         )
     try:
         return Snapshot.model_validate(data)
@@ -349,7 +365,9 @@ def parse(text: str, where: str) -> Snapshot:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
         msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        raise InputError(where, f"the snapshot does not parse at {loc}: {msg}; was the memo edited?") from None
+        raise InputError(
+            where, f"the snapshot does not parse at {loc}: {msg}; was the memo edited?"
+        ) from None
 
 
 def read_memo(path: Path) -> tuple[Snapshot, str]:

@@ -23,6 +23,7 @@ import platformdirs
 
 from advisor import bundled
 from advisor.errors import InputError
+from advisor.prices.resolve import AmbiguousModel, resolve
 from advisor.prices.sheet import ModelPrice, PriceSheet
 
 DATA_DIR_ENV = "ADVISOR_DATA_DIR"
@@ -253,8 +254,6 @@ def model_history(
     sheets: Sequence[tuple[Snapshot, PriceSheet]], name: str
 ) -> list[tuple[Snapshot, ModelPrice | None]]:
     """One model's entry in each snapshot (None where it is missing), oldest first."""
-    from advisor.prices.resolve import AmbiguousModel, resolve
-
     out: list[tuple[Snapshot, ModelPrice | None]] = []
     for snap, sheet in sheets:
         try:

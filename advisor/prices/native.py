@@ -92,6 +92,13 @@ def write_new(path: Path, data: str | bytes) -> None:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
-        os.link(tmp, path)  # fails with FileExistsError instead of overwriting
+        try:
+            os.link(tmp, path)  # fails with FileExistsError instead of overwriting
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links on this filesystem: check, then rename
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

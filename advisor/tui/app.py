@@ -118,7 +118,7 @@ class AdvisorApp(App[None]):
     def _queue_rerank(self) -> None:
         """Coalesce: changes arriving before the timer fires are folded into one re-rank."""
         if self._rerank_timer is None:
-            self._rerank_timer = self.set_timer(self.settings.debounce_ms / 1000, self._rerank)
+            self._rerank_timer = self.set_timer(max(self.settings.debounce_ms, 1) / 1000, self._rerank)
 
     def _rerank(self) -> None:
         self._rerank_timer = None

@@ -52,7 +52,17 @@ class MainScreen(AdvisorScreen):
         self.watch(app, "selected", lambda _: self._show_detail(), init=False)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
+        narrow = self.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        # Narrow: the ranking first, then the verdict, then the priorities (stacked, scrolling).
+        scroll, top = self.query_one("#main-scroll"), self.query_one("#top")
+        ranking, summary, priorities = self.query_one(RankingTable), self.query_one("#summary"), self.query_one(Priorities)
+        if narrow:
+            scroll.move_child(ranking, before=top)
+            top.move_child(summary, before=priorities)
+        else:
+            scroll.move_child(ranking, after=top)
+            top.move_child(summary, after=priorities)
 
     def refresh_view(self, stats_only: bool = False) -> None:
         app = self.advisor

@@ -1,0 +1,148 @@
+"""``advisor prices history`` and ``advisor prices diff``: what moved between dated sheets.
+
+Kept apart from ``advisor.cli.prices`` (which registers them) so that each
+module stays small: these two render comparisons across snapshots.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.table import Table
+
+from advisor.cli.prices import (
+    RATES,
+    _cell,
+    _console,
+    _emit_json,
+    _num,
+    _sheet_json,
+    _workspace_names,
+    price_json,
+)
+from advisor.errors import InputError
+from advisor.prices import history
+from advisor.prices.resolve import AmbiguousModel, resolve
+from advisor.prices.select import open_sheet
+from advisor.prices.sheet import ModelPrice, load_sheet
+
+# ----------------------------------------------------------------------------- history / diff
+
+
+def run_history(args: argparse.Namespace) -> int:
+    snaps = history.list_snapshots()
+    if args.model is None:
+        if args.format == "json":
+            _emit_json(
+                [
+                    {"as_of": s.as_of.isoformat(), "origin": s.origin, "label": s.label, "path": str(s.path)}
+                    for s in snaps
+                ]
+            )
+            return 0
+        t = Table(title="price snapshots (the last is 'latest')")
+        for col in ("as of", "origin", "source", "file"):
+            t.add_column(col)
+        for s in snaps:
+            t.add_row(s.as_of.isoformat(), s.origin, s.label, str(s.path))
+        _console().print(t)
+        return 0
+    loaded = [(s, load_sheet(s.path)) for s in snaps]
+    rows = history.model_history(loaded, args.model)
+    if args.format == "json":
+        _emit_json(
+            [
+                {"as_of": s.as_of.isoformat(), "path": str(s.path), "price": price_json(m) if m else None}
+                for s, m in rows
+            ]
+        )
+        return 0
+    t = Table(title=f"{args.model} across snapshots (USD per 1M tokens)")
+    for col in ("as of", "file", "entry", "input", "output", "cached in", "cache write", "change"):
+        t.add_column(col)
+    prev: ModelPrice | None = None
+    for s, m in rows:
+        change = ""
+        if m is not None and prev is not None:
+            change = "; ".join(_change_text(c) for c in history.compare(prev, m)) or "same"
+        t.add_row(
+            s.as_of.isoformat(),
+            s.path.name,
+            m.id if m else "—",
+            *(_cell(getattr(m, f)) if m else "—" for f in RATES[:4]),
+            change,
+        )
+        prev = m or prev
+    _console().print(t)
+    return 0
+
+
+def _change_text(c: history.Change) -> str:
+    pct = c.percent
+    name = c.field.removesuffix("_per_mtok")
+    if c.old is None and c.new is None:
+        return name
+    return f"{name} {_cell(c.old)} → {_cell(c.new)}" + (f" ({pct:+.1f}%)" if pct is not None else "")
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    if args.old is None or args.new is None:
+        snaps = history.list_snapshots()
+        if len(snaps) < 2 and (args.old is None and args.new is None):
+            raise InputError(history.snapshots_dir(), "fewer than two snapshots; pull or import one first")
+        old_ref = args.old or str(snaps[-2].path)
+        new_ref = args.new or str(snaps[-1].path)
+    else:
+        old_ref, new_ref = args.old, args.new
+    old, old_path = open_sheet(old_ref)
+    new, new_path = open_sheet(new_ref)
+    candidates: set[str] = set()
+    if args.workspace:
+        names, aliases, _ = _workspace_names(args.workspace)
+        for sheet in (old, new):
+            for name in names:
+                try:
+                    hit = resolve(name, sheet, aliases).price
+                except AmbiguousModel:
+                    continue
+                if hit is not None:
+                    candidates.add(hit.id)
+    d = history.diff(old, new, candidates=candidates)
+    if args.format == "json":
+        _emit_json(
+            {
+                "old": _sheet_json(old, old_path),
+                "new": _sheet_json(new, new_path),
+                "added": list(d.added),
+                "removed": list(d.removed),
+                "repriced": [
+                    {
+                        "id": r.id,
+                        "new_id": r.new_id or r.id,
+                        "candidate": r.candidate,
+                        "changes": [
+                            {"field": c.field, "old": _num(c.old), "new": _num(c.new), "percent": c.percent}
+                            for c in r.changes
+                        ],
+                    }
+                    for r in d.repriced
+                ],
+            }
+        )
+        return 0
+    c = _console()
+    c.print(f"[bold]{old_path.name}[/] ({old.as_of}) → [bold]{new_path.name}[/] ({new.as_of})")
+    c.print(f"added {len(d.added)}, removed {len(d.removed)}, repriced {len(d.repriced)}")
+    if d.repriced:
+        t = Table(title="repriced (USD per 1M tokens)")
+        t.add_column("model")
+        t.add_column("changes")
+        for r in d.repriced:
+            name = r.id + (f" → {r.new_id}" if r.new_id else "")
+            t.add_row(("★ " if r.candidate else "") + name, "; ".join(_change_text(ch) for ch in r.changes))
+        c.print(t)
+    for title, ids in (("added", d.added), ("removed", d.removed)):
+        if ids:
+            shown = ", ".join(("★ " if i in candidates else "") + i for i in ids[:40])
+            c.print(f"[bold]{title}[/]: {shown}" + (f" … and {len(ids) - 40} more" if len(ids) > 40 else ""))
+    return 0

@@ -1,0 +1,292 @@
+"""The decision's uncertainty and robustness: from Evidence and a Decision to plain figures.
+
+Why this module exists: ``rank`` must stay fast (the TUI re-ranks on every
+slider move), while the paired bootstrap takes a fraction of a second and the
+sensitivity figures are only worth having next to it. This module is the glue
+between the engine (``metrics``, ``rank``) and the pure statistics (``stats``,
+``bootstrap``, ``sensitivity``): it lays the samples out as per-item matrices,
+re-scores every resample with the ranking's own utilities and weights, and
+compares every ranked model with the leader. The CLI attaches the result to the
+Decision (``Decision.uncertainty``); the TUI calls ``uncertainty`` in a worker.
+
+Only eligible (ranked) models take part; excluded models stay excluded in every
+resample. Anchors of the utility curves stay where the ranking put them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from advisor import bootstrap as bs
+from advisor import sensitivity as sv
+from advisor import stats
+from advisor.metrics import Evidence
+from advisor.profiles import CRITERIA
+from advisor.rank import Decision, ModelResult, score_arrays
+from advisor.samples import FAILURE_KINDS
+
+if TYPE_CHECKING:
+    from advisor.decide import Inputs
+
+FloatArray = npt.NDArray[np.float64]
+QUANTILE = {"p50": 0.5, "p95": 0.95, "p99": 0.99}
+
+
+@dataclass(frozen=True)
+class Pairwise:
+    """One ranked model against the leader: accuracy difference (model − leader), paired."""
+
+    model: str
+    leader: str
+    diff: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    p_adjusted: float  # Holm, over all comparisons with the leader
+    detectable: float  # smallest difference this sample detects (80% power, 5% two-sided)
+    items_needed: int | None  # items per task to separate them at the observed gap
+    n: int  # shared items
+    only_leader: int  # items only the leader saw (left out)
+    only_model: int
+    mcnemar: stats.McNemar | None  # items of pass/fail tasks; b = model passed, leader failed
+    mcnemar_tasks: tuple[str, ...]  # the tasks it covers
+    score_diff: float  # bootstrap: model − leader in score, with its 95% interval
+    score_ci_low: float
+    score_ci_high: float
+
+    @property
+    def clear(self) -> bool:
+        return not math.isnan(self.p_adjusted) and self.p_adjusted < 0.05
+
+
+@dataclass(frozen=True)
+class NamedRange:
+    criterion: str
+    weight: float
+    low: float
+    high: float
+    below: str | None  # who takes over under ``low``
+    above: str | None  # who takes over above ``high``
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    resamples: int
+    seed: int
+    p_best: dict[str, float]  # ranked models only
+    rank_low: dict[str, int]
+    rank_high: dict[str, int]
+    tied_for_first: tuple[str, ...]  # best P(best) first
+    pairwise: tuple[Pairwise, ...]
+    weight_ranges: tuple[NamedRange, ...]
+    first_place_share: dict[str, float]  # weights drawn around the user's
+    first_place_share_uniform: dict[str, float]  # weights drawn uniformly
+    break_even: dict[str, float | None]  # price multiplier at which a model ties the pick
+
+    @property
+    def rank_interval(self) -> dict[str, tuple[int, int]]:
+        return {m: (lo, self.rank_high[m]) for m, lo in self.rank_low.items()}
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Per task, the items as (models × items) matrices, and the item means for paired tests."""
+
+    tasks: list[bs.Task]
+    names: list[str]  # task names, parallel to tasks
+    score_items: list[FloatArray]  # per task (models × items), epoch-averaged score
+    binary: list[bool]  # per task: every score is 0 or 1 and there is one epoch per item
+    item_ids: list[list[str]]
+
+
+def layout(
+    evidence: Evidence, models: list[str], mix: dict[str, float], severity: dict[str, float]
+) -> _Layout:
+    """Lay the samples of ``models`` out per task: item means, cost sums, latencies by epoch."""
+    table = evidence.table
+    codes = [table.models.index(m) for m in models]
+    local = np.full(len(table.models), -1, dtype=np.int64)
+    local[codes] = np.arange(len(codes))
+    cost_all = evidence.sample_cost if evidence.sample_cost is not None else table.numbers["cost_usd"]
+    sev_of = np.asarray([0.0, *(severity[k] for k in FAILURE_KINDS)])
+    m_n = len(models)
+    out = _Layout([], [], [], [], [])
+    for t, name in enumerate(table.tasks):
+        if name not in evidence.tasks:
+            continue
+        rows = np.flatnonzero((table.task == t) & (local[table.model] >= 0))
+        if not rows.size:
+            continue
+        m = local[table.model[rows]]
+        items, item = np.unique(table.sample[rows], return_inverse=True)
+        epochs, epoch = np.unique(table.epoch[rows], return_inverse=True)
+        n, e = items.size, epochs.size
+        cell = m * n + item
+
+        def total(values: FloatArray, cell: npt.NDArray[np.int64] = cell, n: int = n) -> FloatArray:
+            ok = ~np.isnan(values)
+            out: FloatArray = np.bincount(cell[ok], weights=values[ok], minlength=m_n * n).astype(np.float64)
+            return out.reshape(m_n, n)
+
+        def count(mask: npt.NDArray[np.bool_], cell: npt.NDArray[np.int64] = cell, n: int = n) -> FloatArray:
+            return np.bincount(cell[mask], minlength=m_n * n).reshape(m_n, n).astype(np.float64)
+
+        seen = count(np.ones(rows.size, dtype=bool))
+        score = np.where(seen > 0, total(table.score[rows]) / np.maximum(seen, 1), np.nan)
+        cost = cost_all[rows]
+        failed = table.outcome[rows] > 0
+        latency = np.full((m_n, n, e), np.nan)
+        latency[m, item, epoch] = table.numbers["latency_ms"][rows]
+        gap = seen == 0
+        values = {
+            "score": score,
+            "cost_sum": np.where(gap, np.nan, total(cost)),
+            "cost_n": np.where(gap, np.nan, count(~np.isnan(cost))),
+            "latency": latency,
+            "severity": np.where(gap, np.nan, total(np.where(failed, sev_of[table.outcome[rows]], 0.0))),
+            "failed": np.where(gap, np.nan, count(failed)),
+        }
+        out.tasks.append(bs.Task(values, weight=mix.get(name, 0.0)))
+        out.names.append(name)
+        out.score_items.append(score)
+        out.item_ids.append([table.sample_ids[i] for i in items])
+        out.binary.append(e == 1 and bool(np.isin(table.score[rows], (0.0, 1.0)).all()))
+    return out
+
+
+def criteria_stats(latency_metric: str) -> dict[str, bs.Stat]:
+    """The four criteria exactly as ``metrics``/``rank`` define them, per resample."""
+    return {
+        "accuracy": bs.Mean("score"),  # task-weighted mean of epoch-averaged items
+        "cost": bs.Mean("cost_sum", count="cost_n"),  # task-weighted mean over priced samples
+        "latency": bs.Quantile("latency", QUANTILE[latency_metric]),  # over all samples
+        "gracefulness": bs.Ratio("severity", "failed", empty=1.0, one_minus=True),  # over all failures
+    }
+
+
+def uncertainty(
+    inputs: Inputs | Evidence, decision: Decision, *, resamples: int = 1000, seed: int = 0
+) -> Uncertainty:
+    """P(best), rank intervals, ties, paired comparisons with the leader, weight and price sensitivity."""
+    evidence = inputs if isinstance(inputs, Evidence) else inputs.evidence
+    ranked = decision.ranked
+    names = [m.model for m in ranked]
+    if not ranked:
+        return Uncertainty(resamples, seed, {}, {}, {}, (), (), (), {}, {}, {})
+    lay = layout(evidence, names, decision.task_weights, decision.profile.severity.model_dump())
+    weights = decision.weights
+
+    def score(values: dict[str, FloatArray]) -> FloatArray:
+        return score_arrays(values, decision.anchors, weights)
+
+    boot = bs.paired_bootstrap(
+        lay.tasks, criteria_stats(decision.profile.latency.metric), score, resamples=resamples, seed=seed
+    )
+    summary = boot.summary
+    p_best = {n: float(summary.p_best[i]) for i, n in enumerate(names)}
+    low = {n: int(v) for n, v in zip(names, summary.rank_low, strict=True) if v is not None}
+    high = {n: int(v) for n, v in zip(names, summary.rank_high, strict=True) if v is not None}
+    tied = tuple(names[i] for i in summary.tied_for_first)
+    return Uncertainty(
+        resamples=resamples,
+        seed=seed,
+        p_best=p_best,
+        rank_low=low,
+        rank_high=high,
+        tied_for_first=tied,
+        pairwise=pairwise(lay, ranked, decision.task_weights, boot.scores),
+        weight_ranges=weight_ranges(decision),
+        first_place_share=_share(decision, concentration=20.0, seed=seed),
+        first_place_share_uniform=_share(decision, concentration=None, seed=seed),
+        break_even=break_even(decision),
+    )
+
+
+def pairwise(
+    lay: _Layout, ranked: list[ModelResult], mix: dict[str, float], scores: FloatArray
+) -> tuple[Pairwise, ...]:
+    """Every ranked model against the leader (row 0), Holm-adjusted across the comparisons."""
+    weights = [mix.get(n, 0.0) for n in lay.names]
+    rows: list[tuple[int, stats.Paired, stats.McNemar | None]] = []
+    binary_tasks = tuple(n for n, w, b in zip(lay.names, weights, lay.binary, strict=True) if w > 0 and b)
+    for i in range(1, len(ranked)):
+        parts = [stats.paired(s[i], s[0]) for s in lay.score_items]
+        combined = stats.paired_tasks(parts, weights)
+        mc = None
+        used = [s for s, w, b in zip(lay.score_items, weights, lay.binary, strict=True) if w > 0 and b]
+        if used:  # McNemar on the pass/fail tasks' items
+            mc = stats.mcnemar(np.concatenate([s[i] for s in used]), np.concatenate([s[0] for s in used]))
+        rows.append((i, combined, mc))
+    adjusted = stats.holm([p.p_value for _, p, _ in rows])
+    out = []
+    for (i, p, mc), adj in zip(rows, adjusted, strict=True):
+        d = scores[:, i] - scores[:, 0]
+        lo, hi = np.quantile(d, [0.025, 0.975]) if d.size else (math.nan, math.nan)
+        out.append(
+            Pairwise(
+                model=ranked[i].model, leader=ranked[0].model, diff=p.diff, ci_low=p.ci_low,
+                ci_high=p.ci_high, p_value=p.p_value, p_adjusted=adj, detectable=p.detectable,
+                items_needed=p.items_needed, n=p.n, only_leader=p.only_b, only_model=p.only_a,
+                mcnemar=mc, mcnemar_tasks=binary_tasks if mc is not None else (),
+                score_diff=ranked[i].score - ranked[0].score,
+                score_ci_low=float(lo), score_ci_high=float(hi),
+            )
+        )
+    return tuple(out)
+
+
+def _utilities(decision: Decision) -> tuple[FloatArray, FloatArray]:
+    u = np.asarray([[m.utilities[c] for c in CRITERIA] for m in decision.ranked], dtype=np.float64)
+    w = np.asarray([decision.weights[c] for c in CRITERIA], dtype=np.float64)
+    return u, w
+
+
+def weight_ranges(decision: Decision) -> tuple[NamedRange, ...]:
+    """For each criterion, the range of its weight (others rescaled) over which the pick stays first."""
+    ranked = decision.ranked
+    if len(ranked) < 2:
+        return ()
+    u, w = _utilities(decision)
+
+    def name(i: int | None) -> str | None:
+        return None if i is None else ranked[i].model
+
+    return tuple(
+        NamedRange(CRITERIA[r.criterion], r.weight, r.low, r.high, name(r.below), name(r.above))
+        for r in sv.weight_ranges(u, w)
+    )
+
+
+def _share(decision: Decision, *, concentration: float | None, seed: int) -> dict[str, float]:
+    if not decision.ranked:
+        return {}
+    u, w = _utilities(decision)
+    share = sv.first_place_share(u, w, seed=seed, concentration=concentration)
+    return {m.model: float(s) for m, s in zip(decision.ranked, share, strict=True)}
+
+
+def cost_curve(decision: Decision) -> sv.Curve:
+    a = decision.anchors["cost"]
+    return sv.Curve(best=a.best, worst=a.worst, scale=a.scale)
+
+
+def break_even(decision: Decision) -> dict[str, float | None]:
+    """Per ranked model other than the pick, the multiplier on its prices at which it ties the pick."""
+    ranked = decision.ranked
+    if not ranked:
+        return {}
+    pick, curve, w = ranked[0], cost_curve(decision), decision.weights["cost"]
+    return {
+        m.model: (
+            None if m.cost_per_task_usd is None else sv.break_even_multiplier(
+                score_model=m.score, score_pick=pick.score, cost=m.cost_per_task_usd,
+                cost_weight=w, curve=curve,
+            )
+        )
+        for m in ranked[1:]
+    }

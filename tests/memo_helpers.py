@@ -1,0 +1,50 @@
+"""Shared helpers for the memo and revisit tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import shutil
+from pathlib import Path
+
+from advisor.prices.native import dump_sheet
+from advisor.prices.sources import read_litellm
+
+HERE = Path(__file__).resolve().parent
+MEMO_WS = HERE / "data" / "memo_ws"
+GOLDEN = HERE / "data" / "memo_golden"
+REAL_PRICING = HERE.parent.parent / "shared" / "fixtures" / "real" / "pricing"
+TODAY = dt.date(2025, 12, 1)
+LITELLM = {
+    "2025-11-26": "litellm-model_prices_and_context_window-2025-11-26.json",
+    "2026-05-26": "litellm-model_prices_and_context_window-2026-05-26.json",
+    "2026-11-19": "litellm-model_prices_and_context_window.json",
+}
+
+
+def real_pricing_dir() -> Path:
+    for candidate in (REAL_PRICING, Path("/work/shared/fixtures/real/pricing")):
+        if candidate.is_dir():
+            return candidate
+    return REAL_PRICING
+
+
+@functools.cache
+def _litellm_text(day: str) -> str:
+    data = (real_pricing_dir() / LITELLM[day]).read_bytes()
+    imported = read_litellm(data, as_of=dt.date.fromisoformat(day), source=f"LiteLLM price map of {day}",
+                            where=LITELLM[day])
+    return dump_sheet(imported.sheet)
+
+
+def litellm_sheet(day: str, folder: Path) -> Path:
+    """The real LiteLLM snapshot of that day, imported into a native sheet in ``folder``."""
+    path = folder / f"litellm-{day}.toml"
+    path.write_text(_litellm_text(day))
+    return path
+
+
+def copy_workspace(folder: Path) -> Path:
+    target = folder / "ws"
+    shutil.copytree(MEMO_WS, target, ignore=shutil.ignore_patterns("make.py", "__pycache__"))
+    return target

@@ -1,0 +1,54 @@
+"""Shared fixtures for the TUI tests: a fixed workspace, isolated config/data dirs, a runner."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from advisor.tui.app import AdvisorApp
+from advisor.tui.settings import Settings
+
+WS = Path(__file__).resolve().parents[1] / "data" / "tui_ws"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("ADVISOR_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    yield
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A private copy of the fixed workspace (tests may edit it)."""
+    dest = tmp_path / "ws"
+    shutil.copytree(WS, dest)
+    return dest
+
+
+def make_app(folder: Path = WS, **settings: Any) -> AdvisorApp:
+    return AdvisorApp(folder, settings=Settings(debounce_ms=0, **settings))
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for workers and timers to finish and the screen to repaint."""
+    app = pilot.app
+    for _ in range(5):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+
+
+def drive(app: AdvisorApp, steps: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (160, 48)) -> None:
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await steps(pilot)
+
+    asyncio.run(main())
