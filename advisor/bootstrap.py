@@ -21,7 +21,6 @@ memory. Each task draws from its own child generator of
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 

@@ -187,7 +187,8 @@ def markdown(decision: Decision, inputs: Inputs) -> str:
     lines = [*(f"{line}  " for line in header_lines(decision, inputs)), ""]
     hs = headers(decision)
     lines.append("| " + " | ".join(hs) + " |")
-    lines.append("|" + "|".join("---:" if i in (0, 2, 5, 6, 7, 8, 9, 10) else "---" for i in range(len(hs))) + "|")
+    right = (0, 2, 5, 6, 7, 8, 9, 10)
+    lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(hs))) + "|")
     for row in rows(decision):
         lines.append("| " + " | ".join(cell(c) for c in row) + " |")
     lines += ["", verdict(decision), ""]

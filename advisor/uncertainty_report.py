@@ -59,7 +59,9 @@ def uncertainty_json(u: Uncertainty | None) -> dict[str, Any]:
         "tied_for_first": list(u.tied_for_first),
         "pairwise": [pair_json(p) for p in u.pairwise],
         "weight_ranges": {
-            r.criterion: {"weight": r.weight, "low": r.low, "high": r.high, "below": r.below, "above": r.above}
+            r.criterion: {
+                "weight": r.weight, "low": r.low, "high": r.high, "below": r.below, "above": r.above
+            }
             for r in u.weight_ranges
         },
         "first_place_share": {"around_weights": u.first_place_share, "uniform": u.first_place_share_uniform},
@@ -89,7 +91,9 @@ def _pp(x: float) -> str:
 
 
 def _p(p: float) -> str:
-    return "n/a" if math.isnan(p) else "< 0.001" if p < 0.001 else f"= {p:.3f}" if p < 0.01 else f"= {p:.2f}"
+    if math.isnan(p):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}" if p < 0.1 else f"= {p:.2f}"
 
 
 def tie_sentence(decision: Decision) -> str | None:
@@ -117,7 +121,9 @@ def pair_sentence(p: Pairwise) -> str:
     head = f"{p.model}: accuracy {_pp(p.diff)} vs the leader ({ci}, Holm-adjusted p {_p(p.p_adjusted)}{mc})"
     if p.clear:
         return f"{head}: clearly {'higher' if p.diff > 0 else 'lower'}."
-    need = f"; about {p.items_needed:,} items per task would separate them at this gap" if p.items_needed else ""
+    need = ""
+    if p.items_needed:
+        need = f"; about {p.items_needed:,} items per task would separate them at this gap"
     return f"{head}: no clear difference; this sample detects {100 * p.detectable:.1f} pp or more{need}."
 
 
@@ -131,7 +137,8 @@ def lines(decision: Decision) -> list[str]:
     if tie:
         out.append(tie)
     if u.pairwise:
-        out.append(f"Paired accuracy vs {decision.pick.model} ({len(u.pairwise)} comparisons, Holm-adjusted):")
+        k = len(u.pairwise)
+        out.append(f"Paired accuracy vs {decision.pick.model} ({k} comparisons, Holm-adjusted):")
         out += [f"  {pair_sentence(p)}" for p in u.pairwise]
     if u.weight_ranges:
         parts = []

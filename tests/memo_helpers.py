@@ -32,8 +32,9 @@ def real_pricing_dir() -> Path:
 @functools.cache
 def _litellm_text(day: str) -> str:
     data = (real_pricing_dir() / LITELLM[day]).read_bytes()
-    imported = read_litellm(data, as_of=dt.date.fromisoformat(day), source=f"LiteLLM price map of {day}",
-                            where=LITELLM[day])
+    imported = read_litellm(
+        data, as_of=dt.date.fromisoformat(day), source=f"LiteLLM price map of {day}", where=LITELLM[day]
+    )
     return dump_sheet(imported.sheet)
 
 

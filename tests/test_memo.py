@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.memo_helpers import GOLDEN, MEMO_WS, TODAY
 from scipy import stats as scipy_stats
 
 from advisor import bundled
@@ -19,10 +18,20 @@ from advisor.memo import render, write_memo
 from advisor.memo.context import build_snapshot, memo_context
 from advisor.memo.kendall import kendall_tau_b
 from advisor.memo.snapshot import parse
+from tests.memo_helpers import GOLDEN, MEMO_WS, TODAY
 
 UPDATE = os.environ.get("ADVISOR_UPDATE_GOLDEN") == "1"
-HEADINGS = ["1. Decision", "2. What mattered", "3. Ranking", "4. Evidence strength", "5. Failure analysis",
-            "6. How robust", "7. Public benchmarks vs your tasks", "8. Provenance", "9. Snapshot"]
+HEADINGS = [
+    "1. Decision",
+    "2. What mattered",
+    "3. Ranking",
+    "4. Evidence strength",
+    "5. Failure analysis",
+    "6. How robust",
+    "7. Public benchmarks vs your tasks",
+    "8. Provenance",
+    "9. Snapshot",
+]
 
 
 def _check_golden(name: str, text: str) -> None:

@@ -55,7 +55,9 @@ def test_round_trip_same_prices_holds_with_identical_numbers(tmp_path: Path, suf
 def test_cli_round_trip_exit_0(memo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["revisit", str(memo), "--prices", SHEET]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("The decision holds on the 2025-11-26 prices: openai/gpt-4o-mini is still the pick.")
+    assert out.startswith(
+        "The decision holds on the 2025-11-26 prices: openai/gpt-4o-mini is still the pick."
+    )
     assert main(["revisit", str(memo), "--prices", SHEET, "--format", "json"]) == 0
     data = _json(capsys)
     assert data["status"] == "holds" and data["old_pick"] == data["new_pick"] == "openai/gpt-4o-mini"
@@ -63,8 +65,9 @@ def test_cli_round_trip_exit_0(memo: Path, capsys: pytest.CaptureFixture[str]) -
         assert row["new_score"] == pytest.approx(row["old_score"], rel=1e-12)
 
 
-def test_real_litellm_snapshots_report_the_real_repricing(memo: Path, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_real_litellm_snapshots_report_the_real_repricing(
+    memo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The memo was priced on three entries of the 2025-11-26 LiteLLM map; re-price on the real maps.
     old_sheet = litellm_sheet("2025-11-26", tmp_path)
     assert main(["revisit", str(memo), "--prices", str(old_sheet), "--format", "json"]) == EXIT_HOLDS
@@ -77,7 +80,10 @@ def test_real_litellm_snapshots_report_the_real_repricing(memo: Path, tmp_path: 
     changes = {c["model"]: c["changes"] for c in data["price_changes"]}
     # DeepSeek's real price cut between the two LiteLLM releases.
     assert changes["deepseek/deepseek-chat"] == [
-        "input $0.27 → $0.28 (+4%)", "output $1.1 → $0.42 (-62%)", "cached input $0.07 → $0.028 (-60%)"]
+        "input $0.27 → $0.28 (+4%)",
+        "output $1.1 → $0.42 (-62%)",
+        "cached input $0.07 → $0.028 (-60%)",
+    ]
     assert "openai/gpt-4o-mini" not in changes
     # claude-3-7-sonnet matches two resellers' entries on the newest map: reported, not guessed.
     assert list(data["not_repriced"]) == ["anthropic/claude-3-7-sonnet-20250219"]
@@ -102,19 +108,26 @@ def test_missing_pick_cannot_tell(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "anthropic/claude-3-7-sonnet-20250219 (not on the new sheet)" in out
 
 
-def test_sheet_lacking_a_runner_up_still_answers(memo: Path, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_sheet_lacking_a_runner_up_still_answers(
+    memo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sheet = load_sheet(Path(SHEET))
     lacking = sheet.model_copy(update={"models": tuple(m for m in sheet.models if "deepseek" not in m.id)})
     (tmp_path / "lacking.toml").write_text(dump_sheet(lacking))
     assert main(["revisit", str(memo), "--prices", str(tmp_path / "lacking.toml")]) == EXIT_HOLDS
     out = capsys.readouterr().out
-    assert "Could not re-price (the memo's prices are kept): deepseek/deepseek-chat (not on the new sheet)" in out
+    assert (
+        "Could not re-price (the memo's prices are kept): deepseek/deepseek-chat (not on the new sheet)"
+        in out
+    )
 
 
 def test_no_model_priced_cannot_tell(memo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    other = PriceSheet(as_of=TODAY, source="unrelated", models=(
-        ModelPrice(id="some-other-model", input_per_mtok=1, output_per_mtok=2),))
+    other = PriceSheet(
+        as_of=TODAY,
+        source="unrelated",
+        models=(ModelPrice(id="some-other-model", input_per_mtok=1, output_per_mtok=2),),
+    )
     (tmp_path / "other.toml").write_text(dump_sheet(other))
     assert main(["revisit", str(memo), "--prices", str(tmp_path / "other.toml")]) == EXIT_UNDETERMINED
     assert "none of the memo's models could be re-priced" in capsys.readouterr().out
@@ -136,14 +149,19 @@ def _edit_snapshot(memo: Path, edit: str) -> Path:
     return memo
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    ("break-json", "the snapshot is not valid JSON"),
-    ("newer", "written by a newer advisor"),
-    ("unknown-key", "does not parse at colour: unknown key"),
-    ("bad-value", "does not parse at workspace.tasks_per_month"),
-    ("no-snapshot", "no advisor snapshot found"),
-])
-def test_bad_snapshots_exit_2(memo: Path, edit: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ("break-json", "the snapshot is not valid JSON"),
+        ("newer", "written by a newer advisor"),
+        ("unknown-key", "does not parse at colour: unknown key"),
+        ("bad-value", "does not parse at workspace.tasks_per_month"),
+        ("no-snapshot", "no advisor snapshot found"),
+    ],
+)
+def test_bad_snapshots_exit_2(
+    memo: Path, edit: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     _edit_snapshot(memo, edit)
     assert main(["revisit", str(memo), "--prices", SHEET]) == 2
     err = capsys.readouterr().err
@@ -157,8 +175,9 @@ def test_missing_memo_and_bad_prices_exit_2(tmp_path: Path, memo: Path) -> None:
         read_memo(tmp_path / "nope.md")
 
 
-def test_changed_eval_files_are_reported_and_used_only_on_request(tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_changed_eval_files_are_reported_and_used_only_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ws = copy_workspace(tmp_path)
     inputs = load_inputs(ws)
     path = write_memo(decide(inputs), inputs, tmp_path / "memo.md", today=TODAY)
@@ -169,13 +188,17 @@ def test_changed_eval_files_are_reported_and_used_only_on_request(tmp_path: Path
     assert r.evidence_source == "the memo's snapshot" and r.status == "holds"
     r2 = revisit(path, prices=SHEET, workspace=ws, use_new_evidence=True)
     assert r2.evidence_source.endswith("(new evidence)")
-    assert r2.decision.get("openai/gpt-4o-mini").accuracy.mean < r.decision.get("openai/gpt-4o-mini").accuracy.mean
+    assert (
+        r2.decision.get("openai/gpt-4o-mini").accuracy.mean
+        < r.decision.get("openai/gpt-4o-mini").accuracy.mean
+    )
     assert main(["revisit", str(path), "--prices", SHEET, "--workspace", str(ws)]) == 0
     assert "pass --use-new-evidence" in capsys.readouterr().out
 
 
-def test_follow_up_memo_links_to_the_first_and_can_be_revisited(memo: Path, tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_follow_up_memo_links_to_the_first_and_can_be_revisited(
+    memo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     newest = litellm_sheet("2026-11-19", tmp_path)
     follow = tmp_path / "followup.md"
     argv = ["revisit", str(memo), "--prices", str(newest), "--write", str(follow), "--date", "2026-12-01"]
@@ -201,16 +224,31 @@ def _tiered_table() -> tuple[object, PriceSheet]:
     written = np.where(rng.uniform(size=n) < 0.3, np.floor(inp * 0.1), np.nan)
     inp[5] = np.nan  # no tokens: the recorded cost fills it
     table = build(
-        model=["m"] * n, task=["t"] * n, sample_id=[f"s{i}" for i in range(n)], score=[1.0] * n, source="x",
-        numbers={"input_tokens": inp, "output_tokens": out, "cached_input_tokens": cached,
-                 "cache_write_tokens": written, "cost_usd": np.full(n, 0.01)},
+        model=["m"] * n,
+        task=["t"] * n,
+        sample_id=[f"s{i}" for i in range(n)],
+        score=[1.0] * n,
+        source="x",
+        numbers={
+            "input_tokens": inp,
+            "output_tokens": out,
+            "cached_input_tokens": cached,
+            "cache_write_tokens": written,
+            "cost_usd": np.full(n, 0.01),
+        },
     )
-    price = ModelPrice(id="m", input_per_mtok=2, output_per_mtok=8, cached_input_per_mtok=0.5,
-                       cache_write_per_mtok=2.5, batch_discount=0.5, tiers=(
-                           Tier(above_input_tokens=128_000, input_per_mtok=4, output_per_mtok=16),
-                           Tier(above_input_tokens=200_000, input_per_mtok=6, output_per_mtok=20,
-                                cached_input_per_mtok=1),
-                       ))
+    price = ModelPrice(
+        id="m",
+        input_per_mtok=2,
+        output_per_mtok=8,
+        cached_input_per_mtok=0.5,
+        cache_write_per_mtok=2.5,
+        batch_discount=0.5,
+        tiers=(
+            Tier(above_input_tokens=128_000, input_per_mtok=4, output_per_mtok=16),
+            Tier(above_input_tokens=200_000, input_per_mtok=6, output_per_mtok=20, cached_input_per_mtok=1),
+        ),
+    )
     return table, PriceSheet(as_of=TODAY, source="test", models=(price,))
 
 
@@ -222,8 +260,9 @@ def test_reprice_from_cost_inputs_is_exact_with_long_context_tiers(batch: bool) 
     mean, n, approximate = reprice(ci, sheet.models[0], batch)
     assert not approximate and n == 60
     assert mean == pytest.approx(evidence.models["m"].tasks["t"].cost_mean, rel=1e-12)
-    low_tier = sheet.models[0].model_copy(update={"tiers": (Tier(above_input_tokens=1_000, input_per_mtok=3,
-                                                                 output_per_mtok=9),)})
+    low_tier = sheet.models[0].model_copy(
+        update={"tiers": (Tier(above_input_tokens=1_000, input_per_mtok=3, output_per_mtok=9),)}
+    )
     assert reprice(ci, low_tier, batch)[2]  # a tier below the kept detail: flagged approximate
     mean_none, n_none, _ = reprice(ci, None, batch)
     assert (mean_none, n_none) == (pytest.approx(0.01), 60)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -77,21 +78,18 @@ class _Columns:
         self.texts: dict[str, list[Any]] = {}
         self.rows = 0
 
-    def add(self, rows: list[dict[str, Any]], places: list[int]) -> None:
+    def add(self, rows: list[dict[str, Any]], places: list[int], shapes: set[tuple[str, ...]]) -> None:
         path, n = self.path, len(rows)
-        shapes = set(map(tuple, rows))
         present = set().union(*map(set, shapes))
         if len(shapes) == 1:  # the usual case: transpose at C speed
             shape = next(iter(shapes))
-            columns = dict(zip(shape, map(list, zip(*map(itemgetter(*shape), rows), strict=True)), strict=True))
-            if len(shape) == 1:
-                columns = {shape[0]: [r[shape[0]] for r in rows]}
+            columns = dict(zip(shape, zip(*map(itemgetter(*shape), rows), strict=True), strict=True))
 
-            def col(name: str) -> list[Any]:
-                return columns.get(name) or [None] * n
+            def col(name: str) -> Sequence[Any]:
+                return columns.get(name) or (None,) * n
         else:
 
-            def col(name: str) -> list[Any]:
+            def col(name: str) -> Sequence[Any]:
                 return [r.get(name) for r in rows]
 
         for name, index in self.index.items():
@@ -139,7 +137,7 @@ class _Columns:
         )
 
 
-def _numbers(path: Path, name: str, values: list[Any], places: list[int]) -> np.ndarray:
+def _numbers(path: Path, name: str, values: Sequence[Any], places: list[int]) -> np.ndarray:
     """Numbers or null; strings and booleans are errors (numpy would convert them silently)."""
     if not set(map(type, values)) <= _NUMBER_TYPES:
         i = next(i for i, v in enumerate(values) if type(v) not in _NUMBER_TYPES)
@@ -149,7 +147,7 @@ def _numbers(path: Path, name: str, values: list[Any], places: list[int]) -> np.
     return np.array(values, dtype=np.float64)
 
 
-def _outcomes(path: Path, values: list[Any], places: list[int]) -> np.ndarray:
+def _outcomes(path: Path, values: Sequence[Any], places: list[int]) -> np.ndarray:
     codes = np.fromiter((OUTCOME_CODE.get(v, -1) if v else NO_OUTCOME for v in values), np.int8, len(values))
     if (codes == -1).any():
         i = int(np.flatnonzero(codes == -1)[0])
@@ -166,31 +164,41 @@ def _read_jsonl(path: Path, data: bytes) -> SampleTable:
     cols = _Columns(path)
     for start in range(0, len(lines), CHUNK_LINES):
         block = lines[start : start + CHUNK_LINES]
-        places = [start + i for i, line in enumerate(block, start=1) if line.strip()]
-        if not places:
-            continue
-        body = [lines[p - 1] for p in places]
+        places = [i for i, line in enumerate(block, start=start + 1) if line]
         try:
-            rows: list[Any] = orjson.loads(b"[" + b",".join(body) + b"]")
+            rows: list[Any] = orjson.loads(b"[" + b",".join(block[p - start - 1] for p in places) + b"]")
         except orjson.JSONDecodeError:
-            for place, line in zip(places, body, strict=True):
-                try:
-                    orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{place}", f"not valid JSON ({exc.msg})") from None
-            raise InputError(path, "not valid JSON Lines") from None
-        for i, row in enumerate(rows):
-            if type(row) is not dict:
-                raise InputError(f"{path}:{places[i]}", "expected a JSON object on each line")
-        _check_keys(path, rows, places)
-        cols.add(rows, places)
+            places = [i for i, line in enumerate(block, start=start + 1) if line.strip()]
+            rows = _parse_lines(path, [block[p - start - 1] for p in places], places)
+        if not rows:
+            continue
+        if set(map(type, rows)) != {dict}:
+            i = next(i for i, r in enumerate(rows) if type(r) is not dict)
+            raise InputError(f"{path}:{places[i]}", "expected a JSON object on each line")
+        shapes = set(map(tuple, rows))
+        _check_keys(path, rows, places, shapes)
+        cols.add(rows, places, shapes)
     if cols.rows == 0:
         raise InputError(path, "no samples in this file")
     return cols.table()
 
 
-def _check_keys(path: Path, rows: list[dict[str, Any]], places: list[int]) -> None:
-    shapes = set(map(tuple, rows))
+def _parse_lines(path: Path, body: list[bytes], places: list[int]) -> list[Any]:
+    """The slow path, after blank lines are dropped: find the first bad line."""
+    try:
+        parsed: list[Any] = orjson.loads(b"[" + b",".join(body) + b"]")
+        return parsed
+    except orjson.JSONDecodeError:
+        pass
+    for place, line in zip(places, body, strict=True):
+        try:
+            orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{path}:{place}", f"not valid JSON ({exc.msg})") from None
+    raise InputError(path, "not valid JSON Lines")
+
+
+def _check_keys(path: Path, rows: list[dict[str, Any]], places: list[int], shapes: set[tuple[str, ...]]) -> None:
     for shape in shapes:
         unknown = [k for k in shape if k not in KNOWN]
         missing = [k for k in REQUIRED if k not in shape]
@@ -204,7 +212,7 @@ def _check_keys(path: Path, rows: list[dict[str, Any]], places: list[int]) -> No
             )
 
 
-def _strings(path: Path, name: str, values: list[Any], places: list[int]) -> list[str]:
+def _strings(path: Path, name: str, values: Sequence[Any], places: list[int]) -> Sequence[str]:
     if set(map(type, values)) == {str}:
         return values
     out: list[str] = []
@@ -250,7 +258,7 @@ def _read_csv(path: Path, data: bytes) -> SampleTable:
     if not rows:
         raise InputError(path, "no samples in this file")
     cols = _Columns(path)
-    cols.add(rows, places)
+    cols.add(rows, places, set(map(tuple, rows)))
     return cols.table()
 
 

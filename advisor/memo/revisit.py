@@ -293,12 +293,16 @@ def headline(r: Revisit) -> str:
     old, new = r.old_pick, r.new_pick
     when = f"on the {r.sheet.as_of.isoformat()} prices"
     if r.status == "undetermined":
+        if set(r.pricing.kept) | set(r.pricing.unpriced) >= set(r.snapshot.models):
+            return (
+                f"Cannot tell whether the decision holds {when}: "
+                "none of the memo's models could be re-priced."
+            )
         if old is not None and old in r.pricing.kept:
             return (
                 f"Cannot tell whether the decision holds {when}: the memo's pick {old} could not be "
                 f"re-priced ({r.pricing.why_kept[old]})."
             )
-        return f"Cannot tell whether the decision holds {when}: none of the memo's models could be re-priced."
     if r.status == "holds":
         if old is None:
             return f"The decision holds {when}: still no model passes the constraints."

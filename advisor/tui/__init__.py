@@ -12,7 +12,11 @@ from pathlib import Path
 
 
 def run(
-    folder: Path, *, profile: str | None = None, prices: str | None = None, weights: dict[str, float] | None = None
+    folder: Path,
+    *,
+    profile: str | None = None,
+    prices: str | None = None,
+    weights: dict[str, float] | None = None,
 ) -> int:
     """Open the TUI on a workspace folder and block until the user quits."""
     from advisor.tui.app import AdvisorApp

@@ -14,19 +14,18 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.timer import Timer
 
 from advisor.decide import Inputs
 from advisor.errors import InputError
-from advisor.tui import uncertainty
+from advisor.tui import export, uncertainty
 from advisor.tui.commands import AdvisorCommands
-from advisor.tui import export
 from advisor.tui.messages import MemoWritten, SheetRepriced, StatsComputed, WorkspaceLoaded
 from advisor.tui.screens.data import DataScreen
 from advisor.tui.screens.help import HelpScreen
 from advisor.tui.screens.main import MainScreen
 from advisor.tui.screens.prices import PricesScreen
-from advisor.tui.screens.tradeoffs import TradeoffScreen
 from advisor.tui.settings import Settings, load_settings, user_profiles_dir
 from advisor.tui.state import LoadProblem, ProfileOption, Session, load, profile_options, reprice
 from advisor.tui.uncertainty import Uncertainty
@@ -34,22 +33,29 @@ from advisor.tui.widgets.priorities import Priorities
 from advisor.tui.widgets.weight_control import WeightControl
 
 
+def tradeoff_screen() -> Screen[None]:
+    """Imported on first use: the plotting library is the slowest import and startup does not need it."""
+    from advisor.tui.screens.tradeoffs import TradeoffScreen
+
+    return TradeoffScreen()
+
+
 class AdvisorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "advisor"
     COMMANDS = App.COMMANDS | {AdvisorCommands}
-    MODES = {"decide": MainScreen, "tradeoffs": TradeoffScreen, "prices": PricesScreen, "data": DataScreen}
+    MODES = {"decide": MainScreen, "tradeoffs": tradeoff_screen, "prices": PricesScreen, "data": DataScreen}
     DEFAULT_MODE = "decide"
     BINDINGS = [
         Binding("d", "view('decide')", "Decide", id="view-decide"),
         Binding("t", "view('tradeoffs')", "Trade-offs", id="view-tradeoffs"),
         Binding("p", "view('prices')", "Prices", id="view-prices"),
         Binding("i", "view('data')", "Data", id="view-data"),
-        Binding("r", "reset_weights", "Reset", id="reset-weights"),
+        Binding("r", "reset_weights", "Reset", id="reset-weights", show=False),
         Binding("e", "export_memo", "Memo", id="export-memo"),
         Binding("ctrl+r,f5", "reload", "Reload", id="reload"),
         Binding("question_mark,f1", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("q", "quit", "Quit", id="quit", show=False),
     ]
 
     revision: reactive[int] = reactive(0, init=False)
@@ -74,7 +80,9 @@ class AdvisorApp(App[None]):
             settings, problem = load_settings()
         self.settings = settings
         self._settings_problem = problem
-        self.session = Session(folder=Path(folder), profile_ref=profile, prices_ref=prices, initial_weights=weights)
+        self.session = Session(
+            folder=Path(folder), profile_ref=profile, prices_ref=prices, initial_weights=weights
+        )
         self.profile_options: list[ProfileOption] = []
         self.stats_pending = False
         self._rerank_timer: Timer | None = None
@@ -108,12 +116,12 @@ class AdvisorApp(App[None]):
     def _decided(self, reload: bool = False) -> None:
         """The session has a new decision (or problem): repaint and queue the bootstrap."""
         self.stats = None
-        self.stats_pending = self.session.decision is not None and uncertainty.entry_point() is not None
+        self.stats_pending = self.session.decision is not None and uncertainty.available()
         self.revision += 1
         if self._stats_timer is not None:
             self._stats_timer.stop()
         if self.stats_pending:
-            self._stats_timer = self.set_timer(0.01 if reload else 0.3, self._start_bootstrap)
+            self._stats_timer = self.set_timer(0.15 if reload else 0.3, self._start_bootstrap)
 
     def _queue_rerank(self) -> None:
         """Coalesce: changes arriving before the timer fires are folded into one re-rank."""

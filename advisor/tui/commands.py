@@ -40,11 +40,21 @@ class AdvisorCommands(Provider):
             (title, text, partial(app.run_action, action)) for title, text, action in ACTIONS
         ]
         for option in app.profile_options:
-            out.append((f"Profile: {option.name}", option.description[:120] or option.origin,
-                        partial(app.choose_profile, option.ref)))
+            out.append(
+                (
+                    f"Profile: {option.name}",
+                    option.description[:120] or option.origin,
+                    partial(app.choose_profile, option.ref),
+                )
+            )
         for sheet in sheet_options(app.session.inputs):
-            out.append((f"Prices: use {sheet.label}", f"Reprice on this {sheet.origin} sheet",
-                        partial(app.choose_sheet, sheet.ref)))
+            out.append(
+                (
+                    f"Prices: use {sheet.label}",
+                    f"Reprice on this {sheet.origin} sheet",
+                    partial(app.choose_sheet, sheet.ref),
+                )
+            )
         return out
 
     async def discover(self) -> Hits:

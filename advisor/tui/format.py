@@ -107,4 +107,15 @@ def share(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-__all__ = ["LABEL", "LETTER", "Palette", "acc_text", "flags", "interval_bar", "latency_text", "money", "pct", "score_bar"]
+__all__ = [
+    "LABEL",
+    "LETTER",
+    "Palette",
+    "acc_text",
+    "flags",
+    "interval_bar",
+    "latency_text",
+    "money",
+    "pct",
+    "score_bar",
+]

@@ -1,17 +1,16 @@
-"""P(best) and rank intervals for the table, from the engine's paired bootstrap.
+"""P(best), rank intervals, ties, weight ranges and break-even from the engine, for the TUI.
 
-Why it exists: the bootstrap is slow (hundreds of resamples), so the TUI runs
-it in a worker and shows its results when they arrive. This module adapts the
-engine's result into what the table shows, and finds the engine's entry point;
-it computes nothing itself. While the engine has no entry point, ``run``
-returns None and the table shows "–".
+Why it exists: the engine's bootstrap (``advisor.uncertainty``) takes a moment,
+so the TUI runs it in a worker and shows the result when it arrives. This
+module calls it and keeps what the screens show, keyed by model; it computes
+nothing itself.
 """
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.decide import Inputs
@@ -24,43 +23,44 @@ class Uncertainty:
     rank_interval: dict[str, tuple[int, int]]
     tied_for_first: tuple[str, ...]
     resamples: int
+    #: The engine's paired comparison with the leader, by model (``advisor.uncertainty.Pairwise``).
+    pairwise: dict[str, Any] = field(default_factory=dict)
+    #: ``advisor.uncertainty.NamedRange`` per criterion: how far a weight moves before the pick changes.
+    weight_ranges: tuple[Any, ...] = ()
+    #: Price multiplier at which each model would tie the pick (None: never).
+    break_even: dict[str, float | None] = field(default_factory=dict)
 
 
-#: Where the engine's decision-level bootstrap may live, first found wins.
-ENTRY_POINTS = (("advisor.decide", "uncertainty"), ("advisor.rank", "uncertainty"), ("advisor.sensitivity", "uncertainty"))
+def available() -> bool:
+    """Whether the engine has the bootstrap, without importing it (cheap, for the UI thread)."""
+    return importlib.util.find_spec("advisor.uncertainty") is not None
 
 
 def entry_point() -> Callable[..., Any] | None:
-    for module, name in ENTRY_POINTS:
-        try:
-            fn = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    return None
+    try:
+        from advisor.uncertainty import uncertainty
+    except ImportError:
+        return None
+    return uncertainty
 
 
 def run(inputs: Inputs, decision: Decision, resamples: int) -> Uncertainty | None:
-    """Call the engine's bootstrap (in a worker thread) and adapt its result."""
+    """Call the engine's bootstrap (in a worker thread) and keep what the screens show."""
     fn = entry_point()
     if fn is None:
         return None
-    result = fn(inputs, decision, resamples=resamples)
-    return adapt(result, decision, resamples)
+    return adapt(fn(inputs, decision, resamples=resamples), resamples)
 
 
-def adapt(result: Any, decision: Decision, resamples: int) -> Uncertainty:
-    models = [m.model for m in decision.models]
-    p_best = getattr(result, "p_best", {})
-    if not isinstance(p_best, dict):
-        p_best = dict(zip(models, (float(x) for x in p_best), strict=False))
-    low = getattr(result, "rank_low", {})
-    high = getattr(result, "rank_high", {})
-    if not isinstance(low, dict):
-        low = dict(zip(models, low, strict=False))
-        high = dict(zip(models, high, strict=False))
-    intervals = {m: (int(low[m]), int(high[m])) for m in models if low.get(m) is not None and high.get(m) is not None}
-    tied = getattr(result, "tied_for_first", ())
-    tied_names = tuple(models[t] if isinstance(t, int) else str(t) for t in tied)
-    return Uncertainty(p_best=dict(p_best), rank_interval=intervals, tied_for_first=tied_names, resamples=resamples)
+def adapt(result: Any, resamples: int) -> Uncertainty:
+    low: dict[str, int] = dict(getattr(result, "rank_low", {}))
+    high: dict[str, int] = dict(getattr(result, "rank_high", {}))
+    return Uncertainty(
+        p_best=dict(getattr(result, "p_best", {})),
+        rank_interval={m: (int(low[m]), int(high[m])) for m in low if m in high},
+        tied_for_first=tuple(getattr(result, "tied_for_first", ())),
+        resamples=int(getattr(result, "resamples", resamples)),
+        pairwise={p.model: p for p in getattr(result, "pairwise", ())},
+        weight_ranges=tuple(getattr(result, "weight_ranges", ())),
+        break_even=dict(getattr(result, "break_even", {})),
+    )

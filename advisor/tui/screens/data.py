@@ -30,10 +30,20 @@ def report_view(report: dict[str, Any]) -> RenderableType:
         missing = ", ".join(f.get("fields_missing", [])) or "–"
         partial = ", ".join(f"{k} ({v}/{f['samples']})" for k, v in f.get("fields_partial", {}).items())
         failures = ", ".join(f"{k} {v}" for k, v in f.get("outcomes", {}).items() if k != "ok") or "–"
-        files.add_row(f["path"], f["format"], "\n".join(f["models"]), "\n".join(f["tasks"]), str(f["samples"]),
-                      str(f["epochs"]), missing + (f"\npartial: {partial}" if partial else ""), failures)
+        files.add_row(
+            f["path"],
+            f["format"],
+            "\n".join(f["models"]),
+            "\n".join(f["tasks"]),
+            str(f["samples"]),
+            str(f["epochs"]),
+            missing + (f"\npartial: {partial}" if partial else ""),
+            failures,
+        )
     parts: list[RenderableType] = [files]
-    notes = [f"{f['path']}: {w}" for f in report["files"] for w in f.get("warnings", [])] + report.get("warnings", [])
+    notes = [f"{f['path']}: {w}" for f in report["files"] for w in f.get("warnings", [])] + report.get(
+        "warnings", []
+    )
     parts.append(Text("Warnings", style="bold"))
     parts.append(Text("\n".join(f"⚠ {n}" for n in notes) if notes else "none"))
     counts = Table(title="Samples per model and task", title_justify="left", header_style="bold")
@@ -78,8 +88,11 @@ class DataScreen(AdvisorScreen):
             out.update(Text(s.problem.line() if s.problem else "Loading…"))
             return
         table = s.inputs.evidence.table
-        out.update(inputs_view([(str(p.name), f) for p, f in s.inputs.files], len(table.models),
-                               len(table.tasks), len(table)))
+        out.update(
+            inputs_view(
+                [(str(p.name), f) for p, f in s.inputs.files], len(table.models), len(table.tasks), len(table)
+            )
+        )
         self.load_report()
 
     @work(thread=True, exclusive=True, group="data-report", exit_on_error=False)

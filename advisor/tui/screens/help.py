@@ -55,5 +55,9 @@ class HelpScreen(ModalScreen[None]):
         for keys, ident, does in EXTRA:
             table.add_row(keys, ident, does)
         table.add_row("", "", "")
-        table.add_row(Text("remap", style="bold"), "", f"[keymap] in {config_dir() / SETTINGS_FILE}, e.g. export-memo = \"ctrl+e\"")
+        table.add_row(
+            Text("remap", style="bold"),
+            "",
+            f'[keymap] in {config_dir() / SETTINGS_FILE}, e.g. export-memo = "ctrl+e"',
+        )
         return table

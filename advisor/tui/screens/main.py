@@ -19,6 +19,7 @@ from advisor.tui.widgets.priorities import Priorities
 from advisor.tui.widgets.ranking import RankingTable
 
 NARROW = 120
+MEDIUM = 180
 
 
 class MainScreen(AdvisorScreen):
@@ -26,8 +27,8 @@ class MainScreen(AdvisorScreen):
     AUTO_FOCUS = "#ranking"
     BINDINGS = [
         Binding("w", "focus_weights", "Weights", id="focus-weights"),
-        Binding("k", "focus_ranking", "Ranking", id="focus-ranking"),
-        Binding("o", "focus_profile", "Profile", id="focus-profile"),
+        Binding("k", "focus_ranking", "Ranking", id="focus-ranking", show=False),
+        Binding("o", "focus_profile", "Profile", id="focus-profile", show=False),
         Binding("c", "focus_constraints", "Constraints", id="focus-constraints", show=False),
     ]
 
@@ -54,9 +55,14 @@ class MainScreen(AdvisorScreen):
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW
         self.set_class(narrow, "-narrow")
+        self.set_class(not narrow and self.size.width < MEDIUM, "-medium")
         # Narrow: the ranking first, then the verdict, then the priorities (stacked, scrolling).
         scroll, top = self.query_one("#main-scroll"), self.query_one("#top")
-        ranking, summary, priorities = self.query_one(RankingTable), self.query_one("#summary"), self.query_one(Priorities)
+        ranking, summary, priorities = (
+            self.query_one(RankingTable),
+            self.query_one("#summary"),
+            self.query_one(Priorities),
+        )
         if narrow:
             scroll.move_child(ranking, before=top)
             top.move_child(summary, before=priorities)
@@ -77,7 +83,9 @@ class MainScreen(AdvisorScreen):
         with app.batch_update():
             self.query_one(RankingTable).show(decision, app.stats)
             self.query_one(Verdict).show(decision, app.stats, pending=app.stats_pending)
-            if not stats_only:
+            if stats_only:
+                self._show_detail()
+            else:
                 priorities = self.query_one(Priorities)
                 priorities.set_options(app.profile_options, session.profile_ref or self._profile_ref())
                 priorities.show(session.profile, decision)
@@ -97,7 +105,7 @@ class MainScreen(AdvisorScreen):
         s = app.session
         if s.decision is not None and s.inputs is not None:
             model = app.selected or (s.decision.models[0].model if s.decision.models else None)
-            self.query_one(Detail).show(model, s.decision, s.inputs)
+            self.query_one(Detail).show(model, s.decision, s.inputs, app.stats)
 
     def on_ranking_table_selected(self, event: RankingTable.Selected) -> None:
         app = self.advisor

@@ -30,9 +30,15 @@ def values_table(decision: Decision, selected: str | None) -> Table:
         table.add_column(col, justify="left" if col == "model" else "right", no_wrap=True)
     for m in decision.models:
         style = "reverse" if m.model == selected else ("dim" if m.excluded else "")
-        table.add_row(str(m.rank or "–"), short(m.model), pct(m.accuracy.mean) if m.accuracy else "n/a",
-                      money(m.cost_per_task_usd), fmt_ms(m.latency_value) if m.latency_value else "n/a",
-                      "◆" if m.pareto else ("x" if m.excluded else "●"), style=style)
+        table.add_row(
+            str(m.rank or "–"),
+            short(m.model),
+            pct(m.accuracy.mean) if m.accuracy else "n/a",
+            money(m.cost_per_task_usd),
+            fmt_ms(m.latency_value) if m.latency_value else "n/a",
+            "◆" if m.pareto else ("x" if m.excluded else "●"),
+            style=style,
+        )
     table.caption = "◆ Pareto on all four criteria · ● dominated · x excluded"
     return table
 
@@ -70,7 +76,9 @@ def _plot(widget: PlotextPlot, decision: Decision, axis: str, title: str) -> Non
     plt.scatter([points[0][0]], [points[0][1]], marker="◆", label="◆ Pareto  ● dominated  x excluded")
     plt.xscale("log")
     plt.title(title)
-    plt.xlabel("$ per task (log)" if axis == "cost" else f"{decision.profile.latency.metric} latency, ms (log)")
+    plt.xlabel(
+        "$ per task (log)" if axis == "cost" else f"{decision.profile.latency.metric} latency, ms (log)"
+    )
     plt.ylabel("accuracy %")
     widget.refresh()
 

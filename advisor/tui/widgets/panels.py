@@ -24,15 +24,41 @@ class Verdict(Static):
 
     def show(self, decision: Decision, stats: Uncertainty | None, pending: bool) -> None:
         text = Text(verdict(decision))
-        if stats is not None and len(stats.tied_for_first) > 1:
-            text.append(
-                f"\nStatistically tied for first ({stats.resamples} paired resamples): "
-                + ", ".join(stats.tied_for_first) + ".",
-                style="bold",
-            )
+        if stats is not None:
+            if len(stats.tied_for_first) > 1:
+                text.append(
+                    f"\nStatistically tied for first ({stats.resamples} paired resamples): "
+                    + ", ".join(stats.tied_for_first)
+                    + ".",
+                    style="bold",
+                )
+            changes = what_would_change(decision, stats)
+            if changes:
+                text.append("\nWhat would change it: ", style="bold")
+                text.append(changes)
         elif pending:
             text.append("\nP(best) and rank intervals: computing…", style="dim")
         self.update(text)
+
+
+def what_would_change(decision: Decision, stats: Uncertainty) -> str:
+    """The engine's weight ranges and break-even prices, as one sentence."""
+    parts: list[str] = []
+    for r in stats.weight_ranges:
+        share = f"{100 * r.weight:.0f}%"
+        bounds = []
+        if r.below:
+            bounds.append(f"below {100 * r.low:.0f}% → {r.below}")
+        if r.above:
+            bounds.append(f"above {100 * r.high:.0f}% → {r.above}")
+        if bounds:
+            parts.append(f"{r.criterion} weight {share} ({', '.join(bounds)})")
+    runner = decision.runner_up
+    if runner is not None:
+        mult = stats.break_even.get(runner.model)
+        if mult is not None and mult < 1:
+            parts.append(f"{runner.model} ties at {100 * mult:.0f}% of its current prices")
+    return "; ".join(parts) + ("." if parts else "")
 
 
 class Warnings(Static):
