@@ -46,6 +46,26 @@ def compare_reason(a: ModelResult, b: ModelResult) -> str:
     return ", ".join(reasons)
 
 
+def contrast(other: ModelResult, pick: ModelResult) -> str:
+    """How another model differs from the pick where it matters: cost, latency, gracefulness."""
+    parts: list[str] = []
+    if other.cost_per_task_usd and pick.cost_per_task_usd:
+        ratio = other.cost_per_task_usd / pick.cost_per_task_usd
+        if ratio >= 1.1:
+            parts.append(f"{ratio:.1f}× the cost")
+        elif ratio <= 1 / 1.1:
+            parts.append(f"{1 / ratio:.1f}× cheaper")
+    if other.latency_value and pick.latency_value:
+        ratio = other.latency_value / pick.latency_value
+        if ratio >= 1.1:
+            parts.append(f"{ratio:.1f}× slower")
+        elif ratio <= 1 / 1.1:
+            parts.append(f"{1 / ratio:.1f}× faster")
+    if abs(other.gracefulness - pick.gracefulness) >= 0.05:
+        parts.append("fails more gracefully" if other.gracefulness > pick.gracefulness else "fails worse")
+    return ", ".join(parts)
+
+
 def verdict(decision: Decision) -> str:
     """One paragraph: the pick, who is not clearly behind it, what would change it."""
     pick = decision.pick
@@ -55,11 +75,8 @@ def verdict(decision: Decision) -> str:
     text = f"Pick {pick.model} ({describe(pick, decision)})."
     close = [m for m in decision.ranked[1:] if m.not_clearly_behind]
     if close:
-        names = ", ".join(m.model for m in close)
-        verb = "is" if len(close) == 1 else "are"
-        why = compare_reason(pick, close[0])
-        text += f" {names} {verb} not clearly behind on accuracy (intervals overlap)"
-        text += f"; {pick.model} is {why}." if why else "."
+        listed = ", ".join(f"{m.model} ({c})" if (c := contrast(m, pick)) else m.model for m in close)
+        text += f" Not clearly different on accuracy (intervals overlap): {listed}."
     runner = decision.runner_up
     if runner is not None:
         text += f" Runner-up: {runner.model}, {pick.score - runner.score:.2f} points behind."

@@ -166,7 +166,7 @@ def gracefulness(failures: dict[str, int], profile: Profile) -> float:
     total = sum(failures.values())
     if total == 0:
         return 1.0
-    severity = profile.severity.model_dump()
+    severity: dict[str, float] = profile.severity.model_dump()
     return 1.0 - sum(count * severity[kind] for kind, count in failures.items()) / total
 
 

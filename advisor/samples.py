@@ -304,7 +304,8 @@ def concat(tables: Sequence[SampleTable]) -> SampleTable:
     def recode(attr: str, codes_attr: str, t: SampleTable) -> IntArray:
         index = cats[attr]
         mapping = np.asarray([index.setdefault(v, len(index)) for v in getattr(t, attr)], dtype=np.int32)
-        return mapping[getattr(t, codes_attr)]
+        codes: IntArray = mapping[getattr(t, codes_attr)]
+        return codes
 
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("model", "task", "sample", "source")}
     for t in tables:
