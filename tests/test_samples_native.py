@@ -115,3 +115,28 @@ def test_build_rejects_reasoning_above_output() -> None:
     with pytest.raises(InputError, match="reasoning_tokens exceed output_tokens"):
         build(model=["m"], task=["t"], sample_id=["1"], score=[1.0], source="f",
               numbers={"output_tokens": [10], "reasoning_tokens": [11]})
+
+
+def test_blank_and_whitespace_lines_are_skipped_and_lines_still_counted(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    good = '{"model": "m", "task": "t", "sample_id": "%s", "score": 1}'
+    path.write_text(good % 1 + "\n\n   \n" + good % 2 + "\n" + '{"model": 1}' + "\n")
+    with pytest.raises(InputError) as err:
+        native.read(path)
+    assert err.value.line().startswith(f"{path}:5: ")  # line numbers count the blank lines
+    path.write_text(good % 1 + "\n\n   \n" + good % 2 + "\n")
+    table = native.read(path)
+    assert table.place.tolist() == [1, 4] and len(table) == 2
+
+
+def test_chunks_share_string_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(native, "CHUNK_LINES", 2)
+    rows = [{"model": f"m{i % 2}", "task": "t", "sample_id": str(i // 2), "score": i % 3 / 2} for i in range(7)]
+    rows[5]["latency_ms"] = 5.0  # a column present in one chunk only
+    table = native.read(write_jsonl(tmp_path / "s.jsonl", rows))
+    assert table.models == ("m0", "m1")
+    assert [table.models[c] for c in table.model] == [r["model"] for r in rows]
+    assert [table.sample_ids[c] for c in table.sample] == [r["sample_id"] for r in rows]
+    lat = table.numbers["latency_ms"]
+    assert lat[5] == 5.0 and np.isnan(np.delete(lat, 5)).all()
+    assert table.place.tolist() == list(range(1, 8))

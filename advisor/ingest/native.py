@@ -81,12 +81,10 @@ class _Columns:
     def add(self, rows: list[dict[str, Any]], places: list[int], shapes: set[tuple[str, ...]]) -> None:
         path, n = self.path, len(rows)
         present = set().union(*map(set, shapes))
-        if len(shapes) == 1:  # the usual case: transpose at C speed
-            shape = next(iter(shapes))
-            columns = dict(zip(shape, zip(*map(itemgetter(*shape), rows), strict=True), strict=True))
+        if len(shapes) == 1:  # the usual case: every row has the same keys
 
             def col(name: str) -> Sequence[Any]:
-                return columns.get(name) or (None,) * n
+                return list(map(itemgetter(name), rows)) if name in present else [None] * n
         else:
 
             def col(name: str) -> Sequence[Any]:
@@ -164,12 +162,15 @@ def _read_jsonl(path: Path, data: bytes) -> SampleTable:
     cols = _Columns(path)
     for start in range(0, len(lines), CHUNK_LINES):
         block = lines[start : start + CHUNK_LINES]
-        places = [i for i, line in enumerate(block, start=start + 1) if line]
-        try:
-            rows: list[Any] = orjson.loads(b"[" + b",".join(block[p - start - 1] for p in places) + b"]")
-        except orjson.JSONDecodeError:
+        if b"" in block:  # blank lines (at least the one after the final newline) are skipped
             places = [i for i, line in enumerate(block, start=start + 1) if line.strip()]
-            rows = _parse_lines(path, [block[p - start - 1] for p in places], places)
+            block = [lines[p - 1] for p in places]
+        else:
+            places = list(range(start + 1, start + 1 + len(block)))
+        try:
+            rows: list[Any] = list(map(orjson.loads, block))
+        except orjson.JSONDecodeError:
+            rows = _parse_lines(path, block, places)
         if not rows:
             continue
         if set(map(type, rows)) != {dict}:
@@ -184,18 +185,19 @@ def _read_jsonl(path: Path, data: bytes) -> SampleTable:
 
 
 def _parse_lines(path: Path, body: list[bytes], places: list[int]) -> list[Any]:
-    """The slow path, after blank lines are dropped: find the first bad line."""
-    try:
-        parsed: list[Any] = orjson.loads(b"[" + b",".join(body) + b"]")
-        return parsed
-    except orjson.JSONDecodeError:
-        pass
+    """The slow path: a whitespace-only line is skipped, the first bad line is named."""
+    rows: list[Any] = []
+    kept: list[int] = []
     for place, line in zip(places, body, strict=True):
+        if not line.strip():
+            continue
         try:
-            orjson.loads(line)
+            rows.append(orjson.loads(line))
         except orjson.JSONDecodeError as exc:
             raise InputError(f"{path}:{place}", f"not valid JSON ({exc.msg})") from None
-    raise InputError(path, "not valid JSON Lines")
+        kept.append(place)
+    places[:] = kept
+    return rows
 
 
 def _check_keys(path: Path, rows: list[dict[str, Any]], places: list[int], shapes: set[tuple[str, ...]]) -> None:

@@ -40,9 +40,14 @@ def make_app(folder: Path = WS, **settings: Any) -> AdvisorApp:
 async def settle(pilot: Pilot[None]) -> None:
     """Wait for workers and timers to finish and the screen to repaint."""
     app = pilot.app
-    for _ in range(5):
+    assert isinstance(app, AdvisorApp)
+    for _ in range(500):  # the bootstrap starts on a short timer after each decision
         await app.workers.wait_for_complete()
         await pilot.pause(0.02)
+        if not app.stats_pending and app._rerank_timer is None:
+            break
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.05)
 
 
 def drive(
