@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from advisor.ingest.detect import load_files
+from advisor.ingest.load import Loaded, load_workspace_samples
 from advisor.metrics import Evidence, gather
 from advisor.prices.select import open_sheet
 from advisor.prices.sheet import PriceSheet
@@ -28,6 +28,8 @@ class Inputs:
     sheet_path: Path
     evidence: Evidence
     files: tuple[tuple[Path, str], ...]
+    #: What loading found: per-file facts, failure-rule hits, unpaired-sample warnings.
+    loaded: Loaded
 
 
 def load_inputs(
@@ -42,15 +44,16 @@ def load_inputs(
     cfg = ws.config
     chosen_profile = load_profile(profile or cfg.profile, relative_to=None if profile else ws.root)
     sheet, sheet_path = open_sheet(prices or cfg.prices, relative_to=None if prices else ws.root)
-    table, files = load_files(ws.result_files(), fmt)
-    evidence = gather(table, sheet, cfg.aliases, batch=cfg.batch, candidates=cfg.candidates)
+    loaded = load_workspace_samples(ws, fmt)
+    evidence = gather(loaded.table, sheet, cfg.aliases, batch=cfg.batch, candidates=cfg.candidates)
     return Inputs(
         workspace=ws,
         profile=chosen_profile,
         sheet=sheet,
         sheet_path=sheet_path,
         evidence=evidence,
-        files=tuple(files),
+        files=tuple((f.path, f.format) for f in loaded.files),
+        loaded=loaded,
     )
 
 

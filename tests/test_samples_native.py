@@ -10,7 +10,7 @@ import pytest
 
 from advisor.errors import InputError
 from advisor.ingest import native
-from advisor.ingest.detect import load_files
+from advisor.ingest.load import load_paths
 from advisor.samples import OUTCOMES, build
 from tests.helpers import write_jsonl
 
@@ -101,13 +101,13 @@ def test_duplicates_across_files_and_every_bad_file_reported(tmp_path: Path) -> 
     a = write_jsonl(tmp_path / "a.jsonl", ROWS)
     b = write_jsonl(tmp_path / "b.jsonl", ROWS[:1])
     with pytest.raises(InputError, match="also at"):
-        load_files([a, b])
+        load_paths([a, b])
     bad1 = tmp_path / "x.jsonl"
     bad1.write_text("{oops\n")
     bad2 = tmp_path / "y.jsonl"
     bad2.write_text("")
     with pytest.raises(InputError) as err:
-        load_files([a, bad1, bad2])
+        load_paths([a, bad1, bad2])
     assert "x.jsonl" in err.value.line() and "y.jsonl" in err.value.line()
 
 

@@ -146,12 +146,12 @@ def _sheet_json(sheet: PriceSheet, path: Path) -> dict[str, Any]:
 
 def _workspace_names(folder: Path) -> tuple[list[str], dict[str, str], Any]:
     """Eval model names a workspace uses (candidates and result files), its aliases, and the workspace."""
-    from advisor.ingest.detect import load_files
+    from advisor.ingest.load import load_workspace_samples
     from advisor.workspace import load_workspace
 
     ws = load_workspace(folder)
     names = list(ws.config.candidates or [])
-    table, _ = load_files(ws.result_files())
+    table = load_workspace_samples(ws).table
     names.extend(n for n in table.models if n not in names)
     return names, dict(ws.config.aliases), ws
 

@@ -8,14 +8,14 @@ files reports every bad one, not just the first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from advisor.errors import InputError, InputErrors
+from advisor.errors import InputError
 from advisor.ingest import helm, inspect, lm_eval, native, openai_evals, promptfoo
-from advisor.samples import SampleTable, concat
+from advisor.samples import SampleTable
 
 HEAD_BYTES = 64 * 1024
 
@@ -67,29 +67,3 @@ def covered(path: Path, fmt: str | None = None) -> list[Path]:
         return [path]
     cover = getattr(module, "covers", None)
     return list(cover(path)) if cover is not None else [path]
-
-
-def load_files(
-    paths: Sequence[Path], fmt: str | None = None, options: Mapping[str, Mapping[str, Any]] | None = None
-) -> tuple[SampleTable, list[tuple[Path, str]]]:
-    """Load and join every file; raise InputErrors listing each bad one."""
-    tables: list[SampleTable] = []
-    loaded: list[tuple[Path, str]] = []
-    errors: list[InputError] = []
-    consumed: set[Path] = set()
-    for path in paths:
-        if path.resolve() in consumed:
-            continue  # already read as part of another file's run
-        consumed.update(p.resolve() for p in covered(path, fmt))
-        try:
-            name, table = load_file(path, fmt, options)
-        except InputError as exc:
-            errors.extend(exc.errors if isinstance(exc, InputErrors) else [exc])
-            continue
-        tables.append(table)
-        loaded.append((path, name))
-    if errors:
-        raise errors[0] if len(errors) == 1 else InputErrors(errors)
-    if not tables:
-        raise InputError(None, "no result files to load")
-    return concat(tables), loaded

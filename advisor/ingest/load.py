@@ -97,21 +97,19 @@ def load_workspace_samples(ws: Workspace, fmt: str | None = None) -> Loaded:
 
 def warnings(table: SampleTable) -> list[str]:
     """Samples only some models have, per task (the comparison is then not paired on them)."""
+    n_t, n_m, n_s = len(table.tasks), len(table.models), len(table.sample_ids)
+    task = table.task.astype(np.int64)
+    triples = np.unique((task * n_m + table.model) * n_s + table.sample)
+    have = np.bincount(triples // n_s, minlength=n_t * n_m).reshape(n_t, n_m)
+    union = np.bincount(np.unique(task * n_s + table.sample) // n_s, minlength=n_t)
     out: list[str] = []
-    for t, task in enumerate(table.tasks):
-        rows = table.task == t
-        models = np.unique(table.model[rows])
-        if len(models) < 2:
-            continue
-        sets = {int(m): set(np.unique(table.sample[rows & (table.model == m)]).tolist()) for m in models}
-        union = set().union(*sets.values())
-        for m, have in sets.items():
-            lacking = len(union - have)
-            if lacking:
-                out.append(
-                    f"task {task!r}: model {table.models[m]!r} lacks {lacking} of the {len(union)} "
-                    "samples other models have (not a paired comparison on those)"
-                )
+    for t, m in zip(*np.nonzero(have), strict=True):
+        lacking = int(union[t] - have[t, m])
+        if lacking and np.count_nonzero(have[t]) > 1:
+            out.append(
+                f"task {table.tasks[t]!r}: model {table.models[m]!r} lacks {lacking} of the {int(union[t])} "
+                "samples other models have (not a paired comparison on those)"
+            )
     return out
 
 

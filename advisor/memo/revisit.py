@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from advisor.explain import money, pct
-from advisor.ingest.detect import load_files
+from advisor.ingest.load import load_workspace_samples
 from advisor.memo.context import display_path
 from advisor.memo.reprice import Pricing, evidence_from_snapshot, plan_pricing, relative_change
 from advisor.memo.snapshot import (
@@ -230,7 +230,8 @@ def revisit(
         file_notes, root, hashes = _file_check(snap, workspace)
         if not file_notes or use_new_evidence:
             ws = load_workspace(root)
-            table, loaded = load_files(ws.result_files())
+            samples = load_workspace_samples(ws)
+            table, loaded = samples.table, [(f.path, f.format) for f in samples.files]
             files = tuple(
                 FileHash(
                     path=display_path(p, root),
