@@ -140,3 +140,20 @@ def test_chunks_share_string_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     lat = table.numbers["latency_ms"]
     assert lat[5] == 5.0 and np.isnan(np.delete(lat, 5)).all()
     assert table.place.tolist() == list(range(1, 8))
+
+
+def test_fast_path_schema_matches_the_documented_columns() -> None:
+    assert set(native._Row.__struct_fields__) == native.KNOWN
+
+
+def test_fast_and_slow_paths_agree(tmp_path: Path) -> None:
+    """A chunk the fast path rejects (a whole-number float epoch) is read by the dict path, identically."""
+    rows = [dict(r) for r in ROWS]
+    fast = native.read(write_jsonl(tmp_path / "a.jsonl", rows))
+    rows[2]["epoch"] = 1.0  # msgspec wants an int here; the dict path accepts a whole float
+    slow = native.read(write_jsonl(tmp_path / "b.jsonl", rows))
+    for attr in ("model", "task", "sample", "epoch", "score", "outcome", "place"):
+        np.testing.assert_array_equal(getattr(fast, attr), getattr(slow, attr))
+    for name in fast.numbers:
+        np.testing.assert_array_equal(fast.numbers[name], slow.numbers[name])
+    assert fast.models == slow.models and fast.sample_ids == slow.sample_ids

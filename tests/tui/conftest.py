@@ -19,7 +19,8 @@ WS = Path(__file__).resolve().parents[1] / "data" / "tui_ws"
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ADVISOR_CONFIG_DIR", str(tmp_path / "config"))
+    # A fixed (absent) path: the help screen prints it, and snapshots must not change per run.
+    monkeypatch.setenv("ADVISOR_CONFIG_DIR", "/nonexistent/advisor-config")
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     yield
