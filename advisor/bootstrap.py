@@ -243,11 +243,14 @@ def paired_bootstrap(
     resamples: int = 1000,
     seed: int = 0,
     chunk: int | None = None,
+    adjust: Callable[[dict[str, FloatArray]], None] | None = None,
 ) -> BootstrapResult:
     """Resample items task by task, score every model on each resample, summarise.
 
     ``score`` maps criterion values (each B × models) to scores (B × models); NaN
-    marks a model excluded from that resample.
+    marks a model excluded from that resample. ``adjust``, when given, rewrites a
+    chunk's values in place before scoring: models with no items (per-task
+    aggregates) get their values there, drawn from their own seeded stream.
     """
     prepared = Prepared(tasks, stats)
     models = prepared.models
@@ -262,6 +265,8 @@ def paired_bootstrap(
     for start in range(0, resamples, chunk):
         b = min(chunk, resamples - start)
         values = prepared.values(draw_counts(rngs, sizes, b))
+        if adjust is not None:
+            adjust(values)
         s = np.asarray(score(values), dtype=np.float64)
         if s.shape != (b, models):
             raise ValueError(f"score returned shape {s.shape}, expected {(b, models)}")

@@ -6,6 +6,7 @@ checkout (an editable install) they are the top-level folders of the repo.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -21,3 +22,19 @@ def path(name: str) -> Path:
 
 def demo_workspace() -> Path:
     return path("demo")
+
+
+def display_path(file: Path, root: Path) -> str:
+    """A path relative to the workspace, ``bundled/<name>`` for bundled files; never absolute."""
+    file = Path(file).resolve()
+    for name in ("pricing", "profiles"):
+        base = path(name).resolve()
+        if file.is_relative_to(base):
+            return f"bundled/{file.relative_to(base).as_posix()}"
+    try:
+        return file.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        try:
+            return Path(os.path.relpath(file, root.resolve())).as_posix()
+        except ValueError:  # another drive on Windows
+            return file.name

@@ -32,38 +32,35 @@ def describe(m: ModelResult, decision: Decision) -> str:
     return ", ".join(parts)
 
 
+def differences(a: ModelResult, b: ModelResult) -> list[tuple[bool, str]]:
+    """How a differs from b on cost, latency and gracefulness: (in a's favour, words)."""
+    out: list[tuple[bool, str]] = []
+    if a.cost_per_task_usd and b.cost_per_task_usd:
+        ratio = a.cost_per_task_usd / b.cost_per_task_usd
+        if ratio >= 1.1:
+            out.append((False, f"{ratio:.1f}× the cost"))
+        elif ratio <= 1 / 1.1:
+            out.append((True, f"{1 / ratio:.1f}× cheaper"))
+    if a.latency_value and b.latency_value:
+        ratio = a.latency_value / b.latency_value
+        if ratio >= 1.1:
+            out.append((False, f"{ratio:.1f}× slower"))
+        elif ratio <= 1 / 1.1:
+            out.append((True, f"{1 / ratio:.1f}× faster"))
+    if abs(a.gracefulness - b.gracefulness) >= 0.05:
+        better = a.gracefulness > b.gracefulness
+        out.append((better, "fails more gracefully" if better else "fails worse"))
+    return out
+
+
 def compare_reason(a: ModelResult, b: ModelResult) -> str:
     """Why a is preferred to b when their accuracy is not clearly different."""
-    reasons: list[str] = []
-    if a.cost_per_task_usd and b.cost_per_task_usd:
-        ratio = b.cost_per_task_usd / a.cost_per_task_usd
-        if ratio >= 1.1:
-            reasons.append(f"{ratio:.1f}× cheaper")
-    if a.latency_value and b.latency_value and b.latency_value / a.latency_value >= 1.1:
-        reasons.append(f"{b.latency_value / a.latency_value:.1f}× faster")
-    if a.gracefulness - b.gracefulness >= 0.05:
-        reasons.append("fails more gracefully")
-    return ", ".join(reasons)
+    return ", ".join(words for favours_a, words in differences(a, b) if favours_a)
 
 
 def contrast(other: ModelResult, pick: ModelResult) -> str:
-    """How another model differs from the pick where it matters: cost, latency, gracefulness."""
-    parts: list[str] = []
-    if other.cost_per_task_usd and pick.cost_per_task_usd:
-        ratio = other.cost_per_task_usd / pick.cost_per_task_usd
-        if ratio >= 1.1:
-            parts.append(f"{ratio:.1f}× the cost")
-        elif ratio <= 1 / 1.1:
-            parts.append(f"{1 / ratio:.1f}× cheaper")
-    if other.latency_value and pick.latency_value:
-        ratio = other.latency_value / pick.latency_value
-        if ratio >= 1.1:
-            parts.append(f"{ratio:.1f}× slower")
-        elif ratio <= 1 / 1.1:
-            parts.append(f"{1 / ratio:.1f}× faster")
-    if abs(other.gracefulness - pick.gracefulness) >= 0.05:
-        parts.append("fails more gracefully" if other.gracefulness > pick.gracefulness else "fails worse")
-    return ", ".join(parts)
+    """Every notable way another model differs from the pick."""
+    return ", ".join(words for _, words in differences(other, pick))
 
 
 def verdict(decision: Decision) -> str:

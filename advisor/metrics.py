@@ -5,10 +5,13 @@ user's weights, so the TUI computes it once and re-ranks from it in
 milliseconds when a weight moves. Accuracy is computed per item (epochs
 averaged first, which clusters the standard error by item), then per task.
 Cost is per sample: tokens × the sheet, else the cost the tool recorded.
+Models known only from per-task aggregates get the same shapes, flagged
+``evidence="aggregates"`` (see ``metrics_aggregates``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -48,6 +51,8 @@ class ModelEvidence:
     cost_source: str | None
     #: Mean tokens per sample, for the cost split shown to users.
     tokens: dict[str, float]
+    #: "samples", or "aggregates" for a model known only from per-task statistics (no items).
+    evidence: str = "samples"
 
     @property
     def unsafe_rate(self) -> float:
@@ -145,16 +150,27 @@ def gather(
     batch: bool = False,
     candidates: tuple[str, ...] | None = None,
 ) -> Evidence:
-    """Aggregate a SampleTable into per model × task evidence."""
+    """Aggregate a SampleTable into per model × task evidence.
+
+    Models that rest on aggregates (``table.aggregates``) are mapped by ``metrics_aggregates``.
+    """
+    from advisor.metrics_aggregates import aggregate_models  # it imports this module
+
     warnings: list[str] = []
+    agg = table.aggregates
     if candidates is not None:
-        unknown = [c for c in candidates if c not in table.models]
+        known = set(table.models) | set(agg.models if agg is not None else ())
+        unknown = [c for c in candidates if c not in known]
         if unknown:
             warnings.append(f"candidates with no results: {', '.join(unknown)}")
         wanted = np.isin(table.model, [table.models.index(c) for c in candidates if c in table.models])
-        table = table.select(wanted)
+        agg = agg.only(candidates) if agg is not None else None
+        table = dataclasses.replace(table.select(wanted), aggregates=agg)
     try:
         cost, resolutions, cost_sources = price_table(table, sheet, aliases, batch=batch)
+        aggregated, agg_notes = (
+            aggregate_models(agg, sheet, aliases, batch=batch) if agg is not None else ({}, [])
+        )
     except AmbiguousModel as exc:
         from advisor.errors import InputError
 
@@ -234,9 +250,12 @@ def gather(
             cost_source=cost_sources[name],
             tokens=tokens,
         )
+    models.update(aggregated)
+    warnings.extend(agg_notes)
+    sample_tasks = tuple(table.tasks[t] for t in np.unique(table.task))
     return Evidence(
         models=models,
-        tasks=tuple(table.tasks[t] for t in np.unique(table.task)),
+        tasks=tuple(dict.fromkeys((*sample_tasks, *(agg.tasks if agg is not None else ())))),
         table=table,
         sheet=sheet,
         batch=batch,

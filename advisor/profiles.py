@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from advisor import bundled
 from advisor.errors import InputError
-from advisor.prices.sheet import pydantic_where, read_toml
+from advisor.tomlfile import load_model
 
 CRITERIA: tuple[str, ...] = ("accuracy", "cost", "latency", "gracefulness")
 LatencyMetric = Literal["p50", "p95", "p99"]
@@ -123,11 +123,7 @@ def bundled_profile_paths() -> dict[str, Path]:
 
 
 def load_profile_file(path: Path) -> Profile:
-    data = read_toml(path)
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        raise pydantic_where(path, exc) from None
+    return load_model(path, Profile)
 
 
 def load_profile(ref: str | Path, *, relative_to: Path | None = None) -> Profile:

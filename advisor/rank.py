@@ -84,6 +84,12 @@ class ModelResult:
     priced_as: str | None
     price_match: str
     cost_source: str | None
+    #: "samples", or "aggregates": per-task statistics only (interval from the given SE, no paired tests).
+    evidence: str = "samples"
+
+    @property
+    def aggregated(self) -> bool:
+        return self.evidence == "aggregates"
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,11 @@ class Decision:
     @property
     def tied_for_first(self) -> tuple[str, ...] | None:
         return self.uncertainty.tied_for_first if self.uncertainty else None
+
+    @property
+    def aggregated(self) -> list[str]:
+        """Models that rest on per-task aggregates rather than samples."""
+        return [m.model for m in self.models if m.aggregated]
 
     @property
     def ranked(self) -> list[ModelResult]:
@@ -290,7 +301,7 @@ def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict
         complete = all(t in ev.tasks for t, w in mix.items() if w > 0)
         acc = combine_accuracy(ev, mix) if complete else None
         cost = cost_per_task(ev, mix) if complete else None
-        lat = ev.latency_ms[profile.latency.metric] if ev.latency_ms else None
+        lat = ev.latency_ms.get(profile.latency.metric) if ev.latency_ms else None
         out[name] = _Measured(
             accuracy=acc,
             cost=cost,
@@ -365,6 +376,7 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 priced_as=ev.price.price.id if ev.price and ev.price.price else None,
                 price_match=ev.price.how if ev.price else "no price sheet",
                 cost_source=ev.cost_source,
+                evidence=ev.evidence,
             )
         )
     return Decision(

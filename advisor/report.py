@@ -54,6 +54,7 @@ def model_json(m: ModelResult, decision: Decision | None = None) -> dict[str, An
         "priced_as": m.priced_as,
         "price_match": m.price_match,
         "cost_source": m.cost_source,
+        "evidence": m.evidence,
         **model_fields(decision.uncertainty if decision else None, m.model),
     }
 
@@ -85,6 +86,7 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
         "pick": decision.pick.model if decision.pick else None,
         "verdict": verdict(decision),
         "warnings": list(decision.warnings),
+        "aggregated_models": decision.aggregated,
         "models": [model_json(m, decision) for m in decision.models],
         **uncertainty_json(decision.uncertainty),
     }
@@ -96,9 +98,24 @@ def _flags(m: ModelResult) -> str:
         flags.append("pareto")
     if m.not_clearly_behind:
         flags.append("~#1")
+    if m.aggregated:
+        flags.append("aggregates")
     if m.excluded:
         flags.append(f"excluded: {m.excluded}")
     return ", ".join(flags)
+
+
+def aggregates_sentence(decision: Decision) -> str | None:
+    """Which models rest on per-task aggregates and what that costs them (None when none do)."""
+    names = decision.aggregated
+    if not names:
+        return None
+    who = ", ".join(names)
+    verb = "rests" if len(names) == 1 else "rest"
+    return (
+        f"{who} {verb} on per-task aggregates, not samples: accuracy intervals come from the given "
+        "standard errors, comparisons with them are unpaired, and their cost is the mean request's."
+    )
 
 
 def _breakdown(m: ModelResult) -> str:
@@ -173,6 +190,8 @@ def print_table(decision: Decision, inputs: Inputs, console: Console) -> None:
         table.add_row(*row, style="dim" if m.excluded else ("bold" if m.rank == 1 else None))
     console.print(table)
     console.print(Text(verdict(decision)))
+    if note := aggregates_sentence(decision):
+        console.print(Text(note))
     for line in uncertainty_lines(decision):
         console.print(Text(line))
     console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
@@ -192,6 +211,8 @@ def markdown(decision: Decision, inputs: Inputs) -> str:
     for row in rows(decision):
         lines.append("| " + " | ".join(cell(c) for c in row) + " |")
     lines += ["", verdict(decision), ""]
+    if note := aggregates_sentence(decision):
+        lines += [note, ""]
     lines += [f"{line}  " for line in uncertainty_lines(decision)]
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
     lines += [f"\n> warning: {w}" for w in decision.warnings]

@@ -9,13 +9,18 @@ values are NaN: no latency is not zero latency, no tokens is not a free call.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from advisor.errors import InputError
+
+if TYPE_CHECKING:
+    from advisor.aggregates import AggregateTable
 
 OUTCOMES: tuple[str, ...] = (
     "ok",
@@ -79,6 +84,8 @@ class SampleTable:
     place: IntArray
     #: Free text per row for failure rules (model output, error message); may be absent.
     texts: dict[str, list[str | None]] = field(default_factory=dict)
+    #: Per (model, task) aggregates of models with no samples here (advisor.aggregates), if any.
+    aggregates: AggregateTable | None = None
 
     def __len__(self) -> int:
         return int(self.score.shape[0])
@@ -109,6 +116,7 @@ class SampleTable:
             source=self.source[mask],
             place=self.place[mask],
             texts={k: [t for t, m in zip(v, mask, strict=True) if m] for k, v in self.texts.items()},
+            aggregates=self.aggregates,
         )
 
     def present(self, name: str) -> int:
@@ -296,7 +304,10 @@ def _row_keys(table: SampleTable) -> npt.NDArray[np.int64]:
 
 
 def concat(tables: Sequence[SampleTable]) -> SampleTable:
-    """Join tables from several files, re-coding categories; duplicates across files are errors."""
+    """Join tables from several files, re-coding categories; duplicates across files are errors.
+
+    Aggregates ride along: joined, and a model with both samples and aggregates is an error.
+    """
     if len(tables) == 1:
         return tables[0]
     cats: dict[str, dict[str, int]] = {"models": {}, "tasks": {}, "sample_ids": {}, "sources": {}}
@@ -330,6 +341,12 @@ def concat(tables: Sequence[SampleTable]) -> SampleTable:
         place=np.concatenate([t.place for t in tables]),
         texts={k: [x for t in tables for x in t.texts.get(k, [None] * len(t))] for k in text_keys},
     )
+    if any(t.aggregates is not None for t in tables):
+        from advisor.aggregates import check_disjoint, join  # aggregates imports this module
+
+        agg = join([t.aggregates for t in tables if t.aggregates is not None])
+        check_disjoint(table, agg)
+        table = dataclasses.replace(table, aggregates=agg)
     dup = first_duplicate(table)
     if dup is not None:
         first, second = dup

@@ -10,7 +10,9 @@ compares every ranked model with the leader. The CLI attaches the result to the
 Decision (``Decision.uncertainty``); the TUI calls ``uncertainty`` in a worker.
 
 Only eligible (ranked) models take part; excluded models stay excluded in every
-resample. Anchors of the utility curves stay where the ranking put them.
+resample. Models resting on per-task aggregates have no items: their accuracy
+is drawn per resample and their comparisons are unpaired
+(``advisor.uncertainty_aggregates``). Anchors of the utility curves stay where the ranking put them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy.typing as npt
 from advisor import bootstrap as bs
 from advisor import sensitivity as sv
 from advisor import stats
+from advisor import uncertainty_aggregates as ua
 from advisor.metrics import Evidence
 from advisor.profiles import CRITERIA
 from advisor.rank import Decision, ModelResult, score_arrays
@@ -58,6 +61,8 @@ class Pairwise:
     score_diff: float  # bootstrap: model − leader in score, with its 95% interval
     score_ci_low: float
     score_ci_high: float
+    #: False when either model rests on aggregates: unpaired difference, SE = √(SE_a² + SE_b²).
+    paired: bool = True
 
     @property
     def clear(self) -> bool:
@@ -109,9 +114,10 @@ def layout(
 ) -> _Layout:
     """Lay the samples of ``models`` out per task: item means, cost sums, latencies by epoch."""
     table = evidence.table
-    codes = [table.models.index(m) for m in models]
     local = np.full(len(table.models), -1, dtype=np.int64)
-    local[codes] = np.arange(len(codes))
+    for i, wanted in enumerate(models):  # models resting on aggregates have no rows: NaN throughout
+        if wanted in table.models:
+            local[table.models.index(wanted)] = i
     cost_all = evidence.sample_cost if evidence.sample_cost is not None else table.numbers["cost_usd"]
     sev_of = np.asarray([0.0, *(severity[k] for k in FAILURE_KINDS)])
     m_n = len(models)
@@ -184,9 +190,15 @@ def uncertainty(
     def score(values: dict[str, FloatArray]) -> FloatArray:
         return score_arrays(values, decision.anchors, weights)
 
-    boot = bs.paired_bootstrap(
-        lay.tasks, criteria_stats(decision.profile.latency.metric), score, resamples=resamples, seed=seed
-    )
+    draws = ua.normal_draws(evidence, ranked, decision.task_weights, seed=seed, stream=len(lay.tasks))
+    if lay.tasks:
+        boot = bs.paired_bootstrap(
+            lay.tasks, criteria_stats(decision.profile.latency.metric), score, resamples=resamples, seed=seed,
+            adjust=draws,
+        )
+    else:  # every ranked model rests on aggregates
+        assert draws is not None
+        boot = ua.aggregates_only_bootstrap(draws, len(names), score, resamples=resamples, seed=seed)
     summary = boot.summary
     p_best = {n: float(summary.p_best[i]) for i, n in enumerate(names)}
     low = {n: int(v) for n, v in zip(names, summary.rank_low, strict=True) if v is not None}
@@ -215,6 +227,9 @@ def pairwise(
     rows: list[tuple[int, stats.Paired, stats.McNemar | None]] = []
     binary_tasks = tuple(n for n, w, b in zip(lay.names, weights, lay.binary, strict=True) if w > 0 and b)
     for i in range(1, len(ranked)):
+        if ranked[i].aggregated or ranked[0].aggregated:
+            rows.append((i, ua.unpaired(ranked[i], ranked[0], mix), None))
+            continue
         parts = [stats.paired(s[i], s[0]) for s in lay.score_items]
         combined = stats.paired_tasks(parts, weights)
         mc = None
@@ -235,6 +250,7 @@ def pairwise(
                 mcnemar=mc, mcnemar_tasks=binary_tasks if mc is not None else (),
                 score_diff=ranked[i].score - ranked[0].score,
                 score_ci_low=float(lo), score_ci_high=float(hi),
+                paired=not (ranked[i].aggregated or ranked[0].aggregated),
             )
         )
     return tuple(out)

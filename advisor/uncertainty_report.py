@@ -44,6 +44,7 @@ def pair_json(p: Pairwise) -> dict[str, Any]:
         "score_difference": {
             "mean": _num(p.score_diff), "ci_low": _num(p.score_ci_low), "ci_high": _num(p.score_ci_high)
         },
+        "paired": p.paired,
     }
 
 
@@ -117,6 +118,8 @@ def tie_sentence(decision: Decision) -> str | None:
 
 def pair_sentence(p: Pairwise) -> str:
     ci = f"95% CI {_pp(p.ci_low)} to {_pp(p.ci_high)}"
+    if not p.paired:
+        ci = f"unpaired (aggregates), {ci}"
     mc = f", McNemar p {_p(p.mcnemar.p_value)}" if p.mcnemar is not None else ""
     head = f"{p.model}: accuracy {_pp(p.diff)} vs the leader ({ci}, Holm-adjusted p {_p(p.p_adjusted)}{mc})"
     if p.clear:
@@ -138,7 +141,13 @@ def lines(decision: Decision) -> list[str]:
         out.append(tie)
     if u.pairwise:
         k = len(u.pairwise)
-        out.append(f"Paired accuracy vs {decision.pick.model} ({k} comparisons, Holm-adjusted):")
+        if all(p.paired for p in u.pairwise):
+            out.append(f"Paired accuracy vs {decision.pick.model} ({k} comparisons, Holm-adjusted):")
+        else:
+            out.append(
+                f"Accuracy vs {decision.pick.model} ({k} comparisons, Holm-adjusted; unpaired (aggregates) "
+                "where a model rests on per-task aggregates):"
+            )
         out += [f"  {pair_sentence(p)}" for p in u.pairwise]
     if u.weight_ranges:
         parts = []

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from advisor.errors import InputError
-from advisor.prices.sheet import pydantic_where, read_toml
+from advisor.tomlfile import load_model
 
 WORKSPACE_FILE = "advisor.toml"
 
@@ -111,9 +111,5 @@ def load_workspace(folder: Path) -> Workspace:
     config_path = folder / WORKSPACE_FILE if folder.is_dir() else folder
     if folder.is_dir() and not config_path.is_file():
         raise InputError(folder, f"no {WORKSPACE_FILE} in this folder")
-    data = read_toml(config_path)
-    try:
-        config = WorkspaceConfig.model_validate(data)
-    except ValidationError as exc:
-        raise pydantic_where(config_path, exc) from None
+    config = load_model(config_path, WorkspaceConfig)
     return Workspace(root=config_path.parent, config_path=config_path, config=config)

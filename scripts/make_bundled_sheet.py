@@ -4,7 +4,7 @@
 
 The bundled sheet is what a fresh install prices with, so it must be traceable
 to a published artifact: this script reads LiteLLM's map (by default the
-litellm 1.110.2 copy in ../shared/fixtures/real/pricing/), keeps the models a
+litellm 1.110.2 copy in tests/data/pricing/), keeps the models a
 user is likely to compare, names them by their bare ids with the provider set,
 and records LiteLLM's key, the ``provider/`` spelling and the dated snapshots
 that LiteLLM prices identically as aliases. Same input, same bytes out; a
@@ -24,9 +24,8 @@ from advisor.prices.sheet import ModelPrice, PriceSheet
 from advisor.prices.sources import build_sheet, read_litellm
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_INPUT = (
-    REPO.parent / "shared" / "fixtures" / "real" / "pricing" / "litellm-model_prices_and_context_window.json"
-)
+#: A byte-identical copy of the real file (tests/data/pricing/SOURCES.md), so the repo rebuilds on its own.
+DEFAULT_INPUT = REPO / "tests" / "data" / "pricing" / "litellm-model_prices_and_context_window.json"
 AS_OF = dt.date(2026, 11, 19)
 SOURCE = (
     "LiteLLM model_prices_and_context_window.json from litellm 1.110.2 "

@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+#: Copies of the real public price files (tests/data/pricing/SOURCES.md says where each came from).
+REAL_PRICING = Path(__file__).resolve().parent / "data" / "pricing"
+
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from advisor.prices.native import dump_sheet
 from advisor.prices.sources import read_litellm
+from tests.helpers import REAL_PRICING
 
 HERE = Path(__file__).resolve().parent
 MEMO_WS = HERE / "data" / "memo_ws"
 GOLDEN = HERE / "data" / "memo_golden"
-REAL_PRICING = HERE.parent.parent / "shared" / "fixtures" / "real" / "pricing"
 TODAY = dt.date(2025, 12, 1)
 LITELLM = {
     "2025-11-26": "litellm-model_prices_and_context_window-2025-11-26.json",
@@ -23,9 +23,6 @@ LITELLM = {
 
 
 def real_pricing_dir() -> Path:
-    for candidate in (REAL_PRICING, Path("/work/shared/fixtures/real/pricing")):
-        if candidate.is_dir():
-            return candidate
     return REAL_PRICING
 
 

@@ -98,7 +98,7 @@ def test_zero_weight_profile_and_bad_weights(tmp_path: Path, hand_ws: Path, caps
     zero = tmp_path / "zero.toml"
     zero.write_text('name = "z"\n[weights]\naccuracy = 0\ncost = 0\n')
     code, _, err = run(capsys, "rank", str(hand_ws), "--profile", str(zero))
-    assert code == 2 and f"{zero} [weights]: weights are all zero" in err
+    assert code == 2 and f"{zero}:2 [weights]: weights are all zero" in err
     code, _, err = run(capsys, "rank", str(hand_ws), "--weights", "speed=3")
     assert code == 2 and "--weights" in err
     code, _, err = run(capsys, "rank", str(hand_ws), "--weights", "cost=-1")

@@ -79,17 +79,18 @@ def test_filter_choice_and_other_filters_noted(tmp_path: Path) -> None:
     assert list(strict.outcome).count(OUTCOME_CODE["malformed"]) == len(invalid)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        DATA / "saucam__model_evals" / "Meta-Llama-3-8B-Instruct_openllm" / "gsm8k.json",
-        DATA / "EleutherAI__lm-evaluation-harness" / "arc_challenge-v2.0-res.json",
-    ],
-    ids=["early-0.4", "v0.3"],
-)
-def test_aggregates_only_is_not_supported_yet(path: Path) -> None:
+def test_results_only_files_import_as_aggregates() -> None:
+    """Early-0.4 results without samples are per-task aggregates (details: tests/test_aggregates.py)."""
+    path = DATA / "saucam__model_evals" / "Meta-Llama-3-8B-Instruct_openllm" / "gsm8k.json"
     assert detect.importer_for(path).NAME == "lm_eval"
-    with pytest.raises(InputError, match="aggregates only is not supported yet"):
+    table = lm_eval.read(path)
+    assert len(table) == 0 and table.aggregates is not None and len(table.aggregates) == 1
+
+
+def test_v03_results_without_a_model_name() -> None:
+    path = DATA / "EleutherAI__lm-evaluation-harness" / "arc_challenge-v2.0-res.json"
+    assert detect.importer_for(path).NAME == "lm_eval"
+    with pytest.raises(InputError, match="no model name"):
         lm_eval.read(path)
 
 

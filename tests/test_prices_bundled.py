@@ -8,13 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 from advisor.prices.select import bundled_sheet_path, open_sheet
 from advisor.prices.sheet import load_sheet
+from tests.helpers import REAL_PRICING
 
 REPO = Path(__file__).resolve().parent.parent
-REAL = REPO.parent / "shared" / "fixtures" / "real" / "pricing"
+REAL = REAL_PRICING
 NEWEST = REAL / "litellm-model_prices_and_context_window.json"
 BUNDLED = REPO / "pricing" / "2026-11-19-litellm.toml"
 
@@ -30,7 +29,6 @@ def _script() -> ModuleType:
     return mod
 
 
-@pytest.mark.skipif(not NEWEST.is_file(), reason="real LiteLLM fixture not available")
 def test_bundled_sheet_is_what_the_script_makes() -> None:
     assert BUNDLED.read_text(encoding="utf-8") == _script().make(NEWEST)
 

@@ -21,12 +21,12 @@ from advisor.cli import main
 from advisor.errors import InputError
 from advisor.prices import history
 from advisor.prices.pull import PullOptions, pull
+from tests.helpers import REAL_PRICING
 
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real" / "pricing"
+REAL = REAL_PRICING
 GOOD = REAL / "litellm-model_prices_and_context_window-2026-05-26.json"
 DAY = dt.date(2026, 12, 1)  # after the bundled sheet, so a pulled snapshot becomes 'latest'
 
-pytestmark = pytest.mark.skipif(not GOOD.is_file(), reason="real price fixtures not available")
 
 
 class Server:

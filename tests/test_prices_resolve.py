@@ -16,8 +16,9 @@ from advisor.prices.native import dump_sheet
 from advisor.prices.resolve import AmbiguousModel, normalised_forms, resolve
 from advisor.prices.select import open_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet, load_sheet
+from tests.helpers import REAL_PRICING
 
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real" / "pricing"
+REAL = REAL_PRICING
 
 
 def sheet(*models: ModelPrice, as_of: str = "2026-01-01") -> PriceSheet:
@@ -84,8 +85,6 @@ def test_normalised_forms_order() -> None:
 
 def test_resolving_on_the_full_litellm_map() -> None:
     path = REAL / "litellm-model_prices_and_context_window.json"
-    if not path.is_file():
-        pytest.skip("real fixture not available")
     from advisor.prices.sources import read_litellm
 
     full = read_litellm(path.read_bytes(), as_of=dt.date(2026, 11, 19), source="x", where="x").sheet

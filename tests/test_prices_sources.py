@@ -1,4 +1,4 @@
-"""Readers of public price sources, checked on the real files in ../shared/fixtures/real/pricing/.
+"""Readers of public price sources, checked on copies of the real files in tests/data/pricing/.
 
 Expected counts are computed here independently, with plain ``json``; known
 rates are the ones the research notes and provider pages state.
@@ -19,8 +19,9 @@ from advisor.prices.history import diff
 from advisor.prices.sheet import PriceSheet
 from advisor.prices.sources import Imported, per_token_to_mtok, read_litellm
 from advisor.prices.sources_extra import genai_change_dates, read_genai_prices, read_openrouter
+from tests.helpers import REAL_PRICING
 
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real" / "pricing"
+REAL = REAL_PRICING
 LITELLM = {
     "2025-11-26": REAL / "litellm-model_prices_and_context_window-2025-11-26.json",
     "2026-05-26": REAL / "litellm-model_prices_and_context_window-2026-05-26.json",
@@ -30,7 +31,6 @@ OPENROUTER = REAL / "openrouter-models-token-tariff-2026-08-01.json"
 GENAI = REAL / "genai-prices-v2-data_slim.json"
 D = Decimal
 
-pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="real price fixtures not available")
 
 
 @cache

@@ -72,6 +72,13 @@ def comparison(decision: Decision, inputs: Any, a: str, b: str, examples: int = 
             raise InputError(None, f"no results for model {name!r} (models: {known})")
     if a == b:
         raise InputError(None, "compare needs two different models")
+    aggregated = [n for n in (a, b) if evidence.models[n].evidence == "aggregates"]
+    if aggregated:
+        raise InputError(
+            None,
+            f"{' and '.join(aggregated)} rest(s) on per-task aggregates, with no items to pair; "
+            "`advisor rank` compares them unpaired (difference of means, SE = √(SE_a² + SE_b²))",
+        )
     lay = layout(evidence, [a, b], decision.task_weights, decision.profile.severity.model_dump())
     tasks: dict[str, Any] = {}
     parts, weights, binary_items = [], [], []

@@ -4,7 +4,8 @@ Before trusting a ranking, a user needs to see what advisor made of their
 files: the format detected for each, its models, tasks, samples and epochs,
 which fields (latency, tokens, cost) are there or missing, the failure kinds
 found, the warnings (rows dropped, scorers ignored, samples only some models
-have), how often each failure rule fired, and per model and task the counts.
+have), how often each failure rule fired, and per model and task the counts,
+including the models that rest on per-task aggregates rather than samples.
 """
 
 from __future__ import annotations
@@ -77,11 +78,20 @@ def summary(loaded: Loaded, root: Path) -> dict[str, Any]:
                         "rows": n,
                         "epochs": int(table.epoch[rows].max()) + 1,
                         "mean_score": round(float(table.score[rows].mean()), 6),
+                        "evidence": "samples",
                     }
                 )
+    agg = table.aggregates
+    for r in agg.rows if agg is not None else ():
+        counts.append(
+            {"model": r.model, "task": r.task, "samples": r.n, "rows": None, "epochs": None,
+             "mean_score": round(r.mean, 6), "evidence": "aggregates"}
+        )
+    total = describe(table)
     return {
         "files": files,
-        "total": describe(table),
+        "total": total,
+        "aggregated_models": total["aggregated_models"],
         "warnings": list(loaded.warnings),
         "failure_rules": [
             {"rule": h.rule.label(), "kind": h.rule.kind, "hits": h.hits} for h in loaded.rules
@@ -98,6 +108,11 @@ def show(report: dict[str, Any], console: Console) -> None:
         missing = ", ".join(f["fields_missing"]) or "-"
         partial = ", ".join(f"{k} ({v}/{f['samples']})" for k, v in f["fields_partial"].items())
         failures = ", ".join(f"{k} {v}" for k, v in f["outcomes"].items() if k != "ok") or "-"
+        if f["aggregates"] is not None:  # an aggregates file: n per (model, task), no sample rows
+            a = f["aggregates"]
+            f = {**f, "samples": f"Σn {a['samples']:,} ({a['rows']} aggregate rows)", "epochs": "–"}
+            missing = ", ".join(a["fields_missing"]) or "-"
+            failures = "counts" if "failures" in a["fields_present"] else "not given"
         files.add_row(
             f["path"],
             f["format"],
@@ -125,5 +140,13 @@ def show(report: dict[str, Any], console: Console) -> None:
     for col in ("model", "task", "samples", "epochs", "mean score"):
         counts.add_column(col, overflow="fold")
     for c in report["by_model_task"]:
-        counts.add_row(c["model"], c["task"], str(c["samples"]), str(c["epochs"]), f"{c['mean_score']:.3f}")
+        epochs = "aggregates" if c["evidence"] == "aggregates" else str(c["epochs"])
+        counts.add_row(c["model"], c["task"], str(c["samples"]), epochs, f"{c['mean_score']:.3f}")
     console.print(counts)
+    if report["aggregated_models"]:
+        console.print(
+            "Resting on per-task aggregates (no per-item data: intervals from the given SE, comparisons "
+            f"unpaired): {', '.join(report['aggregated_models'])}",
+            markup=False,
+            highlight=False,
+        )

@@ -1,7 +1,8 @@
 """Pick the importer for a file by its content, and load a workspace's files.
 
 Each importer module has ``NAME``, ``sniff(path, head) -> bool`` and
-``read(path) -> SampleTable``. Detection reads the first bytes of a file (and
+``read(path) -> SampleTable`` (aggregates ride on an empty table's
+``aggregates``). Detection reads the first bytes of a file (and
 the file name only as a hint), so a renamed export still loads. Loading many
 files reports every bad one, not just the first.
 """
@@ -14,13 +15,13 @@ from types import ModuleType
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.ingest import helm, inspect, lm_eval, native, openai_evals, promptfoo
+from advisor.ingest import aggregates, helm, inspect, lm_eval, native, openai_evals, promptfoo
 from advisor.samples import SampleTable
 
 HEAD_BYTES = 64 * 1024
 
-#: Most specific first: native last but one, since its sniff is the loosest.
-IMPORTERS: list[ModuleType] = [inspect, helm, lm_eval, openai_evals, promptfoo, native]
+#: Most specific first: native last, since its sniff is the loosest (aggregates need n and mean).
+IMPORTERS: list[ModuleType] = [inspect, helm, lm_eval, openai_evals, promptfoo, aggregates, native]
 
 
 def formats() -> list[str]:

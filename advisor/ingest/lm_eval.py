@@ -14,16 +14,27 @@ only rows of that filter. No latency, tokens, cost or errors are recorded by
 the harness: they stay missing. A filtered response of ``[invalid]`` (the
 answer extractor found nothing) is a malformed answer.
 
-A results file without samples files holds only aggregates; importing those is
-not supported yet, and says so.
+A results file without samples files holds only aggregates: it is imported as
+per-task aggregates (``advisor.aggregates``): mean = the reported metric, se =
+its ``_stderr``, n = ``n-samples`` (effective, else original). Files without
+``n-samples`` (v0.3, early 0.4) get n = p(1−p)/se² + 1, which is exact for a
+pass/fail metric (the harness's stderr is sd/√n with ddof 1) and noted; a
+missing or "N/A" stderr is replaced by the binomial √(p(1−p)/(n−1)) when n is
+known, and is an error when neither is there. ``n-shot`` is the number of
+few-shot examples, not of samples, so it is not used. Group rows are skipped.
+A results file whose ``task_hashes`` are set was written with ``--log_samples``
+(the harness hashes the logged samples), so missing samples files are an
+error there rather than a silent fall-back to aggregates.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
 
+from advisor.aggregates import AggregateRow, AggregateTable, empty_table
 from advisor.errors import InputError
 from advisor.ingest import common
 from advisor.samples import SampleTable, build, concat
@@ -81,11 +92,14 @@ def read(path: Path, *, metric: str | None = None) -> SampleTable:
     doc = common.json_object(common.read_bytes(results_path), results_path)
     results = common.as_dict(doc.get("results"), common.at_key(results_path, "results"), "results")
     if not sample_paths:
-        raise InputError(
-            results_path,
-            "an lm-eval results file without its samples_<task>_<timestamp>.jsonl files (run with "
-            "--log_samples); importing aggregates only is not supported yet",
-        )
+        if any(type(h) is str and h for h in common.obj(doc.get("task_hashes")).values()):
+            raise InputError(
+                results_path,
+                "this run logged samples (its task_hashes are set) but no samples_<task>_<timestamp>.jsonl "
+                "files are beside the results file; put them back (a run without --log_samples is "
+                "imported as aggregates)",
+            )
+        return _read_aggregates(doc, results, results_path, metric)
     model = _model(doc, results_path)
     higher = common.obj(doc.get("higher_is_better"))
     tables = []
@@ -200,3 +214,59 @@ def _read_samples(
         source=str(path),
         places=places,
     )
+
+
+def _read_aggregates(
+    doc: dict[str, Any], results: dict[str, Any], path: Path, metric: str | None
+) -> SampleTable:
+    """A results file without samples files: one aggregate row per task (see the module docstring)."""
+    model = _model(doc, path)
+    higher = common.obj(doc.get("higher_is_better"))
+    groups = set(common.obj(doc.get("groups")))
+    groups |= {g for g, subs in common.obj(doc.get("group_subtasks")).items() if type(subs) is list and subs}
+    counts = common.obj(doc.get("n-samples"))
+    rows: list[AggregateRow] = []
+    estimated: list[str] = []
+    for task, reported in results.items():
+        if type(reported) is not dict or task in groups:
+            continue
+        where = common.at_key(path, f"results.{task}")
+        key = _aggregate_key(task, reported, metric, where)
+        name, _, flt = key.partition(",")
+        if common.obj(higher.get(task)).get(name) is False:
+            raise InputError(where, f"metric {name!r} is lower-is-better, not a score; choose another with metric=")
+        mean = reported[key]
+        if type(mean) not in (int, float) or not 0.0 <= mean <= 1.0:
+            raise InputError(where, f"{key} is {mean!r}, not a score in [0, 1]")
+        err = reported.get(f"{name}_stderr" + (f",{flt}" if flt else ""))
+        se = float(err) if isinstance(err, int | float) and math.isfinite(err) and err >= 0 else None
+        info = common.obj(counts.get(task))
+        n = next((int(info[k]) for k in ("effective", "original") if type(info.get(k)) is int and info[k] > 0), None)
+        if n is None and se is not None and se > 0 and 0 < mean < 1:
+            n = max(1, round(mean * (1 - mean) / (se * se) + 1))
+            estimated.append(task)
+        if n is None:
+            raise InputError(where, f"no n-samples for {task!r} and its stderr cannot give n; cannot import aggregates")
+        if se is None:
+            se = math.sqrt(mean * (1 - mean) / max(n - 1, 1))
+            common.note(f"{task}: no stderr for {key}; the binomial √(p(1−p)/(n−1)) is used")
+        rows.append(AggregateRow(model, task, n, float(mean), se, None, {}, {}, None, None, str(path), where))
+    if not rows:
+        raise InputError(common.at_key(path, "results"), "no task results to import (only groups or none)")
+    common.note("no samples files: imported as per-task aggregates (intervals from the stderr, comparisons unpaired)")
+    if estimated:
+        common.note(f"no n-samples: n estimated from the stderr as p(1−p)/se² + 1 for {', '.join(estimated)}")
+    return empty_table(AggregateTable(tuple(rows), (), (str(path),)))
+
+
+def _aggregate_key(task: str, reported: dict[str, Any], metric: str | None, where: str) -> str:
+    """The ``metric,filter`` key to import: the chosen one, else the first the file reports."""
+    keys = [k for k in reported if k != "alias" and "_stderr" not in k.split(",")[0]]
+    if metric is not None:
+        for key in (metric, f"{metric},none"):
+            if key in reported:
+                return key
+        raise InputError(where, f"no metric {metric!r} for {task!r} (metrics: {', '.join(keys) or 'none'})")
+    if not keys:
+        raise InputError(where, f"task {task!r}: no metric to score by")
+    return keys[0]

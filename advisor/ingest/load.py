@@ -3,7 +3,8 @@
 It detects each file's format (or uses the workspace's / the caller's forced
 one), passes the workspace's per-importer options, reads each run once even
 when several of its files are named, collects every bad file's error, joins
-the tables, applies ``[[failure_rules]]`` and keeps per-file facts and
+the tables (aggregates files ride along on ``table.aggregates``), applies
+``[[failure_rules]]`` and keeps per-file facts and
 warnings for ``advisor data``.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from advisor import aggregates
 from advisor.errors import InputError, InputErrors
 from advisor.ingest import common, detect
 from advisor.ingest.rules import RuleHit, apply_rules
@@ -115,15 +117,22 @@ def warnings(table: SampleTable) -> list[str]:
 
 def describe(table: SampleTable) -> dict[str, Any]:
     """Facts about a table for ``advisor data``: models, tasks, counts, fields, failure kinds."""
-    present = {name: table.present(name) for name in table.numbers}
+    present = {name: table.present(name) for name in table.numbers} if len(table) else {}
     kinds = np.bincount(table.outcome.astype(np.int64), minlength=len(OUTCOMES))
+    agg = table.aggregates
+    facts = aggregates.describe(agg) if agg is not None and len(agg) else None
+    models = {table.models[i] for i in np.unique(table.model).tolist()}
+    tasks = {table.tasks[i] for i in np.unique(table.task).tolist()}
     return {
-        "models": sorted({table.models[i] for i in np.unique(table.model).tolist()}),
-        "tasks": sorted({table.tasks[i] for i in np.unique(table.task).tolist()}),
+        "models": sorted(models | set(agg.models if facts and agg else ())),
+        "tasks": sorted(tasks | set(agg.tasks if facts and agg else ())),
         "samples": len(table),
         "epochs": int(table.epoch.max(initial=0)) + 1,
         "fields_present": sorted(k for k, v in present.items() if v == len(table)),
         "fields_partial": {k: v for k, v in sorted(present.items()) if 0 < v < len(table)},
         "fields_missing": sorted(k for k, v in present.items() if v == 0),
         "outcomes": {OUTCOMES[i]: int(c) for i, c in enumerate(kinds) if c},
+        #: Models known only from per-task aggregates, and what their rows carry (None: no aggregates).
+        "aggregated_models": facts["models"] if facts else [],
+        "aggregates": facts,
     }

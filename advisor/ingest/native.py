@@ -17,11 +17,12 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import msgspec
+import numpy as np
 import orjson
 
 from advisor.errors import InputError
+from advisor.ingest import common
 from advisor.samples import NO_OUTCOME, OPTIONAL_NUMBERS, OUTCOME_CODE, OUTCOMES, SampleTable, build
 
 _NUMBER_TYPES = {int, float, type(None)}
@@ -48,20 +49,10 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 def read(path: Path) -> SampleTable:
-    data = _read_bytes(path)
+    data = common.read_bytes(path)
     if path.suffix.lower() == ".csv" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
         return _read_csv(path, data)
     return _read_jsonl(path, data)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
-    if not data.strip():
-        raise InputError(path, "the file is empty")
-    return data
 
 
 class _Row(msgspec.Struct, forbid_unknown_fields=True):

@@ -10,18 +10,16 @@ a memo has no absolute paths and the same inputs give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from advisor import __version__, bundled
+from advisor import __version__
+from advisor.bundled import display_path
 from advisor.decide import Inputs
 from advisor.memo.extras import Extras, extras_from
 from advisor.memo.snapshot import (
     SNAPSHOT_KIND,
-    SNAPSHOT_VERSION,
     FileHash,
     Follows,
     SheetRef,
@@ -31,6 +29,7 @@ from advisor.memo.snapshot import (
     cost_inputs,
     model_snap,
     profile_sha256,
+    schema_version_for,
     sha256_file,
 )
 from advisor.metrics import Evidence
@@ -49,22 +48,6 @@ class MemoContext:
     today: dt.date
     #: model → failure kind → (count, example sample ids)
     failures: dict[str, dict[str, tuple[int, tuple[str, ...]]]]
-
-
-def display_path(path: Path, root: Path) -> str:
-    """A path relative to the workspace, ``bundled/<name>`` for bundled files; never absolute."""
-    path = Path(path).resolve()
-    for name in ("pricing", "profiles"):
-        base = bundled.path(name).resolve()
-        if path.is_relative_to(base):
-            return f"bundled/{path.relative_to(base).as_posix()}"
-    try:
-        return path.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        try:
-            return Path(os.path.relpath(path, root.resolve())).as_posix()
-        except ValueError:  # another drive on Windows
-            return path.name
 
 
 def failure_examples(evidence: Evidence) -> dict[str, dict[str, tuple[int, tuple[str, ...]]]]:
@@ -102,9 +85,10 @@ def build_snapshot(
     cfg = ws.config
     costs = cost_inputs(inputs.evidence)
     be = extras.break_even or {}
+    models = {m.model: model_snap(m, inputs.evidence, costs, be.get(m.model)) for m in decision.models}
     return Snapshot(
         kind=SNAPSHOT_KIND,
-        schema_version=SNAPSHOT_VERSION,
+        schema_version=schema_version_for(models),
         advisor_version=__version__,
         created=today,
         workspace=WorkspaceRef(
@@ -134,7 +118,7 @@ def build_snapshot(
         tasks=inputs.evidence.tasks,
         anchors=anchors_snap(decision),
         pick=decision.pick.model if decision.pick else None,
-        models={m.model: model_snap(m, inputs.evidence, costs, be.get(m.model)) for m in decision.models},
+        models=models,
         warnings=tuple(decision.warnings),
         follows=follows,
     )

@@ -32,6 +32,8 @@ class PairRow:
     items_needed: int | None
     n: int
     mcnemar_p: float | None
+    #: False when either model rests on per-task aggregates (an unpaired comparison).
+    paired: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def from_uncertainty(u: Uncertainty) -> Extras:
             PairRow(
                 model=p.model, diff=p.diff, ci_low=p.ci_low, ci_high=p.ci_high, p_value=p.p_value,
                 p_adjusted=p.p_adjusted, detectable=p.detectable, items_needed=p.items_needed, n=p.n,
-                mcnemar_p=p.mcnemar.p_value if p.mcnemar is not None else None,
+                mcnemar_p=p.mcnemar.p_value if p.mcnemar is not None else None, paired=p.paired,
             )
             for p in u.pairwise
         ),

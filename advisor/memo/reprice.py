@@ -173,6 +173,7 @@ def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, 
             price=res,
             cost_source=" + ".join(used) if used else None,
             tokens=dict(ms.tokens),
+            evidence=ms.evidence or "samples",
         )
     evidence = Evidence(
         models=models, tasks=snap.tasks, table=empty_table(), sheet=pricing.sheet, batch=batch

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from advisor.explain import money, pct
 from advisor.ingest.load import load_workspace_samples
-from advisor.memo.context import display_path
+from advisor.bundled import display_path
 from advisor.memo.reprice import Pricing, evidence_from_snapshot, plan_pricing, relative_change
 from advisor.memo.snapshot import (
     CostInputs,

@@ -17,7 +17,6 @@ from advisor.explain import money
 from advisor.memo.blocks import Bullets, Doc, Heading, Para, Raw, Table
 from advisor.memo.revisit import EXIT_CHANGED, EXIT_HOLDS, EXIT_UNDETERMINED, Revisit, headline
 from advisor.memo.snapshot import (
-    SNAPSHOT_VERSION,
     Follows,
     SheetRef,
     Snapshot,
@@ -25,6 +24,7 @@ from advisor.memo.snapshot import (
     embed_html,
     embed_markdown,
     model_snap,
+    schema_version_for,
     sha256_file,
 )
 
@@ -185,9 +185,10 @@ def followup_snapshot(r: Revisit, today: dt.date, link: str) -> Snapshot:
     """The snapshot of the re-ranked decision, naming the memo it follows."""
     s = r.snapshot
     d = r.decision
+    models = {m.model: model_snap(m, r.evidence, r.costs) for m in d.models}
     return s.model_copy(
         update={
-            "schema_version": SNAPSHOT_VERSION,
+            "schema_version": schema_version_for(models),
             "advisor_version": __version__,
             "created": today,
             "files": r.files,
@@ -199,7 +200,7 @@ def followup_snapshot(r: Revisit, today: dt.date, link: str) -> Snapshot:
             ),
             "anchors": anchors_snap(d),
             "pick": d.pick.model if d.pick else None,
-            "models": {m.model: model_snap(m, r.evidence, r.costs) for m in d.models},
+            "models": models,
             "warnings": tuple(d.warnings),
             "follows": Follows(memo=link, sha256=r.memo_sha256, created=s.created),
         }

@@ -16,6 +16,7 @@ from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
 from advisor.profiles import CRITERIA, Constraints
 from advisor.rank import Accuracy, Anchors, Decision, ModelResult, fmt_ms
+from advisor.report import aggregates_sentence
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 UNAVAILABLE = "not available in this advisor build"
@@ -201,6 +202,8 @@ def _flags(m: ModelResult, tied: tuple[str, ...]) -> str:
         flags.append("dominated")
     if m.excluded:
         flags.append("excluded")
+    if m.aggregated:
+        flags.append("aggregates")
     return ", ".join(flags)
 
 
@@ -239,6 +242,8 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
                 f"({ex.resamples:,} resamples; prices are not resampled)."
             )
         )
+    if note := aggregates_sentence(d):
+        doc.add(Para(note + " In the bootstrap their per-task accuracy is drawn from Normal(mean, se)."))
     metric = d.profile.latency.metric
     rows = []
     for m in d.models:
@@ -344,7 +349,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         )
         rows.append(
             (
-                r.model,
+                r.model if r.paired else f"{r.model} (unpaired (aggregates))",
                 f"{100 * r.diff:+.1f} pts",
                 f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f}",
                 _num(r.p_value),
@@ -364,6 +369,13 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
             "would separate the two at the observed gap."
         )
     )
+    if any(not r.paired for r in ex.pairwise):
+        doc.add(
+            Para(
+                "Rows marked unpaired (aggregates) involve a model known only from per-task aggregates: "
+                "the difference is of the two means, SE = √(SE₁² + SE₂²), with no McNemar test."
+            )
+        )
     doc.add(
         Table(
             (

@@ -51,6 +51,9 @@ def failures_section(doc: Doc, ctx: MemoContext) -> None:
     items = []
     for m in d.models:
         per_kind = ctx.failures.get(m.model, {})
+        if m.aggregated:
+            items.append(f"**{m.model}**: counts from per-task aggregates; no example items.")
+            continue
         if not per_kind:
             items.append(f"**{m.model}**: no failures.")
             continue

@@ -37,7 +37,9 @@ from advisor.profiles import Constraints, Profile
 from advisor.rank import Decision, ModelResult
 
 SNAPSHOT_KIND = "advisor-memo-snapshot"
-SNAPSHOT_VERSION = 1
+#: The newest schema this advisor reads and writes. 2 adds the optional per-model ``evidence``
+#: ("aggregates"); memos without aggregated models are still written as 1, byte for byte as before.
+SNAPSHOT_VERSION = 2
 MARKER = "advisor-snapshot"
 #: Samples with more input tokens than this are kept one by one (grouped by size) for tiered prices.
 DETAIL_ABOVE_INPUT_TOKENS = 16_000
@@ -136,6 +138,8 @@ class ModelSnap(Frozen):
     price: PriceUsed
     tasks: dict[str, TaskSnap]
     break_even_price_multiplier: float | None = None
+    #: "aggregates" for a model known only from per-task statistics; absent (None) for samples.
+    evidence: Literal["aggregates"] | None = None
 
 
 class AnchorSnap(Frozen):
@@ -247,6 +251,12 @@ def cost_inputs(evidence: Evidence) -> dict[tuple[str, str], CostInputs]:
                 recorded_samples=int(rec.sum()),
                 recorded_usd=float(recorded[rec].sum()),
             )
+    from advisor.memo.aggregate_costs import aggregate_cost_inputs  # it imports this module
+
+    agg = table.aggregates
+    for r in agg.rows if agg is not None else ():
+        if r.model in evidence.models:
+            result[(r.model, r.task)] = aggregate_cost_inputs(r)
     return result
 
 
@@ -297,6 +307,7 @@ def model_snap(
             for t, s in ev.tasks.items()
         },
         break_even_price_multiplier=break_even,
+        evidence="aggregates" if ev.evidence == "aggregates" else None,
     )
 
 
@@ -308,13 +319,25 @@ def anchors_snap(decision: Decision) -> dict[str, AnchorSnap]:
 
 
 def dump(snapshot: Snapshot) -> str:
-    """Stable JSON text: keys in model order, two-space indent, floats that round-trip."""
-    return json.dumps(snapshot.model_dump(mode="json"), indent=1, ensure_ascii=False)
+    """Stable JSON text: keys in model order, two-space indent, floats that round-trip.
+
+    A samples-based model's ``evidence`` (None) is left out, so schema-1 memos keep their bytes.
+    """
+    data = snapshot.model_dump(mode="json")
+    for model in data["models"].values():
+        if model.get("evidence") is None:
+            model.pop("evidence", None)
+    return json.dumps(data, indent=1, ensure_ascii=False)
+
+
+def schema_version_for(models: dict[str, ModelSnap]) -> int:
+    """1 unless a model rests on aggregates (older advisors then say "upgrade" instead of failing)."""
+    return 2 if any(m.evidence is not None for m in models.values()) else 1
 
 
 def embed_markdown(snapshot: Snapshot) -> str:
     return (
-        f"<!-- {MARKER} v{SNAPSHOT_VERSION}: read by `advisor revisit`; editing it breaks the revisit -->\n"
+        f"<!-- {MARKER} v{snapshot.schema_version}: read by `advisor revisit`; editing it breaks the revisit -->\n"
         f"```json\n{dump(snapshot)}\n```\n"
     )
 

@@ -9,16 +9,15 @@ vectorised over a model's samples.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from advisor.errors import InputError
 from advisor.samples import FloatArray
+from advisor.tomlfile import load_model
 
 SCHEMA_VERSION = 1
 
@@ -88,34 +87,8 @@ class PriceSheet(Strict):
         return cached
 
 
-def pydantic_where(path: str | Path, err: ValidationError) -> InputError:
-    """The first validation problem as one line: file, dotted key, message."""
-    first = err.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    msg = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        msg = "unknown key"
-    return InputError(f"{path} [{loc}]", msg)
-
-
-def read_toml(path: Path) -> dict[str, object]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, f"not valid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read: {exc}") from None
-
-
 def load_sheet(path: Path) -> PriceSheet:
-    data = read_toml(path)
-    try:
-        return PriceSheet.model_validate(data)
-    except ValidationError as exc:
-        raise pydantic_where(path, exc) from None
+    return load_model(path, PriceSheet)
 
 
 def _f(rate: Rate | None, fallback: Rate) -> float:

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from advisor.bundled import display_path
 from advisor.decide import Inputs
 from advisor.errors import InputError
 from advisor.explain import money
@@ -35,7 +36,7 @@ def current_view(inputs: Inputs, decision: Decision | None) -> RenderableType:
     sheet = inputs.sheet
     head = Text()
     head.append(f"In use: {sheet.as_of}", style="bold")
-    head.append(f"  ·  {len(sheet.models)} models  ·  {inputs.sheet_path}\n", style="")
+    head.append(f"  ·  {len(sheet.models)} models  ·  {display_path(inputs.sheet_path, inputs.workspace.root)}\n")
     head.append(f"source: {sheet.source}\n", style="dim")
     table = Table(box=None, header_style="bold", padding=(0, 1))
     for col in ("model", "priced as", "in $/Mtok", "cached", "out $/Mtok", "$/task"):
