@@ -73,7 +73,9 @@ class Evidence:
     sample_cost: FloatArray | None = None
 
 
-def item_means(table: SampleTable, values: FloatArray) -> tuple[npt.NDArray[np.int64], FloatArray, npt.NDArray[np.int64]]:
+def item_means(
+    table: SampleTable, values: FloatArray
+) -> tuple[npt.NDArray[np.int64], FloatArray, npt.NDArray[np.int64]]:
     """Average ``values`` over epochs per (model, task, sample).
 
     Returns the item key (model, task, sample packed into one int), the mean,

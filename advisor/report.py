@@ -110,11 +110,12 @@ def aggregates_sentence(decision: Decision) -> str | None:
     names = decision.aggregated
     if not names:
         return None
-    who = ", ".join(names)
-    verb = "rests" if len(names) == 1 else "rest"
+    one = len(names) == 1
+    verb, them, their = ("rests", "it", "its") if one else ("rest", "them", "their")
     return (
-        f"{who} {verb} on per-task aggregates, not samples: accuracy intervals come from the given "
-        "standard errors, comparisons with them are unpaired, and their cost is the mean request's."
+        f"{', '.join(names)} {verb} on per-task aggregates, not samples: accuracy intervals come from the "
+        f"given standard errors, comparisons with {them} are unpaired, and {their} cost is that of the "
+        "mean request."
     )
 
 

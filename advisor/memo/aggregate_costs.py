@@ -10,7 +10,20 @@ the same mean-request approximation (tier by the mean input) as the ranking.
 from __future__ import annotations
 
 from advisor.aggregates import AggregateRow
-from advisor.memo.snapshot import DETAIL_ABOVE_INPUT_TOKENS, CostInputs
+from advisor.memo.snapshot import DETAIL_ABOVE_INPUT_TOKENS, CostInputs, ModelSnap
+from advisor.metrics import Evidence
+
+
+def schema_version_for(models: dict[str, ModelSnap]) -> int:
+    """1 unless a model rests on aggregates (older advisors then say "upgrade" instead of failing)."""
+    return 2 if any(m.evidence is not None for m in models.values()) else 1
+
+
+def aggregate_costs(evidence: Evidence) -> dict[tuple[str, str], CostInputs]:
+    """Per (model, task) of the models resting on aggregates: what re-pricing needs."""
+    agg = evidence.table.aggregates
+    rows = agg.rows if agg is not None else ()
+    return {(r.model, r.task): aggregate_cost_inputs(r) for r in rows if r.model in evidence.models}
 
 
 def aggregate_cost_inputs(r: AggregateRow) -> CostInputs:

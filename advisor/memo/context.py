@@ -17,6 +17,7 @@ import numpy as np
 from advisor import __version__
 from advisor.bundled import display_path
 from advisor.decide import Inputs
+from advisor.memo.aggregate_costs import schema_version_for
 from advisor.memo.extras import Extras, extras_from
 from advisor.memo.snapshot import (
     SNAPSHOT_KIND,
@@ -29,7 +30,6 @@ from advisor.memo.snapshot import (
     cost_inputs,
     model_snap,
     profile_sha256,
-    schema_version_for,
     sha256_file,
 )
 from advisor.metrics import Evidence

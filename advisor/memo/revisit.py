@@ -16,9 +16,9 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from advisor.bundled import display_path
 from advisor.explain import money, pct
 from advisor.ingest.load import load_workspace_samples
-from advisor.bundled import display_path
 from advisor.memo.reprice import Pricing, evidence_from_snapshot, plan_pricing, relative_change
 from advisor.memo.snapshot import (
     CostInputs,

@@ -251,13 +251,9 @@ def cost_inputs(evidence: Evidence) -> dict[tuple[str, str], CostInputs]:
                 recorded_samples=int(rec.sum()),
                 recorded_usd=float(recorded[rec].sum()),
             )
-    from advisor.memo.aggregate_costs import aggregate_cost_inputs  # it imports this module
+    from advisor.memo.aggregate_costs import aggregate_costs  # it imports this module
 
-    agg = table.aggregates
-    for r in agg.rows if agg is not None else ():
-        if r.model in evidence.models:
-            result[(r.model, r.task)] = aggregate_cost_inputs(r)
-    return result
+    return {**result, **aggregate_costs(evidence)}
 
 
 def model_snap(
@@ -319,10 +315,7 @@ def anchors_snap(decision: Decision) -> dict[str, AnchorSnap]:
 
 
 def dump(snapshot: Snapshot) -> str:
-    """Stable JSON text: keys in model order, two-space indent, floats that round-trip.
-
-    A samples-based model's ``evidence`` (None) is left out, so schema-1 memos keep their bytes.
-    """
+    """Stable JSON text, floats that round-trip; ``evidence: null`` is left out (schema-1 bytes kept)."""
     data = snapshot.model_dump(mode="json")
     for model in data["models"].values():
         if model.get("evidence") is None:
@@ -330,14 +323,10 @@ def dump(snapshot: Snapshot) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False)
 
 
-def schema_version_for(models: dict[str, ModelSnap]) -> int:
-    """1 unless a model rests on aggregates (older advisors then say "upgrade" instead of failing)."""
-    return 2 if any(m.evidence is not None for m in models.values()) else 1
-
-
 def embed_markdown(snapshot: Snapshot) -> str:
     return (
-        f"<!-- {MARKER} v{snapshot.schema_version}: read by `advisor revisit`; editing it breaks the revisit -->\n"
+        f"<!-- {MARKER} v{snapshot.schema_version}: read by `advisor revisit`; "
+        "editing it breaks the revisit -->\n"
         f"```json\n{dump(snapshot)}\n```\n"
     )
 

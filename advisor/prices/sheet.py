@@ -95,25 +95,30 @@ def _f(rate: Rate | None, fallback: Rate) -> float:
     return float(rate if rate is not None else fallback)
 
 
-def sample_costs(
+#: The parts a request's cost splits into (reasoning is billed at the output rate, once).
+COST_PARTS: tuple[str, ...] = ("input", "cached_input", "cache_write", "output", "reasoning")
+
+
+def sample_cost_parts(
     price: ModelPrice,
     *,
     input_tokens: FloatArray,
     output_tokens: FloatArray,
     cached_input_tokens: FloatArray,
     cache_write_tokens: FloatArray,
+    reasoning_tokens: FloatArray | None = None,
     batch: bool = False,
-) -> FloatArray:
-    """USD per sample. NaN where input or output tokens are missing.
+) -> dict[str, FloatArray]:
+    """USD per sample for each part of the bill (see ``COST_PARTS``); NaN where tokens are missing.
 
     Canonical tokens: input includes cached reads and cache writes, output
-    includes reasoning (so reasoning is billed at the output rate, once). The
-    tier is chosen per sample by its input tokens and applies to the whole
-    request. Missing cached/cache-write counts are taken as zero.
+    includes reasoning. The tier is chosen per sample by its input tokens and
+    applies to the whole request. Missing cached, cache-write and reasoning
+    counts are taken as zero.
     """
     cached = np.nan_to_num(cached_input_tokens)
     written = np.nan_to_num(cache_write_tokens)
-    uncached = input_tokens - cached - written
+    reasoning = np.zeros_like(output_tokens) if reasoning_tokens is None else np.nan_to_num(reasoning_tokens)
     rates = np.empty((len(price.tiers) + 1, 4))
     levels: list[Tier | ModelPrice] = [price, *price.tiers]
     for i, level in enumerate(levels):
@@ -127,8 +132,36 @@ def sample_costs(
     tier = np.zeros(input_tokens.shape[0], dtype=np.intp)
     for i, t in enumerate(price.tiers, start=1):
         tier[np.nan_to_num(input_tokens) > t.above_input_tokens] = i
-    r = rates[tier]
-    cost = (uncached * r[:, 0] + cached * r[:, 1] + written * r[:, 2] + output_tokens * r[:, 3]) / 1e6
+    r = rates[tier] / 1e6
     if batch and price.batch_discount is not None:
-        cost = cost * (1.0 - float(price.batch_discount))
-    return np.asarray(cost, dtype=np.float64)
+        r = r * (1.0 - float(price.batch_discount))
+    known = ~(np.isnan(input_tokens) | np.isnan(output_tokens))
+    parts = {
+        "input": (input_tokens - cached - written) * r[:, 0],
+        "cached_input": cached * r[:, 1],
+        "cache_write": written * r[:, 2],
+        "output": (output_tokens - reasoning) * r[:, 3],
+        "reasoning": reasoning * r[:, 3],
+    }
+    return {k: np.where(known, v, np.nan) for k, v in parts.items()}
+
+
+def sample_costs(
+    price: ModelPrice,
+    *,
+    input_tokens: FloatArray,
+    output_tokens: FloatArray,
+    cached_input_tokens: FloatArray,
+    cache_write_tokens: FloatArray,
+    batch: bool = False,
+) -> FloatArray:
+    """USD per sample, the sum of its parts; NaN where input or output tokens are missing."""
+    parts = sample_cost_parts(
+        price,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_input_tokens=cached_input_tokens,
+        cache_write_tokens=cache_write_tokens,
+        batch=batch,
+    )
+    return np.asarray(sum(parts.values()), dtype=np.float64)
