@@ -16,7 +16,6 @@ from advisor.prices.select import open_sheet
 from advisor.prices.sheet import PriceSheet
 from advisor.profiles import Profile, load_profile
 from advisor.rank import Decision, rank
-from advisor.uncertainty import uncertainty as uncertainty  # the TUI's bootstrap entry point
 from advisor.workspace import Workspace, load_workspace
 
 

@@ -97,6 +97,10 @@ class Uncertainty:
     def rank_interval(self) -> dict[str, tuple[int, int]]:
         return {m: (lo, self.rank_high[m]) for m, lo in self.rank_low.items()}
 
+    def pair(self, model: str) -> Pairwise | None:
+        """The comparison of a model with the leader, if it has one."""
+        return next((p for p in self.pairwise if p.model == model), None)
+
 
 @dataclass(frozen=True)
 class _Layout:

@@ -19,7 +19,7 @@ from textual.timer import Timer
 
 from advisor.decide import Inputs
 from advisor.errors import InputError
-from advisor.tui import export, uncertainty
+from advisor.tui import export
 from advisor.tui.commands import AdvisorCommands
 from advisor.tui.messages import MemoWritten, SheetRepriced, StatsComputed, WorkspaceLoaded
 from advisor.tui.screens.data import DataScreen
@@ -28,7 +28,7 @@ from advisor.tui.screens.main import MainScreen
 from advisor.tui.screens.prices import PricesScreen
 from advisor.tui.settings import Settings, load_settings, user_profiles_dir
 from advisor.tui.state import LoadProblem, ProfileOption, Session, load, profile_options, reprice
-from advisor.tui.uncertainty import Uncertainty
+from advisor.uncertainty import Uncertainty, uncertainty
 from advisor.tui.widgets.priorities import Priorities
 from advisor.tui.widgets.weight_control import WeightControl
 
@@ -116,7 +116,7 @@ class AdvisorApp(App[None]):
     def _decided(self, reload: bool = False) -> None:
         """The session has a new decision (or problem): repaint and queue the bootstrap."""
         self.stats = None
-        self.stats_pending = self.session.decision is not None and uncertainty.available()
+        self.stats_pending = self.session.decision is not None
         self.revision += 1
         if self._stats_timer is not None:
             self._stats_timer.stop()
@@ -145,7 +145,7 @@ class AdvisorApp(App[None]):
         if inputs is None or decision is None:
             return
         try:
-            result = uncertainty.run(inputs, decision, self.settings.bootstrap_resamples)
+            result = uncertainty(inputs, decision, resamples=self.settings.bootstrap_resamples)
         except Exception as exc:
             self.post_message(StatsComputed(generation, None, f"{type(exc).__name__}: {exc}"))
             return

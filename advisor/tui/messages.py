@@ -13,7 +13,7 @@ from textual.message import Message
 
 from advisor.decide import Inputs
 from advisor.tui.state import LoadProblem
-from advisor.tui.uncertainty import Uncertainty
+from advisor.uncertainty import Uncertainty
 
 
 @dataclass

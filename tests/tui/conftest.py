@@ -39,15 +39,24 @@ def make_app(folder: Path = WS, **settings: Any) -> AdvisorApp:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait for workers and timers to finish and the screen to repaint."""
+    """Wait until the app is idle: no re-rank queued, no bootstrap pending, nothing changed for a while.
+
+    Messages travel a few hops (input → widget → app) before a re-rank is even
+    queued, so one idle look is not enough on a loaded machine: require several
+    in a row with the same revision.
+    """
     app = pilot.app
     assert isinstance(app, AdvisorApp)
-    for _ in range(500):  # the bootstrap starts on a short timer after each decision
+    quiet, last = 0, None
+    for _ in range(1000):  # the bootstrap starts on a short timer after each decision
         await app.workers.wait_for_complete()
         await pilot.pause(0.02)
-        if not app.stats_pending and app._rerank_timer is None:
+        state = (app.revision, app.stats is None)
+        idle = not app.stats_pending and app._rerank_timer is None and not any(w.is_running for w in app.workers)
+        quiet = quiet + 1 if idle and state == last else 0
+        last = state
+        if quiet >= 3:
             break
-    await app.workers.wait_for_complete()
     await pilot.pause(0.05)
 
 

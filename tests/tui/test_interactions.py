@@ -11,7 +11,7 @@ from advisor.errors import InputError
 from advisor.tui.app import AdvisorApp
 from advisor.tui.messages import StatsComputed
 from advisor.tui.screens.help import HelpScreen
-from advisor.tui.uncertainty import Uncertainty
+from advisor.uncertainty import Uncertainty
 from advisor.tui.widgets.panels import ErrorPanel
 from advisor.tui.widgets.ranking import RankingTable
 from advisor.tui.widgets.weight_control import WeightControl
@@ -189,15 +189,31 @@ def test_load_error_in_place_then_reload_recovers(workspace: Path) -> None:
     drive(app, steps)
 
 
+def stats(p_best: dict[str, float], ranks: dict[str, tuple[int, int]], tied: tuple[str, ...]) -> Uncertainty:
+    return Uncertainty(
+        resamples=10,
+        seed=0,
+        p_best=p_best,
+        rank_low={m: lo for m, (lo, _) in ranks.items()},
+        rank_high={m: hi for m, (_, hi) in ranks.items()},
+        tied_for_first=tied,
+        pairwise=(),
+        weight_ranges=(),
+        first_place_share={},
+        first_place_share_uniform={},
+        break_even={},
+    )
+
+
 def test_stale_bootstrap_result_is_dropped() -> None:
     app = make_app()
 
     async def steps(pilot: Pilot[None]) -> None:
-        stale = Uncertainty({"acme/large": 1.0}, {}, (), 10)
+        stale = stats({"acme/large": 1.0}, {}, ())
         app.post_message(StatsComputed(app.session.generation - 1, stale))
         await settle(pilot)
         assert app.stats is not stale
-        fresh = Uncertainty({"bolt/fast": 0.7}, {"bolt/fast": (1, 2)}, ("bolt/fast", "acme/small"), 10)
+        fresh = stats({"bolt/fast": 0.7}, {"bolt/fast": (1, 2)}, ("bolt/fast", "acme/small"))
         app.post_message(StatsComputed(app.session.generation, fresh))
         await settle(pilot)
         assert app.stats is fresh

@@ -24,7 +24,7 @@ from advisor.explain import money, pct
 from advisor.profiles import CRITERIA
 from advisor.rank import Decision, ModelResult, fmt_ms
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
-from advisor.tui.uncertainty import Uncertainty
+from advisor.uncertainty import Uncertainty
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -191,7 +191,7 @@ def why_view(
         f"{leader.score:.3f}",
         Text(f"{m.score - leader.score:+.3f}", style="bold"),
     )
-    pair = stats.pairwise.get(m.model) if stats else None
+    pair = stats.pair(m.model) if stats else None
     if pair is not None:
         return Group(title, table, paired_note(pair))
     note = Text()

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from advisor.explain import verdict
 from advisor.rank import Decision
 from advisor.tui.state import LoadProblem
-from advisor.tui.uncertainty import Uncertainty
+from advisor.uncertainty import Uncertainty
 
 
 class Verdict(Static):

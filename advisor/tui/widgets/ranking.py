@@ -16,7 +16,7 @@ from textual.widgets import DataTable
 
 from advisor.rank import Decision, ModelResult
 from advisor.tui.format import Palette, acc_text, flags, latency_text, money, score_bar
-from advisor.tui.uncertainty import Uncertainty
+from advisor.uncertainty import Uncertainty
 
 BAR = 20
 #: (key, title, width, right-aligned)
