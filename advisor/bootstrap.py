@@ -163,12 +163,12 @@ class Prepared:
         self.design: list[FloatArray] = []
         for t in tasks:
             cols = [
-                (~np.isnan(t.values[b[1:]])).astype(np.float64) if b.startswith("?")
+                (~np.isnan(t.values[b[1:]])).astype(np.float64)
+                if b.startswith("?")
                 else np.nan_to_num(t.values[b], nan=0.0)
                 for b in self.block
             ]
-            self.design.append(np.ascontiguousarray(np.concatenate(cols).T) if cols
-                               else np.zeros((t.n_items, 0)))
+            self.design.append(np.ascontiguousarray(np.concatenate(cols).T) if cols else np.zeros((t.n_items, 0)))
         self.quantiles = {
             stat.key: SortedValues(tasks, stat.key) for stat in stats.values() if isinstance(stat, Quantile)
         }
@@ -217,10 +217,7 @@ def values_from_counts(
     return Prepared(tasks, stats).values(counts)
 
 
-
-def draw_counts(
-    rngs: Sequence[np.random.Generator], sizes: Sequence[int], b: int
-) -> list[npt.NDArray[np.int32]]:
+def draw_counts(rngs: Sequence[np.random.Generator], sizes: Sequence[int], b: int) -> list[npt.NDArray[np.int32]]:
     """b resamples per task: each row counts how often each item was drawn (n draws of n items)."""
     out = []
     for rng, n in zip(rngs, sizes, strict=True):

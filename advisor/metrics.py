@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
-from advisor.prices.sheet import PriceSheet, sample_costs
+from advisor.prices.sheet import PriceSheet, sample_cost_parts
 from advisor.samples import FAILURE_KINDS, FloatArray, SampleTable
 
 PERCENTILES: dict[str, float] = {"p50": 50.0, "p95": 95.0, "p99": 99.0}
@@ -53,6 +53,8 @@ class ModelEvidence:
     tokens: dict[str, float]
     #: "samples", or "aggregates" for a model known only from per-task statistics (no items).
     evidence: str = "samples"
+    #: Mean USD per request by part of the bill (``COST_PARTS``), where tokens × the sheet priced it.
+    cost_split: dict[str, float] = field(default_factory=dict)
 
     @property
     def unsafe_rate(self) -> float:
@@ -107,8 +109,8 @@ def price_table(
     aliases: Mapping[str, str] | None = None,
     *,
     batch: bool = False,
-) -> tuple[FloatArray, dict[str, Resolution], dict[str, str | None]]:
-    """Cost per sample, how each model was priced, and where its costs came from.
+) -> tuple[FloatArray, dict[str, Resolution], dict[str, str | None], dict[str, dict[str, float]]]:
+    """Cost per sample, how each model was priced, where its costs came from, and its cost split.
 
     Tokens × the sheet wins (current prices); the recorded ``cost_usd`` fills
     samples without tokens. Raises AmbiguousModel when a name matches several entries.
@@ -116,6 +118,7 @@ def price_table(
     cost = np.full(len(table), np.nan)
     resolutions: dict[str, Resolution] = {}
     sources: dict[str, str | None] = {}
+    splits: dict[str, dict[str, float]] = {}
     nums = table.numbers
     for code, name in enumerate(table.models):
         rows = np.flatnonzero(table.model == code)
@@ -124,16 +127,20 @@ def price_table(
         priced = np.full(rows.size, np.nan)
         used: list[str] = []
         if res.price is not None:
-            priced = sample_costs(
+            parts = sample_cost_parts(
                 res.price,
                 input_tokens=nums["input_tokens"][rows],
                 output_tokens=nums["output_tokens"][rows],
                 cached_input_tokens=nums["cached_input_tokens"][rows],
                 cache_write_tokens=nums["cache_write_tokens"][rows],
+                reasoning_tokens=nums["reasoning_tokens"][rows],
                 batch=batch,
             )
-            if np.any(~np.isnan(priced)):
+            priced = np.asarray(sum(parts.values()), dtype=np.float64)
+            known = ~np.isnan(priced)
+            if known.any():
                 used.append(f"tokens × {res.price.id}")
+                splits[name] = {k: float(v[known].mean()) for k, v in parts.items()}
         recorded = nums["cost_usd"][rows]
         fill = np.isnan(priced) & ~np.isnan(recorded)
         if fill.any():
@@ -141,7 +148,7 @@ def price_table(
             used.append("recorded cost_usd")
         cost[rows] = priced
         sources[name] = " + ".join(used) if used else None
-    return cost, resolutions, sources
+    return cost, resolutions, sources, splits
 
 
 def gather(
@@ -169,10 +176,8 @@ def gather(
         agg = agg.only(candidates) if agg is not None else None
         table = dataclasses.replace(table.select(wanted), aggregates=agg)
     try:
-        cost, resolutions, cost_sources = price_table(table, sheet, aliases, batch=batch)
-        aggregated, agg_notes = (
-            aggregate_models(agg, sheet, aliases, batch=batch) if agg is not None else ({}, [])
-        )
+        cost, resolutions, cost_sources, cost_splits = price_table(table, sheet, aliases, batch=batch)
+        aggregated, agg_notes = aggregate_models(agg, sheet, aliases, batch=batch) if agg is not None else ({}, [])
     except AmbiguousModel as exc:
         from advisor.errors import InputError
 
@@ -250,6 +255,7 @@ def gather(
             failures=failures,
             price=resolutions[name],
             cost_source=cost_sources[name],
+            cost_split=cost_splits.get(name, {}),
             tokens=tokens,
         )
     models.update(aggregated)

@@ -30,30 +30,37 @@ import numpy as np
 from advisor.aggregates import LATENCY_KEYS, AggregateRow, AggregateTable
 from advisor.metrics import ModelEvidence, TaskStats
 from advisor.prices.resolve import Resolution, resolve
-from advisor.prices.sheet import ModelPrice, PriceSheet, sample_costs
+from advisor.prices.sheet import ModelPrice, PriceSheet, sample_cost_parts
 from advisor.samples import FAILURE_KINDS
 
 #: The token means ``ModelEvidence.tokens`` shows (as ``metrics.gather`` does for samples).
 SHOWN_TOKENS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens")
 
 
-def mean_request_cost(price: ModelPrice, tokens: Mapping[str, float], *, batch: bool) -> float | None:
-    """USD of one request with the mean tokens (None without input and output means)."""
+def mean_request_parts(price: ModelPrice, tokens: Mapping[str, float], *, batch: bool) -> dict[str, float]:
+    """USD of one request with the mean tokens, by part of the bill (empty without input and output means)."""
     if "input_tokens" not in tokens or "output_tokens" not in tokens:
-        return None
+        return {}
 
     def one(key: str) -> np.ndarray:
         return np.asarray([tokens.get(key, np.nan)], dtype=np.float64)
 
-    cost = sample_costs(
+    parts = sample_cost_parts(
         price,
         input_tokens=one("input_tokens"),
         output_tokens=one("output_tokens"),
         cached_input_tokens=one("cached_input_tokens"),
         cache_write_tokens=one("cache_write_tokens"),
+        reasoning_tokens=one("reasoning_tokens"),
         batch=batch,
     )
-    return float(cost[0])
+    return {k: float(v[0]) for k, v in parts.items()}
+
+
+def mean_request_cost(price: ModelPrice, tokens: Mapping[str, float], *, batch: bool) -> float | None:
+    """USD of one request with the mean tokens (None without input and output means)."""
+    parts = mean_request_parts(price, tokens, batch=batch)
+    return sum(parts.values()) if parts else None
 
 
 def aggregate_models(
@@ -108,6 +115,7 @@ def aggregate_models(
             cost_source=" + ".join(dict.fromkeys(used)) or None,
             tokens=_tokens(rows),
             evidence="aggregates",
+            cost_split=mean_request_parts(res.price, _tokens(rows), batch=batch) if res.price is not None else {},
         )
     return models, warnings
 

@@ -149,7 +149,9 @@ def parse_weights(text: str) -> dict[str, float]:
         key, sep, value = part.partition("=")
         key = key.strip()
         if not sep or key not in CRITERIA:
-            raise InputError("--weights", f"expected criterion=number with criterion in {', '.join(CRITERIA)}, got {part!r}")
+            raise InputError(
+                "--weights", f"expected criterion=number with criterion in {', '.join(CRITERIA)}, got {part!r}"
+            )
         try:
             number = float(value)
         except ValueError:

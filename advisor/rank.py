@@ -71,6 +71,8 @@ class ModelResult:
     accuracy: Accuracy | None
     task_accuracy: dict[str, Accuracy]
     cost_per_task_usd: float | None
+    #: Mean USD per request by part of the bill (input, cached_input, cache_write, output, reasoning).
+    cost_split: dict[str, float]
     cost_per_success_usd: float | None
     monthly_cost_usd: float | None
     latency_ms: dict[str, float] | None
@@ -320,13 +322,10 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
     raws = {n: m.raw() for n, m in measured.items()}
     eligible = [n for n, m in measured.items() if not m.exclusions]
     curves = profile.utility.model_dump()
-    anchors = {
-        c: resolve_anchors(Curve(**curves[c]), c, [raws[n][c] for n in eligible]) for c in CRITERIA
-    }
+    anchors = {c: resolve_anchors(Curve(**curves[c]), c, [raws[n][c] for n in eligible]) for c in CRITERIA}
     front = pareto_front({n: raws[n] for n in eligible})
     utilities = {
-        n: {c: float(np.nan_to_num(anchors[c].utility(raws[n][c]), nan=0.0)) for c in CRITERIA}
-        for n in measured
+        n: {c: float(np.nan_to_num(anchors[c].utility(raws[n][c]), nan=0.0)) for c in CRITERIA} for n in measured
     }
     breakdowns = {n: {c: weights[c] * utilities[n][c] for c in CRITERIA} for n in measured}
     scores = {n: sum(b.values()) for n, b in breakdowns.items()}
@@ -363,6 +362,7 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 accuracy=acc,
                 task_accuracy={t: interval(s.mean, s.se, s.n_items) for t, s in ev.tasks.items()},
                 cost_per_task_usd=m.cost,
+                cost_split=ev.cost_split,
                 cost_per_success_usd=m.cost / acc.mean if m.cost is not None and acc and acc.mean > 0 else None,
                 monthly_cost_usd=m.cost * tasks_per_month if m.cost is not None else None,
                 latency_ms=ev.latency_ms,

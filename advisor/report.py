@@ -42,6 +42,7 @@ def model_json(m: ModelResult, decision: Decision | None = None) -> dict[str, An
         "accuracy": _acc(m.accuracy),
         "task_accuracy": {t: _acc(a) for t, a in m.task_accuracy.items()},
         "cost_per_task_usd": m.cost_per_task_usd,
+        "cost_split_usd": m.cost_split,
         "cost_per_success_usd": m.cost_per_success_usd,
         "monthly_cost_usd": m.monthly_cost_usd,
         "latency_ms": m.latency_ms,

@@ -250,7 +250,9 @@ def break_even_all(
 ) -> list[float | None]:
     """Break-even multipliers for every model against the pick (the pick itself gets None)."""
     return [
-        None if i == pick_index else break_even_multiplier(
+        None
+        if i == pick_index
+        else break_even_multiplier(
             score_model=s, score_pick=scores[pick_index], cost=c, cost_weight=cost_weight, curve=curve
         )
         for i, (s, c) in enumerate(zip(scores, costs, strict=True))

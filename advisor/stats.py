@@ -202,8 +202,9 @@ class Paired:
         return not math.isnan(self.p_value) and self.p_value < 0.05
 
 
-def _finish(diff: float, se: float, n: int, only_a: int, only_b: int, var: float,
-            detectable: float, needed: int | None) -> Paired:
+def _finish(
+    diff: float, se: float, n: int, only_a: int, only_b: int, var: float, detectable: float, needed: int | None
+) -> Paired:
     if se > 0:
         half = Z95 * se
         p = two_sided_p(diff / se)
@@ -231,8 +232,7 @@ def paired(a: npt.ArrayLike, b: npt.ArrayLike) -> Paired:
     diff = float(d.mean()) if n else math.nan
     var = float(d.var(ddof=1)) if n >= 2 else math.nan
     se = math.sqrt(var / n) if n >= 2 else math.nan
-    return _finish(diff, se, n, only_a, only_b, var, detectable_difference(var, n),
-                   items_needed(var, diff))
+    return _finish(diff, se, n, only_a, only_b, var, detectable_difference(var, n), items_needed(var, diff))
 
 
 def paired_tasks(parts: Sequence[Paired], weights: Sequence[float]) -> Paired:
@@ -247,17 +247,15 @@ def paired_tasks(parts: Sequence[Paired], weights: Sequence[float]) -> Paired:
     only_b = sum(p.only_b for p in parts)
     n = sum(p.n for p, _ in used)
     if not used:
-        return _finish(math.nan, math.nan, sum(p.n for p in parts), only_a, only_b, math.nan,
-                       math.nan, None)
+        return _finish(math.nan, math.nan, sum(p.n for p in parts), only_a, only_b, math.nan, math.nan, None)
     total = sum(w for _, w in used)
     ws = [w / total for _, w in used]
     diff = sum(w * p.diff for w, (p, _) in zip(ws, used, strict=True))
-    se2 = sum(w * w * p.se ** 2 for w, (p, _) in zip(ws, used, strict=True))
+    se2 = sum(w * w * p.se**2 for w, (p, _) in zip(ws, used, strict=True))
     # Variance of the weighted mean with m items in every task: Σ w_t² var_t / m.
     var = sum(w * w * p.var for w, (p, _) in zip(ws, used, strict=True))
     k = z_value(0.95) + _NORMAL.inv_cdf(0.8)
-    return _finish(diff, math.sqrt(se2), n, only_a, only_b, var, k * math.sqrt(se2),
-                   items_needed(var, diff))
+    return _finish(diff, math.sqrt(se2), n, only_a, only_b, var, k * math.sqrt(se2), items_needed(var, diff))
 
 
 @dataclass(frozen=True)

@@ -113,9 +113,7 @@ class _Layout:
     item_ids: list[list[str]]
 
 
-def layout(
-    evidence: Evidence, models: list[str], mix: dict[str, float], severity: dict[str, float]
-) -> _Layout:
+def layout(evidence: Evidence, models: list[str], mix: dict[str, float], severity: dict[str, float]) -> _Layout:
     """Lay the samples of ``models`` out per task: item means, cost sums, latencies by epoch."""
     table = evidence.table
     local = np.full(len(table.models), -1, dtype=np.int64)
@@ -179,9 +177,7 @@ def criteria_stats(latency_metric: str) -> dict[str, bs.Stat]:
     }
 
 
-def uncertainty(
-    inputs: Inputs | Evidence, decision: Decision, *, resamples: int = 1000, seed: int = 0
-) -> Uncertainty:
+def uncertainty(inputs: Inputs | Evidence, decision: Decision, *, resamples: int = 1000, seed: int = 0) -> Uncertainty:
     """P(best), rank intervals, ties, paired comparisons with the leader, weight and price sensitivity."""
     evidence = inputs if isinstance(inputs, Evidence) else inputs.evidence
     ranked = decision.ranked
@@ -197,7 +193,11 @@ def uncertainty(
     draws = ua.normal_draws(evidence, ranked, decision.task_weights, seed=seed, stream=len(lay.tasks))
     if lay.tasks:
         boot = bs.paired_bootstrap(
-            lay.tasks, criteria_stats(decision.profile.latency.metric), score, resamples=resamples, seed=seed,
+            lay.tasks,
+            criteria_stats(decision.profile.latency.metric),
+            score,
+            resamples=resamples,
+            seed=seed,
             adjust=draws,
         )
     else:  # every ranked model rests on aggregates
@@ -248,12 +248,23 @@ def pairwise(
         lo, hi = np.quantile(d, [0.025, 0.975]) if d.size else (math.nan, math.nan)
         out.append(
             Pairwise(
-                model=ranked[i].model, leader=ranked[0].model, diff=p.diff, ci_low=p.ci_low,
-                ci_high=p.ci_high, p_value=p.p_value, p_adjusted=adj, detectable=p.detectable,
-                items_needed=p.items_needed, n=p.n, only_leader=p.only_b, only_model=p.only_a,
-                mcnemar=mc, mcnemar_tasks=binary_tasks if mc is not None else (),
+                model=ranked[i].model,
+                leader=ranked[0].model,
+                diff=p.diff,
+                ci_low=p.ci_low,
+                ci_high=p.ci_high,
+                p_value=p.p_value,
+                p_adjusted=adj,
+                detectable=p.detectable,
+                items_needed=p.items_needed,
+                n=p.n,
+                only_leader=p.only_b,
+                only_model=p.only_a,
+                mcnemar=mc,
+                mcnemar_tasks=binary_tasks if mc is not None else (),
                 score_diff=ranked[i].score - ranked[0].score,
-                score_ci_low=float(lo), score_ci_high=float(hi),
+                score_ci_low=float(lo),
+                score_ci_high=float(hi),
                 paired=not (ranked[i].aggregated or ranked[0].aggregated),
             )
         )
@@ -303,9 +314,14 @@ def break_even(decision: Decision) -> dict[str, float | None]:
     pick, curve, w = ranked[0], cost_curve(decision), decision.weights["cost"]
     return {
         m.model: (
-            None if m.cost_per_task_usd is None else sv.break_even_multiplier(
-                score_model=m.score, score_pick=pick.score, cost=m.cost_per_task_usd,
-                cost_weight=w, curve=curve,
+            None
+            if m.cost_per_task_usd is None
+            else sv.break_even_multiplier(
+                score_model=m.score,
+                score_pick=pick.score,
+                cost=m.cost_per_task_usd,
+                cost_weight=w,
+                curve=curve,
             )
         )
         for m in ranked[1:]

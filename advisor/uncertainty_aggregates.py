@@ -126,6 +126,4 @@ def unpaired(model: ModelResult, leader: ModelResult, mix: dict[str, float]) -> 
     k = stats.z_value(0.95) + stats.z_value(0.6)  # z_{0.975} + z_{0.8}
     per_task = (a.n + b.n) / (2 * max(1, sum(1 for w in mix.values() if w > 0)))
     needed = None if diff == 0 or se == 0 else max(2, math.ceil(per_task * (k * se / diff) ** 2))
-    return stats.Paired(
-        diff, se, diff - half, diff + half, p, a.n + b.n, 0, 0, math.nan, k * se, needed
-    )
+    return stats.Paired(diff, se, diff - half, diff + half, p, a.n + b.n, 0, 0, math.nan, k * se, needed)

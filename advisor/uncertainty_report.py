@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from advisor.explain import compare_reason, pct
+from advisor.explain import compare_reason, p_value, pct
 from advisor.rank import Decision
 from advisor.uncertainty import Pairwise, Uncertainty
 
@@ -39,10 +39,13 @@ def pair_json(p: Pairwise) -> dict[str, Any]:
         "only_model": p.only_model,
         "mcnemar": (
             {"b": p.mcnemar.b, "c": p.mcnemar.c, "p_value": p.mcnemar.p_value, "tasks": list(p.mcnemar_tasks)}
-            if p.mcnemar is not None else None
+            if p.mcnemar is not None
+            else None
         ),
         "score_difference": {
-            "mean": _num(p.score_diff), "ci_low": _num(p.score_ci_low), "ci_high": _num(p.score_ci_high)
+            "mean": _num(p.score_diff),
+            "ci_low": _num(p.score_ci_low),
+            "ci_high": _num(p.score_ci_high),
         },
         "paired": p.paired,
     }
@@ -51,8 +54,15 @@ def pair_json(p: Pairwise) -> dict[str, Any]:
 def uncertainty_json(u: Uncertainty | None) -> dict[str, Any]:
     """The top-level JSON fields (all null when the bootstrap was not run)."""
     if u is None:
-        keys = ("resamples", "seed", "tied_for_first", "pairwise", "weight_ranges", "first_place_share",
-                "break_even_price_multiplier")
+        keys = (
+            "resamples",
+            "seed",
+            "tied_for_first",
+            "pairwise",
+            "weight_ranges",
+            "first_place_share",
+            "break_even_price_multiplier",
+        )
         return dict.fromkeys(keys)
     return {
         "resamples": u.resamples,
@@ -60,9 +70,7 @@ def uncertainty_json(u: Uncertainty | None) -> dict[str, Any]:
         "tied_for_first": list(u.tied_for_first),
         "pairwise": [pair_json(p) for p in u.pairwise],
         "weight_ranges": {
-            r.criterion: {
-                "weight": r.weight, "low": r.low, "high": r.high, "below": r.below, "above": r.above
-            }
+            r.criterion: {"weight": r.weight, "low": r.low, "high": r.high, "below": r.below, "above": r.above}
             for r in u.weight_ranges
         },
         "first_place_share": {"around_weights": u.first_place_share, "uniform": u.first_place_share_uniform},
@@ -92,13 +100,13 @@ def _pp(x: float) -> str:
 
 
 def _p(p: float) -> str:
-    if math.isnan(p):
-        return "n/a"
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}" if p < 0.1 else f"= {p:.2f}"
+    """``= 0.66`` or ``< 0.001``, to follow the letter p in a sentence."""
+    text = p_value(p)
+    return text if text == "n/a" else f"< {text[1:]}" if text.startswith("<") else f"= {text}"
 
 
 def tie_sentence(decision: Decision) -> str | None:
-    """"A and B are statistically tied for first; A is cheaper." or who is clearly first."""
+    """ "A and B are statistically tied for first; A is cheaper." or who is clearly first."""
     u = decision.uncertainty
     pick = decision.pick
     if u is None or pick is None or not u.tied_for_first:
@@ -106,8 +114,10 @@ def tie_sentence(decision: Decision) -> str | None:
     tied = list(u.tied_for_first)
     if len(tied) == 1:
         only = tied[0]
-        return (f"{only} is first in {u.p_best[only]:.0%} of {u.resamples:,} paired-bootstrap resamples; "
-                f"no other model's 95% rank interval reaches #1.")
+        return (
+            f"{only} is first in {u.p_best[only]:.0%} of {u.resamples:,} paired-bootstrap resamples; "
+            f"no other model's 95% rank interval reaches #1."
+        )
     names = ", ".join(tied[:-1]) + f" and {tied[-1]}"
     shares = ", ".join(f"{u.p_best[m]:.0%}" for m in tied)
     text = f"{names} are statistically tied for first (P(best) {shares}; their 95% rank intervals reach #1)"
@@ -155,14 +165,16 @@ def lines(decision: Decision) -> list[str]:
             ends = [f"{r.below} below" if r.below else "", f"{r.above} above" if r.above else ""]
             who = "; ".join(e for e in ends if e)
             parts.append(f"{r.criterion} {pct(r.low, 0)}–{pct(r.high, 0)}" + (f" ({who})" if who else ""))
-        out.append("The pick holds while each weight alone stays in its range (others rescaled): "
-                   + ", ".join(parts) + ".")
+        out.append(
+            "The pick holds while each weight alone stays in its range (others rescaled): " + ", ".join(parts) + "."
+        )
         near = ", ".join(f"{m} {s:.0%}" for m, s in _top(u.first_place_share))
         anywhere = ", ".join(f"{m} {s:.0%}" for m, s in _top(u.first_place_share_uniform))
         out.append(f"First place with weights near yours: {near}; over all weightings: {anywhere}.")
     if u.break_even:
-        flips = [f"{m} at ×{x:.2f}" for m, x in sorted(u.break_even.items(), key=lambda kv: -(kv[1] or 0))
-                 if x is not None]
+        flips = [
+            f"{m} at ×{x:.2f}" for m, x in sorted(u.break_even.items(), key=lambda kv: -(kv[1] or 0)) if x is not None
+        ]
         never = [m for m, x in u.break_even.items() if x is None]
         text = "Price break-even (multiplier on a model's prices at which it would tie the pick): "
         text += ", ".join(flips) if flips else "none"

@@ -35,14 +35,18 @@ def data(seed: int = 0) -> list[bs.Task]:
         skill = rng.uniform(-1, 1, (MODELS, 1))
         score = (rng.random((MODELS, ITEMS)) < 1 / (1 + np.exp(-(3 * (0.5 - hard) + skill)))).astype(float)
         failed = 1.0 - score
-        tasks.append(bs.Task({
-            "score": score,
-            "cost_sum": rng.lognormal(-7, 0.5, (MODELS, 1)) * rng.lognormal(0, 0.3, (MODELS, ITEMS)),
-            "cost_n": np.ones((MODELS, ITEMS)),
-            "latency": rng.lognormal(7, 0.4, (MODELS, 1)) * rng.lognormal(0, 0.5, (MODELS, ITEMS)),
-            "severity": failed * rng.choice([0.2, 0.6, 1.0], (MODELS, ITEMS)),
-            "failed": failed,
-        }))
+        tasks.append(
+            bs.Task(
+                {
+                    "score": score,
+                    "cost_sum": rng.lognormal(-7, 0.5, (MODELS, 1)) * rng.lognormal(0, 0.3, (MODELS, ITEMS)),
+                    "cost_n": np.ones((MODELS, ITEMS)),
+                    "latency": rng.lognormal(7, 0.4, (MODELS, 1)) * rng.lognormal(0, 0.5, (MODELS, ITEMS)),
+                    "severity": failed * rng.choice([0.2, 0.6, 1.0], (MODELS, ITEMS)),
+                    "failed": failed,
+                }
+            )
+        )
     return tasks
 
 
@@ -73,8 +77,12 @@ def peer(tasks: list[bs.Task], resamples: int, seed: int) -> tuple[np.ndarray, b
             fail += v["failed"].sum(axis=1)
             lat.append(v["latency"])
         grace = np.where(fail > 0, 1 - sev / np.maximum(fail, 1), 1.0)
-        values = {"accuracy": acc / w.sum(), "cost": cost / w.sum(),
-                  "latency": np.quantile(np.concatenate(lat, axis=1), 0.95, axis=1), "gracefulness": grace}
+        values = {
+            "accuracy": acc / w.sum(),
+            "cost": cost / w.sum(),
+            "latency": np.quantile(np.concatenate(lat, axis=1), 0.95, axis=1),
+            "gracefulness": grace,
+        }
         scores[b] = score({k: x[None, :] for k, x in values.items()})[0]
     return scores, bs.summarise(scores)
 
@@ -96,13 +104,17 @@ def main() -> None:
         assert np.allclose(res.scores, scores, rtol=1e-9, atol=1e-12), "ours and the peer disagree"
         assert res.summary.rank_low == summary.rank_low and res.summary.rank_high == summary.rank_high
     ours, theirs = statistics.median(ours_t), statistics.median(peer_t)
-    print(f"paired bootstrap, {MODELS} models × {TASKS} tasks × {ITEMS} items, {args.resamples} resamples, "
-          f"P(best) + rank intervals, median of {args.runs} runs")
+    print(
+        f"paired bootstrap, {MODELS} models × {TASKS} tasks × {ITEMS} items, {args.resamples} resamples, "
+        f"P(best) + rank intervals, median of {args.runs} runs"
+    )
     print(f"  ours (vectorised, chunked): {ours:.3f} s   (runs: {', '.join(f'{t:.3f}' for t in ours_t)})")
     print(f"  peer (loop per resample):   {theirs:.3f} s   (runs: {', '.join(f'{t:.3f}' for t in peer_t)})")
     print(f"  peer / ours: {theirs / ours:.1f}×; results identical (same random streams)")
-    print(f"  P(best) of the top 3: {sorted(np.round(res.summary.p_best, 3))[-3:]}, "
-          f"tied for first: {res.summary.tied_for_first}")
+    print(
+        f"  P(best) of the top 3: {sorted(np.round(res.summary.p_best, 3))[-3:]}, "
+        f"tied for first: {res.summary.tied_for_first}"
+    )
 
 
 if __name__ == "__main__":

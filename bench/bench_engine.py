@@ -39,12 +39,22 @@ def build(path: Path) -> None:
                 cached = (inp * rng.random(ITEMS) * 0.5).astype(int)
                 out = rng.integers(20, 800, ITEMS)
                 for i in range(ITEMS):
-                    fh.write(json.dumps({
-                        "model": model, "task": task, "sample_id": f"{task}-{i}", "score": int(scores[i]),
-                        "latency_ms": float(lat[i]), "input_tokens": int(inp[i]),
-                        "cached_input_tokens": int(cached[i]), "output_tokens": int(out[i]),
-                        "cost_usd": round(float(inp[i]) * 1e-6, 8),
-                    }) + "\n")
+                    fh.write(
+                        json.dumps(
+                            {
+                                "model": model,
+                                "task": task,
+                                "sample_id": f"{task}-{i}",
+                                "score": int(scores[i]),
+                                "latency_ms": float(lat[i]),
+                                "input_tokens": int(inp[i]),
+                                "cached_input_tokens": int(cached[i]),
+                                "output_tokens": int(out[i]),
+                                "cost_usd": round(float(inp[i]) * 1e-6, 8),
+                            }
+                        )
+                        + "\n"
+                    )
 
 
 FLOOR = """
@@ -76,8 +86,9 @@ assert len(evidence.models) == 20
 
 def timed(code: str, path: Path) -> tuple[float, float]:
     wrapper = (
-        "import time, resource\nt0 = time.perf_counter()\n" + code +
-        "\nprint(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "import time, resource\nt0 = time.perf_counter()\n"
+        + code
+        + "\nprint(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )
     out = subprocess.run([sys.executable, "-c", wrapper, str(path)], capture_output=True, text=True, check=True)
     seconds, peak_mb = out.stdout.split()[-2:]

@@ -20,7 +20,13 @@ from pathlib import Path
 from advisor.prices.resolve import AmbiguousModel, resolve
 from advisor.prices.sources import read_litellm
 
-DEFAULT = Path(__file__).resolve().parent.parent / "tests" / "data" / "pricing" / "litellm-model_prices_and_context_window.json"
+DEFAULT = (
+    Path(__file__).resolve().parent.parent
+    / "tests"
+    / "data"
+    / "pricing"
+    / "litellm-model_prices_and_context_window.json"
+)
 
 #: 50 names as eval tools write them: bare, provider-prefixed, dated, routed, Bedrock, unknown.
 NAMES = [

@@ -302,9 +302,7 @@ def _task_rows(seed: int, m_index: int, model: Model, t_index: int, task: Task) 
         cache_hit = rng.random(n) < CACHE_HIT[model.provider]
         visible = np.maximum(1, np.round(length * model.verbosity * np.exp(rng.normal(0, 0.15, n))))
         median_r = model.reasoning[t_index]
-        reasoning = (
-            np.round(_lognormal(rng, median_r, model.reasoning_spread, n)) if median_r else np.zeros(n)
-        )
+        reasoning = np.round(_lognormal(rng, median_r, model.reasoning_spread, n)) if median_r else np.zeros(n)
         ttft = _lognormal(rng, model.ttft_ms, 0.3, n)
         jitter = np.exp(rng.normal(0.0, 0.15, n))
         tail = np.where(rng.random(n) < 0.03, rng.uniform(2.0, 4.0, n), 1.0)  # queueing, retries

@@ -68,8 +68,10 @@ def agg_ws(tmp_path: Path) -> Path:
 
 def test_csv_and_jsonl_parse_alike(tmp_path: Path) -> None:
     csv_path = write(tmp_path / "a.csv", "model,task,n,mean,sd\nm,t,25,0.6,0.5\nm,u,4,1,0\n")
-    rows = [{"model": "m", "task": "t", "n": 25, "mean": 0.6, "sd": 0.5}, {"model": "m", "task": "u", "n": 4,
-                                                                          "mean": 1, "sd": 0}]
+    rows = [
+        {"model": "m", "task": "t", "n": 25, "mean": 0.6, "sd": 0.5},
+        {"model": "m", "task": "u", "n": 4, "mean": 1, "sd": 0},
+    ]
     jsonl_path = jsonl(tmp_path / "a.jsonl", rows)
     for path in (csv_path, jsonl_path):
         assert detect.importer_for(path).NAME == "aggregates"
@@ -145,8 +147,7 @@ def test_bad_jsonl_types(tmp_path: Path) -> None:
 
 
 def test_samples_files_are_not_aggregates(tmp_path: Path) -> None:
-    path = jsonl(tmp_path / "s.jsonl", [{"model": "m", "task": "t", "sample_id": "1", "score": 1, "n": 1,
-                                        "mean": 1}])
+    path = jsonl(tmp_path / "s.jsonl", [{"model": "m", "task": "t", "sample_id": "1", "score": 1, "n": 1, "mean": 1}])
     assert detect.importer_for(path).NAME == "native"
 
 
@@ -194,8 +195,11 @@ def test_model_level_latency_row_wins(agg_ws: Path) -> None:
 def test_recorded_cost_when_no_tokens(tmp_path: Path) -> None:
     root = copy_ws(tmp_path)
     (root / "results" / "deepseek-chat.jsonl").unlink()
-    write(root / "results" / "w.csv", "model,task,n,mean,se,cost_usd_mean,latency_p95_ms\n"
-          f"{DEEPSEEK},extract,40,0.8,0.05,0.002,900\n{DEEPSEEK},classify,40,0.8,0.05,0.004,900\n")
+    write(
+        root / "results" / "w.csv",
+        "model,task,n,mean,se,cost_usd_mean,latency_p95_ms\n"
+        f"{DEEPSEEK},extract,40,0.8,0.05,0.002,900\n{DEEPSEEK},classify,40,0.8,0.05,0.004,900\n",
+    )
     d = decide(load_inputs(root)).get(DEEPSEEK)
     assert d.cost_per_task_usd == pytest.approx(0.003) and d.cost_source == "recorded cost_usd"
     assert d.failures["wrong"] == 16  # no counts: (1 − mean) × n silent wrong answers, per task
@@ -212,8 +216,15 @@ def test_round_trip_matches_samples(tmp_path: Path) -> None:
     out = []
     for task in dict.fromkeys(r["task"] for r in rows):
         scores = [float(r["score"]) for r in rows if r["task"] == task]
-        out.append({"model": DEEPSEEK, "task": task, "n": len(scores), "mean": statistics.fmean(scores),
-                    "sd": statistics.stdev(scores)})
+        out.append(
+            {
+                "model": DEEPSEEK,
+                "task": task,
+                "n": len(scores),
+                "mean": statistics.fmean(scores),
+                "sd": statistics.stdev(scores),
+            }
+        )
     jsonl(root / "results" / "agg.jsonl", out)
     after = load_inputs(root).evidence.models[DEEPSEEK]
     assert after.evidence == "aggregates" and before.evidence == "samples"
@@ -235,8 +246,11 @@ def test_p_best_reproducible_and_sensible(agg_ws: Path) -> None:
     assert sum(one.p_best.values()) == pytest.approx(1.0)
     # a clearly better aggregated model wins nearly every resample
     path = agg_ws / "results" / "warehouse.csv"
-    write(path, HEADER + f"\n{DEEPSEEK},extract,400,0.99,,0.005,1200,1000,200,500\n"
-          f"{DEEPSEEK},classify,400,0.99,,0.005,1500,1000,200,500\n")
+    write(
+        path,
+        HEADER + f"\n{DEEPSEEK},extract,400,0.99,,0.005,1200,1000,200,500\n"
+        f"{DEEPSEEK},classify,400,0.99,,0.005,1500,1000,200,500\n",
+    )
     inputs = load_inputs(agg_ws)
     decision = decide(inputs, weights={"accuracy": 1, "cost": 0, "latency": 0, "gracefulness": 0})
     u = uncertainty(inputs, decision, resamples=400, seed=0)
@@ -256,10 +270,17 @@ def test_all_aggregates_workspace(tmp_path: Path) -> None:
     shutil.rmtree(root / "results")
     config = root / "advisor.toml"
     config.write_text(config.read_text().replace('"results/*.jsonl", ', ""))
-    write(root / "results" / "w.csv", HEADER + "\n" + "\n".join(
-        f"{m},{t},100,{acc},,0.03,900,1000,0,400"
-        for m, acc in ((DEEPSEEK, 0.9), ("openai/gpt-4o-mini", 0.7)) for t in ("extract", "classify")
-    ) + "\n")
+    write(
+        root / "results" / "w.csv",
+        HEADER
+        + "\n"
+        + "\n".join(
+            f"{m},{t},100,{acc},,0.03,900,1000,0,400"
+            for m, acc in ((DEEPSEEK, 0.9), ("openai/gpt-4o-mini", 0.7))
+            for t in ("extract", "classify")
+        )
+        + "\n",
+    )
     inputs = load_inputs(root)
     decision = decide(inputs)
     u = uncertainty(inputs, decision, resamples=300, seed=1)

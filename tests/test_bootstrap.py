@@ -115,9 +115,7 @@ def test_matches_plain_loop_on_the_same_stream(q: float) -> None:
     assert np.allclose(res.summary.p_best, p_best)
     assert res.summary.rank_low == low
     assert res.summary.rank_high == high
-    assert res.summary.tied_for_first == sorted(
-        (i for i in range(4) if low[i] == 1), key=lambda i: (-p_best[i], i)
-    )
+    assert res.summary.tied_for_first == sorted((i for i in range(4) if low[i] == 1), key=lambda i: (-p_best[i], i))
 
 
 def test_window_quantile_on_larger_data_and_chunking() -> None:
@@ -129,8 +127,10 @@ def test_window_quantile_on_larger_data_and_chunking() -> None:
         for b in range(40):
             for m in range(3):
                 pooled = np.concatenate(
-                    [np.repeat(t.values["latency"][m], c[b], axis=0).ravel()
-                     for t, c in zip(tasks, counts, strict=True)]
+                    [
+                        np.repeat(t.values["latency"][m], c[b], axis=0).ravel()
+                        for t, c in zip(tasks, counts, strict=True)
+                    ]
                 )
                 assert got[b, m] == pytest.approx(np.quantile(pooled[~np.isnan(pooled)], q)), (q, b, m)
     one = bs.paired_bootstrap(tasks, _stats(), _score, resamples=50, seed=3, chunk=1)
@@ -159,8 +159,7 @@ def test_exhaustive_enumeration_of_a_tiny_bootstrap() -> None:
         exact_a += (1.0 if sa > sb else 0.5 if sa == sb else 0.0) / 27
         exact_b += (1.0 if sb > sa else 0.5 if sa == sb else 0.0) / 27
     task = bs.Task({"score": np.stack([a, b])})
-    res = bs.paired_bootstrap([task], {"accuracy": bs.Mean("score")},
-                              lambda v: v["accuracy"], resamples=20000, seed=11)
+    res = bs.paired_bootstrap([task], {"accuracy": bs.Mean("score")}, lambda v: v["accuracy"], resamples=20000, seed=11)
     # Tolerance: 5 standard errors of a proportion estimated from 20,000 draws.
     tol = 5 * math.sqrt(0.25 / 20000)
     assert res.summary.p_best == pytest.approx([exact_a, exact_b], abs=tol)
@@ -198,8 +197,9 @@ def test_simulation_tied_for_first_is_honest() -> None:
             p = 0.05 + 0.9 * rng.beta(0.3, 0.3, size=n)
             a = (rng.random(n) < p + gap / 2).astype(float)
             b = (rng.random(n) < p - gap / 2).astype(float)
-            res = bs.paired_bootstrap([bs.Task({"score": np.stack([a, b])})], stats,
-                                      lambda v: v["accuracy"], resamples=400, seed=s)
+            res = bs.paired_bootstrap(
+                [bs.Task({"score": np.stack([a, b])})], stats, lambda v: v["accuracy"], resamples=400, seed=s
+            )
             tied = res.summary.tied_for_first
             clear += len(tied) == 1
             right += tied == [0]

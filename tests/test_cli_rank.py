@@ -30,8 +30,21 @@ def test_json_schema(hand_ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert {"workspace", "profile", "weights", "prices", "models"} <= set(doc)
     assert set(doc["prices"]) >= {"as_of", "source"}
     a = doc["models"][0]
-    for key in ("model", "rank", "score", "breakdown", "accuracy", "cost_per_task_usd", "cost_per_success_usd",
-                "monthly_cost_usd", "latency_ms", "gracefulness", "failures", "pareto", "excluded"):
+    for key in (
+        "model",
+        "rank",
+        "score",
+        "breakdown",
+        "accuracy",
+        "cost_per_task_usd",
+        "cost_per_success_usd",
+        "monthly_cost_usd",
+        "latency_ms",
+        "gracefulness",
+        "failures",
+        "pareto",
+        "excluded",
+    ):
         assert key in a
     assert set(a["breakdown"]) == {"accuracy", "cost", "latency", "gracefulness"}
     assert set(a["accuracy"]) >= {"mean", "ci_low", "ci_high", "n"}
@@ -109,6 +122,10 @@ def test_python_dash_m_and_console_script_agree(hand_ws: Path) -> None:
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "advisor", "rank", str(hand_ws), "--format", "json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "advisor", "rank", str(hand_ws), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(out.stdout)["pick"] == "A"

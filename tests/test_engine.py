@@ -11,7 +11,7 @@ import pytest
 
 from advisor.decide import decide, load_inputs
 from advisor.metrics import gather
-from advisor.prices.sheet import ModelPrice, Tier, sample_costs
+from advisor.prices.sheet import ModelPrice, Tier, sample_cost_parts
 from advisor.profiles import Profile
 from advisor.rank import Anchors, gracefulness, interval, pareto_front
 from advisor.samples import build
@@ -28,16 +28,21 @@ PRICE = ModelPrice(
 )
 
 
-def costs(batch: bool = False) -> np.ndarray:
+def parts(batch: bool = False) -> dict[str, np.ndarray]:
     nan = math.nan
-    return sample_costs(
+    return sample_cost_parts(
         PRICE,
         input_tokens=np.array([1000, 300_000, nan, 1000.0]),
         output_tokens=np.array([500, 1000, 10, 0.0]),
         cached_input_tokens=np.array([400, 0, 0, nan]),
         cache_write_tokens=np.array([0, 0, 0, 200.0]),
+        reasoning_tokens=np.array([100, nan, 0, 0]),
         batch=batch,
     )
+
+
+def costs(batch: bool = False) -> np.ndarray:
+    return np.asarray(sum(parts(batch).values()))
 
 
 def test_cost_per_sample_by_hand() -> None:
@@ -50,6 +55,15 @@ def test_cost_per_sample_by_hand() -> None:
     # 800 uncached × 2.5 + 200 written × 3.75 = 2750 → $0.00275
     assert c[3] == pytest.approx(0.00275)
     assert costs(batch=True)[0] == pytest.approx(0.0035)  # 50% batch discount
+
+
+def test_cost_parts_by_hand() -> None:
+    p = {k: v[0] for k, v in parts().items()}
+    # 600 uncached × 2.5, 400 cached × 1.25, 400 visible output × 10, 100 reasoning × 10 (output rate)
+    assert p == pytest.approx(
+        {"input": 0.0015, "cached_input": 0.0005, "cache_write": 0.0, "output": 0.004, "reasoning": 0.001}
+    )
+    assert parts()["cache_write"][3] == pytest.approx(200 * 3.75 / 1e6)
 
 
 def test_clustered_accuracy_by_hand() -> None:
@@ -148,8 +162,17 @@ def hand_rows() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for model, (scores, cost, latency, failure) in spec.items():
         for i, s in enumerate(scores):
-            rows.append({"model": model, "task": "t", "sample_id": str(i), "score": s, "cost_usd": cost,
-                         "latency_ms": latency, **({} if s else {"outcome": failure})})
+            rows.append(
+                {
+                    "model": model,
+                    "task": "t",
+                    "sample_id": str(i),
+                    "score": s,
+                    "cost_usd": cost,
+                    "latency_ms": latency,
+                    **({} if s else {"outcome": failure}),
+                }
+            )
     return rows
 
 
@@ -202,8 +225,9 @@ def test_unpriced_model_is_excluded_not_free(make_workspace) -> None:  # type: i
 
 def test_task_mix_weights_tasks(make_workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     rows = [{"model": "m", "task": "easy", "sample_id": str(i), "score": 1, "cost_usd": 0.01} for i in range(3)]
-    rows += [{"model": "m", "task": "hard", "sample_id": str(i), "score": int(i == 0), "cost_usd": 0.04}
-             for i in range(3)]
+    rows += [
+        {"model": "m", "task": "hard", "sample_id": str(i), "score": int(i == 0), "cost_usd": 0.04} for i in range(3)
+    ]
     (tmp_path / "mix.toml").write_text('name = "mix"\n[weights]\naccuracy = 1\n[tasks]\neasy = 3\nhard = 1\n')
     ws = make_workspace(rows, f'profile = "{tmp_path / "mix.toml"}"\n')
     m = decide(load_inputs(ws)).get("m")

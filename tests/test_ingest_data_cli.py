@@ -113,9 +113,7 @@ def test_importer_option_picks_scorer(tmp_path: Path, capsys: pytest.CaptureFixt
     assert run_json(capsys, str(ws2))["total"]["samples"] == 10
 
 
-def test_mixed_good_and_bad_files_report_every_bad_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_mixed_good_and_bad_files_report_every_bad_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad1 = tmp_path / "broken.eval"
     bad1.write_bytes(EVAL.read_bytes()[:3000])
     bad2 = tmp_path / "cut.json"

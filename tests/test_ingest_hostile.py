@@ -25,11 +25,7 @@ def units() -> list[tuple[str, Path, str]]:
     out: list[tuple[str, Path, str]] = []
     for tool in ("promptfoo", "inspect_ai", "openai_evals"):
         for f in sorted((DATA / tool).glob("*/*")):
-            if (
-                f.suffix in (".json", ".eval", ".jsonl")
-                and "no-samples" not in f.name
-                and "llm_scoring" not in f.name
-            ):
+            if f.suffix in (".json", ".eval", ".jsonl") and "no-samples" not in f.name and "llm_scoring" not in f.name:
                 out.append((f"{tool}/{f.name[:30]}", f, f.name))
     for run in sorted((DATA / "lm_eval").glob("*/*")) + sorted(
         (DATA / "lm_eval" / "evaleval__every_eval_ever").glob("x")
@@ -59,9 +55,7 @@ def copy(unit: Path, tmp: Path) -> Path:
 
 
 def target(copied: Path) -> list[Path]:
-    return (
-        sorted(copied.iterdir()) if copied.is_dir() and not (copied / "run_spec.json").exists() else [copied]
-    )
+    return sorted(copied.iterdir()) if copied.is_dir() and not (copied / "run_spec.json").exists() else [copied]
 
 
 def damaged(copied: Path, name: str) -> Path:
@@ -158,9 +152,7 @@ def test_zip_bomb_size_lies_are_caught_while_reading(tmp_path: Path, monkeypatch
     assert sz.used <= (1 << 20) + (1 << 20)  # never more than the cap plus one chunk
 
 
-@pytest.mark.parametrize(
-    "member", ["../../etc/passwd.json", "/abs/samples/1_epoch_1.json", "samples/../../x.json"]
-)
+@pytest.mark.parametrize("member", ["../../etc/passwd.json", "/abs/samples/1_epoch_1.json", "samples/../../x.json"])
 def test_member_names_that_climb_out(tmp_path: Path, member: str) -> None:
     src = tmp_path / "src.eval"
     shutil.copy(EVAL, src)
@@ -176,9 +168,7 @@ def test_json_nested_thousands_deep(tmp_path: Path) -> None:
     path.write_bytes(deep)
     err = expect_one_error([path], "deep.json")
     assert "not valid JSON" in err.message
-    inspect_deep = (
-        b'{"version": 2, "eval": {"run_id": "r", "task": "t", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}}"
-    )
+    inspect_deep = b'{"version": 2, "eval": {"run_id": "r", "task": "t", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}}"
     p2 = tmp_path / "deep2.json"
     p2.write_bytes(inspect_deep)
     assert detect.importer_for(p2).NAME == "inspect"

@@ -46,11 +46,7 @@ def test_eval_logs_match_their_samples(path: Path) -> None:
 
 
 def test_accuracy_round_trip_100_samples() -> None:
-    path = (
-        DATA
-        / "meridianlabs-ai__inspect_scout"
-        / "2025-09-23T08-09-58-04-00_popularity_DN2wbX2ZvACsBpjwptzBRo.eval"
-    )
+    path = DATA / "meridianlabs-ai__inspect_scout" / "2025-09-23T08-09-58-04-00_popularity_DN2wbX2ZvACsBpjwptzBRo.eval"
     header, samples = zipped(path)
     acc = header["results"]["scores"][0]["metrics"]["accuracy"]["value"]
     t = inspect.read(path)
@@ -148,11 +144,7 @@ def test_anthropic_cache_beside_input_converted(tmp_path: Path) -> None:
 
 
 def test_errors_and_no_answer(tmp_path: Path) -> None:
-    src = (
-        DATA
-        / "UKGovernmentBEIS__inspect_ai"
-        / "2025-02-11T15-18-04-05-00_popularity_mj7khqpMM4GBCfVQozKgzB.eval"
-    )
+    src = DATA / "UKGovernmentBEIS__inspect_ai" / "2025-02-11T15-18-04-05-00_popularity_mj7khqpMM4GBCfVQozKgzB.eval"
     calls = {"n": 0}
 
     def change(s: dict) -> None:

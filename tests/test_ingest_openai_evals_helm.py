@@ -81,9 +81,7 @@ def test_helm_run_folder(run: Path) -> None:
     stats = json.loads((run / "per_instance_stats.json").read_text())
 
     def stat(entry: dict, name: str) -> float:
-        return next(
-            s["mean"] for s in entry["stats"] if s["name"]["name"] == name and "perturbation" not in s["name"]
-        )
+        return next(s["mean"] for s in entry["stats"] if s["name"]["name"] == name and "perturbation" not in s["name"])
 
     test = [e for e in stats if any(s["name"].get("split") == "test" for s in e["stats"])]
     assert detect.importer_for(run).NAME == "helm"

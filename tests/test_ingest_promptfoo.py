@@ -95,11 +95,7 @@ def test_prompts_become_task_variants() -> None:
 def test_grader_errors_dropped_with_note_and_cached_rows_unknown() -> None:
     path = DATA / "tthatcher95__nicheIQ@11f86bbb" / "results.json"
     rows = raw(path)
-    grader = [
-        r
-        for r in rows
-        if (r.get("gradingResult") or {}).get("reason", "").startswith("Custom function threw")
-    ]
+    grader = [r for r in rows if (r.get("gradingResult") or {}).get("reason", "").startswith("Custom function threw")]
     kept = [r for r in rows if r not in grader]
     with collect_notes() as notes:
         t = promptfoo.read(path)

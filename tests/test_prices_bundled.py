@@ -19,9 +19,7 @@ BUNDLED = REPO / "pricing" / "2026-11-19-litellm.toml"
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_bundled_sheet", REPO / "scripts" / "make_bundled_sheet.py"
-    )
+    spec = importlib.util.spec_from_file_location("make_bundled_sheet", REPO / "scripts" / "make_bundled_sheet.py")
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod

@@ -28,7 +28,6 @@ GOOD = REAL / "litellm-model_prices_and_context_window-2026-05-26.json"
 DAY = dt.date(2026, 12, 1)  # after the bundled sheet, so a pulled snapshot becomes 'latest'
 
 
-
 class Server:
     """Serves one body; ``faults`` is a queue of behaviours for the next requests."""
 
@@ -97,9 +96,7 @@ class Server:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/model_prices.json"
 
@@ -241,9 +238,7 @@ def test_suspicious_move_needs_accept(server: Server, data_dir: Path, good_body:
     assert history.find("latest") == accepted.path
 
 
-def test_negative_rate_for_a_priced_model_is_rejected(
-    server: Server, data_dir: Path, good_body: bytes
-) -> None:
+def test_negative_rate_for_a_priced_model_is_rejected(server: Server, data_dir: Path, good_body: bytes) -> None:
     good = first_good_pull(server)
     before = files_in(data_dir)
     raw = json.loads(good_body)

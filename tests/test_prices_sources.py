@@ -32,13 +32,10 @@ GENAI = REAL / "genai-prices-v2-data_slim.json"
 D = Decimal
 
 
-
 @cache
 def litellm(day: str) -> Imported:
     path = LITELLM[day]
-    return read_litellm(
-        path.read_bytes(), as_of=dt.date.fromisoformat(day), source=path.name, where=str(path)
-    )
+    return read_litellm(path.read_bytes(), as_of=dt.date.fromisoformat(day), source=path.name, where=str(path))
 
 
 def expected_text_models(path: Path) -> int:
@@ -69,9 +66,7 @@ def test_litellm_counts_match_an_independent_count(day: str) -> None:
     assert len(imp.sheet.models) == expected_text_models(LITELLM[day])
     assert imp.report.kept == len(imp.sheet.models)
     raw_entries = len(json.loads(LITELLM[day].read_text(encoding="utf-8")))
-    alias_stubs = sum(
-        1 for line in LITELLM[day].read_text(encoding="utf-8").splitlines() if '"alias_of"' in line
-    )
+    alias_stubs = sum(1 for line in LITELLM[day].read_text(encoding="utf-8").splitlines() if '"alias_of"' in line)
     assert imp.report.kept + sum(imp.report.skipped.values()) + alias_stubs >= raw_entries
     assert imp.report.skipped["documentation entry (sample_spec)"] == 1
     assert "sample_spec" not in {m.id for m in imp.sheet.models}
@@ -87,9 +82,7 @@ def test_litellm_known_rates_at_each_date() -> None:
     assert rates(mid, "azure_ai/grok-4")[:2] == (D("3"), D("15"))
     # claude-sonnet-4-5 had a >200k tier in the two older sheets, none in the newest.
     tier = old.get("claude-sonnet-4-5").tiers  # type: ignore[union-attr]
-    assert [(t.above_input_tokens, t.input_per_mtok, t.output_per_mtok) for t in tier] == [
-        (200_000, D("6"), D("22.5"))
-    ]
+    assert [(t.above_input_tokens, t.input_per_mtok, t.output_per_mtok) for t in tier] == [(200_000, D("6"), D("22.5"))]
     assert new.get("claude-sonnet-4-5").tiers == ()  # type: ignore[union-attr]
     # Gemini 2.5 Pro: long-context tier and an explicit 50% batch price in the newest sheet.
     pro = new.get("gemini/gemini-2.5-pro")
@@ -145,9 +138,7 @@ def test_diff_between_real_snapshots_shows_real_repricings() -> None:
 
 
 def test_openrouter_reader() -> None:
-    imp = read_openrouter(
-        OPENROUTER.read_bytes(), as_of=dt.date(2026, 8, 1), source="or", where=str(OPENROUTER)
-    )
+    imp = read_openrouter(OPENROUTER.read_bytes(), as_of=dt.date(2026, 8, 1), source="or", where=str(OPENROUTER))
     raw = json.loads(OPENROUTER.read_text(encoding="utf-8"))["data"]
     variable = sum(1 for m in raw if m["pricing"]["prompt"] == "-1" or m["pricing"]["completion"] == "-1")
     assert imp.report.skipped["variable price (-1)"] == variable

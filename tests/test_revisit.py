@@ -55,9 +55,7 @@ def test_round_trip_same_prices_holds_with_identical_numbers(tmp_path: Path, suf
 def test_cli_round_trip_exit_0(memo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["revisit", str(memo), "--prices", SHEET]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(
-        "The decision holds on the 2025-11-26 prices: openai/gpt-4o-mini is still the pick."
-    )
+    assert out.startswith("The decision holds on the 2025-11-26 prices: openai/gpt-4o-mini is still the pick.")
     assert main(["revisit", str(memo), "--prices", SHEET, "--format", "json"]) == 0
     data = _json(capsys)
     assert data["status"] == "holds" and data["old_pick"] == data["new_pick"] == "openai/gpt-4o-mini"
@@ -116,10 +114,7 @@ def test_sheet_lacking_a_runner_up_still_answers(
     (tmp_path / "lacking.toml").write_text(dump_sheet(lacking))
     assert main(["revisit", str(memo), "--prices", str(tmp_path / "lacking.toml")]) == EXIT_HOLDS
     out = capsys.readouterr().out
-    assert (
-        "Could not re-price (the memo's prices are kept): deepseek/deepseek-chat (not on the new sheet)"
-        in out
-    )
+    assert "Could not re-price (the memo's prices are kept): deepseek/deepseek-chat (not on the new sheet)" in out
 
 
 def test_no_model_priced_cannot_tell(memo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -159,9 +154,7 @@ def _edit_snapshot(memo: Path, edit: str) -> Path:
         ("no-snapshot", "no advisor snapshot found"),
     ],
 )
-def test_bad_snapshots_exit_2(
-    memo: Path, edit: str, message: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_snapshots_exit_2(memo: Path, edit: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
     _edit_snapshot(memo, edit)
     assert main(["revisit", str(memo), "--prices", SHEET]) == 2
     err = capsys.readouterr().err
@@ -188,10 +181,7 @@ def test_changed_eval_files_are_reported_and_used_only_on_request(
     assert r.evidence_source == "the memo's snapshot" and r.status == "holds"
     r2 = revisit(path, prices=SHEET, workspace=ws, use_new_evidence=True)
     assert r2.evidence_source.endswith("(new evidence)")
-    assert (
-        r2.decision.get("openai/gpt-4o-mini").accuracy.mean
-        < r.decision.get("openai/gpt-4o-mini").accuracy.mean
-    )
+    assert r2.decision.get("openai/gpt-4o-mini").accuracy.mean < r.decision.get("openai/gpt-4o-mini").accuracy.mean
     assert main(["revisit", str(path), "--prices", SHEET, "--workspace", str(ws)]) == 0
     assert "pass --use-new-evidence" in capsys.readouterr().out
 

@@ -15,8 +15,17 @@ from advisor.samples import OUTCOMES, build
 from tests.helpers import write_jsonl
 
 ROWS = [
-    {"model": "m1", "task": "t", "sample_id": "a", "score": 1, "latency_ms": 120.5,
-     "input_tokens": 1000, "cached_input_tokens": 400, "output_tokens": 50, "reasoning_tokens": 20},
+    {
+        "model": "m1",
+        "task": "t",
+        "sample_id": "a",
+        "score": 1,
+        "latency_ms": 120.5,
+        "input_tokens": 1000,
+        "cached_input_tokens": 400,
+        "output_tokens": 50,
+        "reasoning_tokens": 20,
+    },
     {"model": "m1", "task": "t", "sample_id": "b", "score": 0, "outcome": "refusal"},
     {"model": "m2", "task": "t", "sample_id": "a", "score": 0.5, "epoch": 1, "cost_usd": 0.002},
 ]
@@ -34,8 +43,20 @@ def test_jsonl_columns_and_defaults(tmp_path: Path) -> None:
 
 
 def test_csv_reads_the_same_as_jsonl(tmp_path: Path) -> None:
-    cols = ["model", "task", "sample_id", "score", "epoch", "outcome", "latency_ms", "input_tokens",
-            "cached_input_tokens", "output_tokens", "reasoning_tokens", "cost_usd"]
+    cols = [
+        "model",
+        "task",
+        "sample_id",
+        "score",
+        "epoch",
+        "outcome",
+        "latency_ms",
+        "input_tokens",
+        "cached_input_tokens",
+        "output_tokens",
+        "reasoning_tokens",
+        "cost_usd",
+    ]
     lines = [",".join(cols)]
     for r in ROWS:
         lines.append(",".join(str(r.get(c, "")) for c in cols))
@@ -63,9 +84,12 @@ def test_csv_reads_the_same_as_jsonl(tmp_path: Path) -> None:
         ('{"model": "m", "task": "t", "sample_id": "1", "score": "1"}\n', ":1", "score must be a number"),
         ('{"model": "m", "task": "t", "sample_id": "1", "score": 1}\n' * 2, ":2", "duplicate row"),
         ("\n\n", "", "empty"),
-        ('{"model": "m", "task": "t", "sample_id": "1", "score": 1, "input_tokens": 5, "cached_input_tokens": 9}\n',
-         ":1", "exceed input_tokens"),
-        ('[1, 2]\n', ":1", "expected a JSON object"),
+        (
+            '{"model": "m", "task": "t", "sample_id": "1", "score": 1, "input_tokens": 5, "cached_input_tokens": 9}\n',
+            ":1",
+            "exceed input_tokens",
+        ),
+        ("[1, 2]\n", ":1", "expected a JSON object"),
     ],
 )
 def test_bad_jsonl_names_file_and_line(tmp_path: Path, content: str, where: str, message: str) -> None:
@@ -113,8 +137,14 @@ def test_duplicates_across_files_and_every_bad_file_reported(tmp_path: Path) -> 
 
 def test_build_rejects_reasoning_above_output() -> None:
     with pytest.raises(InputError, match="reasoning_tokens exceed output_tokens"):
-        build(model=["m"], task=["t"], sample_id=["1"], score=[1.0], source="f",
-              numbers={"output_tokens": [10], "reasoning_tokens": [11]})
+        build(
+            model=["m"],
+            task=["t"],
+            sample_id=["1"],
+            score=[1.0],
+            source="f",
+            numbers={"output_tokens": [10], "reasoning_tokens": [11]},
+        )
 
 
 def test_blank_and_whitespace_lines_are_skipped_and_lines_still_counted(tmp_path: Path) -> None:

@@ -119,13 +119,10 @@ def test_break_even_closed_form_matches_bisection(scale: str) -> None:
 def test_break_even_never_and_edge_cases() -> None:
     curve = sv.Curve(best=0.001, worst=0.1, scale="log")
     # even free the rival gains at most w·(1 − u(c)) = .1·(1 − .5) = .05 < .2 behind
-    assert sv.break_even_multiplier(score_model=0.5, score_pick=0.7, cost=0.01, cost_weight=0.1,
-                                    curve=curve) is None
+    assert sv.break_even_multiplier(score_model=0.5, score_pick=0.7, cost=0.01, cost_weight=0.1, curve=curve) is None
     assert sv.break_even_search(lambda x: (0.5 + 0.1 * (curve(0.01 * x) - curve(0.01)), 0.7)) is None
-    assert sv.break_even_multiplier(score_model=0.5, score_pick=0.7, cost=0.01, cost_weight=0.0,
-                                    curve=curve) is None
-    assert sv.break_even_multiplier(score_model=0.7, score_pick=0.7, cost=0.01, cost_weight=0.3,
-                                    curve=curve) == 1.0
+    assert sv.break_even_multiplier(score_model=0.5, score_pick=0.7, cost=0.01, cost_weight=0.0, curve=curve) is None
+    assert sv.break_even_multiplier(score_model=0.7, score_pick=0.7, cost=0.01, cost_weight=0.3, curve=curve) == 1.0
     # exactly reaching the top of the curve: multiplier = best / cost
     m = sv.break_even_multiplier(score_model=0.6, score_pick=0.65, cost=0.01, cost_weight=0.1, curve=curve)
     assert m == pytest.approx(0.001 / 0.01)

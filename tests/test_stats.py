@@ -13,9 +13,7 @@ from advisor import stats
 # ----------------------------------------------------------------- rates
 
 
-@pytest.mark.parametrize(
-    ("k", "n"), [(0, 1), (0, 10), (1, 10), (5, 10), (10, 10), (17, 20), (850, 1000), (3, 7)]
-)
+@pytest.mark.parametrize(("k", "n"), [(0, 1), (0, 10), (1, 10), (5, 10), (10, 10), (17, 20), (850, 1000), (3, 7)])
 def test_wilson_and_exact_match_scipy(k: int, n: int) -> None:
     ref = sps.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
     assert stats.wilson(k / n, n) == pytest.approx((ref.low, ref.high), abs=1e-9)

@@ -81,8 +81,9 @@ def test_rank_json_fields_and_seed(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(0 <= m["p_best"] <= 1 and m["rank_interval"][0] <= m["rank_interval"][1] for m in ranked)
     assert all(m["p_best"] is None for m in a["models"] if m["rank"] is None)
     assert set(a["weight_ranges"]) == {"accuracy", "cost", "latency", "gracefulness"}
-    assert {"model", "difference", "p_adjusted", "detectable_difference", "items_needed_per_task",
-            "mcnemar"} <= set(a["pairwise"][0])
+    assert {"model", "difference", "p_adjusted", "detectable_difference", "items_needed_per_task", "mcnemar"} <= set(
+        a["pairwise"][0]
+    )
     assert set(a["break_even_price_multiplier"]) == {m["model"] for m in ranked[1:]}
     off = _rank_json(["--resamples", "0"], capsys)
     assert off["tied_for_first"] is None and off["models"][0]["p_best"] is None
@@ -93,8 +94,16 @@ def _rows(scores_a: list[float], scores_b: list[float]) -> list[dict[str, Any]]:
     rows = []
     for model, scores, cost in (("model-a", scores_a, 0.001), ("model-b", scores_b, 0.004)):
         for i, s in enumerate(scores):
-            rows.append({"model": model, "task": "t", "sample_id": f"q{i}", "score": s,
-                         "latency_ms": 500 + 7 * i, "cost_usd": cost})
+            rows.append(
+                {
+                    "model": model,
+                    "task": "t",
+                    "sample_id": f"q{i}",
+                    "score": s,
+                    "latency_ms": 500 + 7 * i,
+                    "cost_usd": cost,
+                }
+            )
     return rows
 
 

@@ -36,8 +36,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("b", metavar="B", help="second model")
     add_decision_options(p)
     p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument("--examples", type=int, default=5, metavar="N",
-                   help="items where they disagree to list, per direction (default 5)")
+    p.add_argument(
+        "--examples",
+        type=int,
+        default=5,
+        metavar="N",
+        help="items where they disagree to list, per direction (default 5)",
+    )
     p.set_defaults(func=run)
 
 
@@ -46,20 +51,32 @@ def _paired_json(p: stats.Paired, mc: stats.McNemar | None) -> dict[str, Any]:
         return None if math.isnan(x) else x
 
     return {
-        "difference": num(p.diff), "ci_low": num(p.ci_low), "ci_high": num(p.ci_high),
-        "p_value": num(p.p_value), "n_items": p.n, "only_a": p.only_a, "only_b": p.only_b,
-        "detectable_difference": num(p.detectable), "items_needed": p.items_needed,
+        "difference": num(p.diff),
+        "ci_low": num(p.ci_low),
+        "ci_high": num(p.ci_high),
+        "p_value": num(p.p_value),
+        "n_items": p.n,
+        "only_a": p.only_a,
+        "only_b": p.only_b,
+        "detectable_difference": num(p.detectable),
+        "items_needed": p.items_needed,
         "mcnemar": {"b": mc.b, "c": mc.c, "p_value": mc.p_value} if mc else None,
     }
 
 
 def _side(m: ModelResult) -> dict[str, Any]:
     return {
-        "model": m.model, "rank": m.rank, "score": m.score, "excluded": m.excluded,
+        "model": m.model,
+        "rank": m.rank,
+        "score": m.score,
+        "excluded": m.excluded,
         "accuracy": m.accuracy.mean if m.accuracy else None,
-        "cost_per_task_usd": m.cost_per_task_usd, "cost_per_success_usd": m.cost_per_success_usd,
-        "monthly_cost_usd": m.monthly_cost_usd, "latency_ms": m.latency_ms,
-        "gracefulness": m.gracefulness, "failures": m.failures,
+        "cost_per_task_usd": m.cost_per_task_usd,
+        "cost_per_success_usd": m.cost_per_success_usd,
+        "monthly_cost_usd": m.monthly_cost_usd,
+        "latency_ms": m.latency_ms,
+        "gracefulness": m.gracefulness,
+        "failures": m.failures,
     }
 
 
@@ -96,15 +113,19 @@ def comparison(decision: Decision, inputs: Any, a: str, b: str, examples: int = 
             a_better.append([f"{name}/{ids[i]}" for i in np.flatnonzero(items[0] > items[1])])
             b_better.append([f"{name}/{ids[i]}" for i in np.flatnonzero(items[1] > items[0])])
     overall = stats.paired_tasks(parts, weights)
-    mc_all = (stats.mcnemar(np.concatenate([x[0] for x in binary_items]),
-                            np.concatenate([x[1] for x in binary_items])) if binary_items else None)
+    mc_all = (
+        stats.mcnemar(np.concatenate([x[0] for x in binary_items]), np.concatenate([x[1] for x in binary_items]))
+        if binary_items
+        else None
+    )
     return {
         "a": _side(decision.get(a)),
         "b": _side(decision.get(b)),
         "overall": _paired_json(overall, mc_all),
         "tasks": tasks,
         "disagreements": {
-            "a_better": sum(map(len, a_better)), "b_better": sum(map(len, b_better)),
+            "a_better": sum(map(len, a_better)),
+            "b_better": sum(map(len, b_better)),
             "a_better_examples": _spread(a_better, examples),
             "b_better_examples": _spread(b_better, examples),
         },
@@ -144,8 +165,7 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
     for name, d in rows:
         weight = "" if name == "overall" else pct(d["weight"], 0)
         det = "n/a" if d["detectable_difference"] is None else f"{100 * d['detectable_difference']:.1f} pp"
-        table.add_row(name, weight, str(d["n_items"]), *_diff_text(d), det,
-                      style="bold" if name == "overall" else None)
+        table.add_row(name, weight, str(d["n_items"]), *_diff_text(d), det, style="bold" if name == "overall" else None)
     console.print(table)
     o = data["overall"]
     if o["p_value"] is not None:
@@ -154,19 +174,28 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
             text = f"{lead} is clearly more accurate on these tasks (p = {o['p_value']:.3g})."
             console.print(text, highlight=False)
         else:
-            need = (f"; about {o['items_needed']:,} items per task would separate them at this gap"
-                    if o["items_needed"] else "")
-            console.print(f"No clear difference in accuracy: this sample detects "
-                          f"{100 * o['detectable_difference']:.1f} pp or more{need}.", highlight=False)
+            need = (
+                f"; about {o['items_needed']:,} items per task would separate them at this gap"
+                if o["items_needed"]
+                else ""
+            )
+            console.print(
+                f"No clear difference in accuracy: this sample detects "
+                f"{100 * o['detectable_difference']:.1f} pp or more{need}.",
+                highlight=False,
+            )
     skipped = o["only_a"] + o["only_b"]
     if skipped:
         text = f"Left out: {o['only_a']} items only {a} saw, {o['only_b']} only {b} saw."
         console.print(text, highlight=False)
     dis = data["disagreements"]
     total = dis["a_better"] + dis["b_better"]
-    console.print(f"They disagree on {total} items: {a} better on {dis['a_better']}"
-                  f" (e.g. {', '.join(dis['a_better_examples']) or '–'}), {b} better on {dis['b_better']}"
-                  f" (e.g. {', '.join(dis['b_better_examples']) or '–'}).", highlight=False)
+    console.print(
+        f"They disagree on {total} items: {a} better on {dis['a_better']}"
+        f" (e.g. {', '.join(dis['a_better_examples']) or '–'}), {b} better on {dis['b_better']}"
+        f" (e.g. {', '.join(dis['b_better_examples']) or '–'}).",
+        highlight=False,
+    )
     side = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     side.add_column("")
     side.add_column(a, justify="right")

@@ -84,8 +84,15 @@ def summary(loaded: Loaded, root: Path) -> dict[str, Any]:
     agg = table.aggregates
     for r in agg.rows if agg is not None else ():
         counts.append(
-            {"model": r.model, "task": r.task, "samples": r.n, "rows": None, "epochs": None,
-             "mean_score": round(r.mean, 6), "evidence": "aggregates"}
+            {
+                "model": r.model,
+                "task": r.task,
+                "samples": r.n,
+                "rows": None,
+                "epochs": None,
+                "mean_score": round(r.mean, 6),
+                "evidence": "aggregates",
+            }
         )
     total = describe(table)
     return {
@@ -93,9 +100,7 @@ def summary(loaded: Loaded, root: Path) -> dict[str, Any]:
         "total": total,
         "aggregated_models": total["aggregated_models"],
         "warnings": list(loaded.warnings),
-        "failure_rules": [
-            {"rule": h.rule.label(), "kind": h.rule.kind, "hits": h.hits} for h in loaded.rules
-        ],
+        "failure_rules": [{"rule": h.rule.label(), "kind": h.rule.kind, "hits": h.hits} for h in loaded.rules],
         "by_model_task": counts,
     }
 

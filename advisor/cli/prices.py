@@ -39,9 +39,7 @@ RATES = (
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "prices", help="price sheets: list, show, pull, history, diff, import", description=__doc__
-    )
+    p = sub.add_parser("prices", help="price sheets: list, show, pull, history, diff, import", description=__doc__)
     cmds = p.add_subparsers(dest="prices_command", metavar="SUBCOMMAND", required=True)
 
     def fmt(q: argparse.ArgumentParser) -> None:
@@ -90,9 +88,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     q = cmds.add_parser("import", help="save a price file you already have as a dated snapshot")
     q.add_argument("file", type=Path)
-    q.add_argument(
-        "--format", dest="input_format", choices=["litellm", "openrouter", "genai-prices", "native"]
-    )
+    q.add_argument("--format", dest="input_format", choices=["litellm", "openrouter", "genai-prices", "native"])
     q.add_argument("--as-of", help="the date the prices were in force (default: today, or the sheet's own)")
     q.set_defaults(func=run_import)
 
@@ -170,9 +166,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         _emit_json({"sheet": _sheet_json(sheet, path), "models": [price_json(m) for m in models]})
         return 0
-    t = Table(
-        title=f"{path.name}: as of {sheet.as_of} · {len(models)} of {len(sheet.models)} models · USD/1M tok"
-    )
+    t = Table(title=f"{path.name}: as of {sheet.as_of} · {len(models)} of {len(sheet.models)} models · USD/1M tok")
     for col in ("id", "provider", "input", "output", "cached in", "cache write", "batch −", "tiers"):
         t.add_column(col, justify="left" if col in {"id", "provider"} else "right")
     for m in models:
@@ -305,9 +299,7 @@ def run_import(args: argparse.Namespace) -> int:
             sheet = sheet.model_copy(update={"as_of": as_of})
         imported = None
     else:
-        reader = {"litellm": read_litellm, "openrouter": read_openrouter, "genai-prices": read_genai_prices}[
-            kind
-        ]
+        reader = {"litellm": read_litellm, "openrouter": read_openrouter, "genai-prices": read_genai_prices}[kind]
         day = as_of or dt.date.today()
         imported = reader(data, as_of=day, source=f"{kind} file {path.name} (imported)", where=str(path))
         assert isinstance(imported, Imported)

@@ -36,8 +36,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def add_bootstrap_options(p: argparse.ArgumentParser) -> None:
     """--resamples and --seed for the paired bootstrap (P(best), rank intervals, ties)."""
-    p.add_argument("--resamples", type=int, default=1000, metavar="N",
-                   help="paired bootstrap resamples for P(best) and rank intervals (0: skip; default 1000)")
+    p.add_argument(
+        "--resamples",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="paired bootstrap resamples for P(best) and rank intervals (0: skip; default 1000)",
+    )
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed, for reproducible runs (default 0)")
 
 
@@ -49,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
     if args.resamples < 0:
         raise InputError("--resamples", "must be 0 (skip the bootstrap) or more")
     if args.resamples > 0 and decision.ranked:
-        decision = replace(decision, uncertainty=uncertainty(inputs, decision, resamples=args.resamples,
-                                                             seed=args.seed))
+        decision = replace(
+            decision, uncertainty=uncertainty(inputs, decision, resamples=args.resamples, seed=args.seed)
+        )
     if args.format == "json":
         sys.stdout.buffer.write(
             orjson.dumps(decision_json(decision, inputs), option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY)

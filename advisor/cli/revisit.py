@@ -28,14 +28,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("memo", type=Path, help="a memo written by `advisor memo` (Markdown or HTML)")
-    p.add_argument(
-        "--prices", default="latest", help="price sheet: latest (default), a date, bundled or a path"
-    )
+    p.add_argument("--prices", default="latest", help="price sheet: latest (default), a date, bundled or a path")
     p.add_argument(
         "--workspace",
         type=Path,
-        help="the memo's workspace: re-price its samples exactly "
-        "when its eval files are unchanged (hashes checked)",
+        help="the memo's workspace: re-price its samples exactly when its eval files are unchanged (hashes checked)",
     )
     p.add_argument(
         "--use-new-evidence",
@@ -43,18 +40,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="with --workspace: re-rank on the eval files as they are now even if they changed",
     )
     p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument(
-        "--write", type=Path, metavar="FILE", help="write a follow-up memo (.md or .html) linking to MEMO"
-    )
+    p.add_argument("--write", type=Path, metavar="FILE", help="write a follow-up memo (.md or .html) linking to MEMO")
     p.add_argument("--force", action="store_true", help="overwrite the --write FILE if it exists")
     p.add_argument("--date", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = revisit(
-        args.memo, prices=args.prices, workspace=args.workspace, use_new_evidence=args.use_new_evidence
-    )
+    result = revisit(args.memo, prices=args.prices, workspace=args.workspace, use_new_evidence=args.use_new_evidence)
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(revisit_json(result), option=orjson.OPT_INDENT_2))
         sys.stdout.write("\n")

@@ -96,9 +96,7 @@ def _csv_records(path: Path, data: bytes) -> list[tuple[int, dict[str, Any]]]:
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
-                raise InputError(
-                    f"{path}:{reader.line_num}", f"{len(values)} fields, but the header has {len(header)}"
-                )
+                raise InputError(f"{path}:{reader.line_num}", f"{len(values)} fields, but the header has {len(header)}")
             out.append((reader.line_num, {h: (v.strip() or None) for h, v in zip(header, values, strict=True)}))
     except csv.Error as exc:
         raise InputError(f"{path}:{reader.line_num}", f"not valid CSV ({exc})") from None

@@ -50,17 +50,13 @@ def read(path: Path, *, metric: str = "exact_match", split: str = "test") -> Sam
     folder = _folder(path) or path
     spec_path = folder / "run_spec.json"
     spec = common.json_object(common.read_bytes(spec_path), spec_path)
-    adapter = common.as_dict(
-        spec.get("adapter_spec"), common.at_key(spec_path, "adapter_spec"), "adapter_spec"
-    )
+    adapter = common.as_dict(spec.get("adapter_spec"), common.at_key(spec_path, "adapter_spec"), "adapter_spec")
     model = common.as_str(adapter.get("model"), common.at_key(spec_path, "adapter_spec.model"), "model")
     task = common.as_str(spec.get("name"), common.at_key(spec_path, "name"), "name")
     stats_path = folder / "per_instance_stats.json"
     if not stats_path.is_file():
         raise InputError(folder, "HELM run folder without per_instance_stats.json; no per-instance scores")
-    entries = common.as_list(
-        common.loads(common.read_bytes(stats_path), stats_path), str(stats_path), "the file"
-    )
+    entries = common.as_list(common.loads(common.read_bytes(stats_path), stats_path), str(stats_path), "the file")
     requests = _requests(folder)
     cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
     places: list[int] = []
@@ -112,9 +108,7 @@ def read(path: Path, *, metric: str = "exact_match", split: str = "test") -> Sam
             + ", ".join(sorted(other_splits - {split}))
         )
     if not places:
-        raise InputError(
-            stats_path, f"no instances of split {split!r} (splits: {', '.join(sorted(other_splits))})"
-        )
+        raise InputError(stats_path, f"no instances of split {split!r} (splits: {', '.join(sorted(other_splits))})")
     n = len(places)
     return build(
         model=[model] * n,
@@ -151,9 +145,7 @@ def _stats(entry: dict[str, Any], where: str) -> dict[tuple[str, str], float | N
         name = stat["name"]
         if name.get("perturbation") is not None or type(name.get("name")) is not str:
             continue
-        out[(name["name"], str(name.get("split")))] = (
-            common.number(stat.get("mean")) if stat.get("count") else None
-        )
+        out[(name["name"], str(name.get("split")))] = common.number(stat.get("mean")) if stat.get("count") else None
     return out
 
 

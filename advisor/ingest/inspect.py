@@ -99,9 +99,7 @@ def _member_order(name: str) -> tuple[int, str]:
     return (len(name), name)
 
 
-def _table(
-    path: Path, header: dict[str, Any], samples: Samples, scorer: str | None, latency: str
-) -> SampleTable:
+def _table(path: Path, header: dict[str, Any], samples: Samples, scorer: str | None, latency: str) -> SampleTable:
     ev = common.as_dict(header.get("eval"), common.at_key(path, "eval"), "eval")
     model = common.as_str(ev.get("model"), common.at_key(path, "eval.model"), "eval.model")
     task = common.as_str(ev.get("task"), common.at_key(path, "eval.task"), "eval.task")
@@ -184,9 +182,7 @@ def _choose_scorer(path: Path, header: dict[str, Any], samples: Samples, scorer:
             names.extend(k for k in scores if k not in names)
     if scorer is not None:
         if scorer not in names:
-            raise InputError(
-                path, f"no scorer {scorer!r} in this log (scorers: {', '.join(names) or 'none'})"
-            )
+            raise InputError(path, f"no scorer {scorer!r} in this log (scorers: {', '.join(names) or 'none'})")
         chosen = scorer
     elif names:
         chosen = names[0]
@@ -280,9 +276,7 @@ def _usage(sample: dict[str, Any], model: str) -> dict[str, Any]:
     output = common.obj(sample.get("output"))
     messages = sample.get("messages")
     turns = (
-        sum(1 for m in messages if type(m) is dict and m.get("role") == "assistant")
-        if type(messages) is list
-        else 0
+        sum(1 for m in messages if type(m) is dict and m.get("role") == "assistant") if type(messages) is list else 0
     )
     if not usage and type(output.get("usage")) is dict and turns == 1 and sample.get("limit") is None:
         return dict(output["usage"])

@@ -137,9 +137,7 @@ def _model(doc: dict[str, Any], where: Path) -> str:
     raise InputError(common.at_key(where, "model_name"), "no model name in this results file")
 
 
-def _choose(
-    task: str, reported: dict[str, Any], rows: list[tuple[int, Any]], metric: str | None
-) -> tuple[str, str]:
+def _choose(task: str, reported: dict[str, Any], rows: list[tuple[int, Any]], metric: str | None) -> tuple[str, str]:
     keys = [k for k in reported if k != "alias" and "_stderr" not in k.split(",")[0]]
     if metric is not None:
         name, _, flt = metric.partition(",")
@@ -164,9 +162,7 @@ def _read_samples(
     except InputError as exc:
         raise InputError(path, exc.message) from None
     if type(higher) is dict and higher.get(name) is False:
-        raise InputError(
-            path, f"metric {name!r} is lower-is-better, not a score; choose another with metric="
-        )
+        raise InputError(path, f"metric {name!r} is lower-is-better, not a score; choose another with metric=")
     ids: list[str] = []
     scores: list[float] = []
     outcomes: list[str] = []
@@ -196,13 +192,10 @@ def _read_samples(
         places.append(line)
     if other_filters:
         common.note(
-            f"{task}: scored by {name},{flt}; rows of other filters ignored: "
-            + ", ".join(sorted(other_filters))
+            f"{task}: scored by {name},{flt}; rows of other filters ignored: " + ", ".join(sorted(other_filters))
         )
     if not ids:
-        raise InputError(
-            path, f"no rows with filter {flt!r} (filters here: {', '.join(sorted(other_filters))})"
-        )
+        raise InputError(path, f"no rows with filter {flt!r} (filters here: {', '.join(sorted(other_filters))})")
     n = len(ids)
     return build(
         model=[model] * n,
@@ -216,9 +209,7 @@ def _read_samples(
     )
 
 
-def _read_aggregates(
-    doc: dict[str, Any], results: dict[str, Any], path: Path, metric: str | None
-) -> SampleTable:
+def _read_aggregates(doc: dict[str, Any], results: dict[str, Any], path: Path, metric: str | None) -> SampleTable:
     """A results file without samples files: one aggregate row per task (see the module docstring)."""
     model = _model(doc, path)
     higher = common.obj(doc.get("higher_is_better"))

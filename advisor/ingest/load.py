@@ -92,9 +92,7 @@ def load_paths(
 def load_workspace_samples(ws: Workspace, fmt: str | None = None) -> Loaded:
     cfg = ws.config
     check_options(cfg.importers, f"{ws.config_path} [importers]")
-    return load_paths(
-        ws.result_files(), fmt=fmt or cfg.format, options=cfg.importers, rules=cfg.failure_rules
-    )
+    return load_paths(ws.result_files(), fmt=fmt or cfg.format, options=cfg.importers, rules=cfg.failure_rules)
 
 
 def warnings(table: SampleTable) -> list[str]:

@@ -178,8 +178,10 @@ def _outcomes(path: Path, values: Sequence[Any], places: list[int]) -> np.ndarra
     if (codes == -1).any():
         i = int(np.flatnonzero(codes == -1)[0])
         v = values[i]
-        what = f"unknown outcome {v!r} (expected one of {', '.join(OUTCOMES)})" if type(v) is str else (
-            f"outcome must be a string, got {v!r}"
+        what = (
+            f"unknown outcome {v!r} (expected one of {', '.join(OUTCOMES)})"
+            if type(v) is str
+            else (f"outcome must be a string, got {v!r}")
         )
         raise InputError(f"{path}:{places[i]}", what)
     return codes

@@ -46,9 +46,7 @@ def read(path: Path) -> SampleTable:
             events.append((line, obj))
     if spec is None:
         raise InputError(path, "no spec line (not an OpenAI Evals record log?)")
-    fns = common.as_list(
-        spec.get("completion_fns"), common.at_key(path, "spec.completion_fns"), "completion_fns"
-    )
+    fns = common.as_list(spec.get("completion_fns"), common.at_key(path, "spec.completion_fns"), "completion_fns")
     if not fns:
         raise InputError(common.at_key(path, "spec.completion_fns"), "no completion function named")
     model = common.as_str(fns[0], common.at_key(path, "spec.completion_fns"), "completion_fns[0]")

@@ -154,9 +154,7 @@ def to_html(doc: Doc, *, lang: str = "en") -> str:
             aligns = b.aligns()
             head = "".join(f'<th class="{a}">{esc(h)}</th>' for h, a in zip(b.headers, aligns, strict=True))
             body = "".join(
-                "<tr>"
-                + "".join(f'<td class="{a}">{esc(c)}</td>' for c, a in zip(row, aligns, strict=True))
-                + "</tr>"
+                "<tr>" + "".join(f'<td class="{a}">{esc(c)}</td>' for c, a in zip(row, aligns, strict=True)) + "</tr>"
                 for row in b.rows
             )
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

@@ -63,18 +63,14 @@ def scatter(decision: Decision) -> str | None:
     k = x0
     while k <= x1 + 1e-9:
         x = left + (k - x0) / (x1 - x0) * pw
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}" stroke="#57606a"/>'
-        )
+        parts.append(f'<line x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}" stroke="#57606a"/>')
         parts.append(f'<text x="{x:.1f}" y="{top + ph + 18}" text-anchor="middle">{_e(money(10**k))}</text>')
         k += 0.5
     steps = max(1, round((y1 - y0) / 0.05))
     for i in range(steps + 1):
         v = y0 + i * (y1 - y0) / steps
         parts.append(f'<text x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{100 * v:.0f}%</text>')
-    parts.append(
-        f'<text x="{left + pw / 2:.1f}" y="{h - 8}" text-anchor="middle">cost per task (log scale)</text>'
-    )
+    parts.append(f'<text x="{left + pw / 2:.1f}" y="{h - 8}" text-anchor="middle">cost per task (log scale)</text>')
     parts.append(
         f'<text x="14" y="{top + ph / 2:.1f}" transform="rotate(-90 14 {top + ph / 2:.1f})" '
         'text-anchor="middle">accuracy</text>'
@@ -138,8 +134,7 @@ def breakdown_bars(decision: Decision) -> str:
             if width <= 0:
                 continue
             tip = (
-                f"{m.model} {c}: {m.breakdown[c]:.3f} "
-                f"(utility {m.utilities[c]:.2f} × weight {decision.weights[c]:.2f})"
+                f"{m.model} {c}: {m.breakdown[c]:.3f} (utility {m.utilities[c]:.2f} × weight {decision.weights[c]:.2f})"
             )
             opacity = ' fill-opacity="0.45"' if m.excluded else ""
             parts.append(

@@ -101,8 +101,7 @@ def build_snapshot(
             benchmarks={k: dict(v) for k, v in cfg.benchmarks.items()},
         ),
         files=tuple(
-            FileHash(path=display_path(p, ws.root), format=fmt, sha256=sha256_file(p))
-            for p, fmt in inputs.files
+            FileHash(path=display_path(p, ws.root), format=fmt, sha256=sha256_file(p)) for p, fmt in inputs.files
         ),
         prices=SheetRef(
             as_of=inputs.sheet.as_of,

@@ -66,15 +66,21 @@ def from_uncertainty(u: Uncertainty) -> Extras:
         resamples=u.resamples,
         pairwise=tuple(
             PairRow(
-                model=p.model, diff=p.diff, ci_low=p.ci_low, ci_high=p.ci_high, p_value=p.p_value,
-                p_adjusted=p.p_adjusted, detectable=p.detectable, items_needed=p.items_needed, n=p.n,
-                mcnemar_p=p.mcnemar.p_value if p.mcnemar is not None else None, paired=p.paired,
+                model=p.model,
+                diff=p.diff,
+                ci_low=p.ci_low,
+                ci_high=p.ci_high,
+                p_value=p.p_value,
+                p_adjusted=p.p_adjusted,
+                detectable=p.detectable,
+                items_needed=p.items_needed,
+                n=p.n,
+                mcnemar_p=p.mcnemar.p_value if p.mcnemar is not None else None,
+                paired=p.paired,
             )
             for p in u.pairwise
         ),
-        weight_ranges=tuple(
-            WeightRow(r.criterion, r.weight, r.low, r.high, r.below, r.above) for r in u.weight_ranges
-        ),
+        weight_ranges=tuple(WeightRow(r.criterion, r.weight, r.low, r.high, r.below, r.above) for r in u.weight_ranges),
         first_place_share=dict(u.first_place_share),
         break_even=dict(u.break_even),
     )

@@ -75,9 +75,7 @@ def _rates(level: ModelPrice | Tier) -> tuple[float, float, float, float]:
     return float(base), float(cached), float(written), float(level.output_per_mtok)
 
 
-def _cost(
-    r: tuple[float, float, float, float], inp: float, cached: float, written: float, out: float
-) -> float:
+def _cost(r: tuple[float, float, float, float], inp: float, cached: float, written: float, out: float) -> float:
     return ((inp - cached - written) * r[0] + cached * r[1] + written * r[2] + out * r[3]) / 1e6
 
 
@@ -92,10 +90,7 @@ def reprice(ci: CostInputs, price: ModelPrice | None, batch: bool) -> tuple[floa
     base = _rates(price)
     total = _cost(base, ci.input_tokens, ci.cached_input_tokens, ci.cache_write_tokens, ci.output_tokens)
     for tier in price.tiers:
-        if (
-            tier.above_input_tokens < DETAIL_ABOVE_INPUT_TOKENS
-            and tier.above_input_tokens < ci.max_input_tokens
-        ):
+        if tier.above_input_tokens < DETAIL_ABOVE_INPUT_TOKENS and tier.above_input_tokens < ci.max_input_tokens:
             approximate = True
     if price.tiers:
         limits = [t.above_input_tokens for t in price.tiers]
@@ -175,9 +170,7 @@ def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, 
             tokens=dict(ms.tokens),
             evidence=ms.evidence or "samples",
         )
-    evidence = Evidence(
-        models=models, tasks=snap.tasks, table=empty_table(), sheet=pricing.sheet, batch=batch
-    )
+    evidence = Evidence(models=models, tasks=snap.tasks, table=empty_table(), sheet=pricing.sheet, batch=batch)
     return evidence, tuple(approx)
 
 

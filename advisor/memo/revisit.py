@@ -248,9 +248,7 @@ def revisit(
                 candidates=snap.workspace.candidates,
             )
             costs = cost_inputs(evidence)
-            source = "the workspace's samples" + (
-                " (new evidence)" if file_notes else " (unchanged since the memo)"
-            )
+            source = "the workspace's samples" + (" (new evidence)" if file_notes else " (unchanged since the memo)")
     if evidence is None:
         evidence, approximate = evidence_from_snapshot(snap, pricing)
     decision = rank(evidence, snap.profile, tasks_per_month=snap.workspace.tasks_per_month)
@@ -295,10 +293,7 @@ def headline(r: Revisit) -> str:
     when = f"on the {r.sheet.as_of.isoformat()} prices"
     if r.status == "undetermined":
         if set(r.pricing.kept) | set(r.pricing.unpriced) >= set(r.snapshot.models):
-            return (
-                f"Cannot tell whether the decision holds {when}: "
-                "none of the memo's models could be re-priced."
-            )
+            return f"Cannot tell whether the decision holds {when}: none of the memo's models could be re-priced."
         if old is not None and old in r.pricing.kept:
             return (
                 f"Cannot tell whether the decision holds {when}: the memo's pick {old} could not be "
@@ -315,7 +310,5 @@ def headline(r: Revisit) -> str:
     pct_note = ""
     m = r.decision.get(new)
     if m.cost_per_task_usd is not None:
-        pct_note = (
-            f" ({money(m.cost_per_task_usd)}/task, accuracy {pct(m.accuracy.mean) if m.accuracy else 'n/a'})"
-        )
+        pct_note = f" ({money(m.cost_per_task_usd)}/task, accuracy {pct(m.accuracy.mean) if m.accuracy else 'n/a'})"
     return f"The decision changed {when}: {new}{pct_note} now ranks first instead of {old}."

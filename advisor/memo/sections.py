@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from advisor.explain import compare_reason, money, pct
+from advisor.explain import compare_reason, money, p_value, pct
 from advisor.memo import charts
 from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
@@ -38,9 +38,7 @@ def value_text(criterion: str, v: float) -> str:
 
 def curve_text(criterion: str, a: Anchors) -> str:
     origin = "from the data" if a.from_data else "fixed by the profile"
-    return (
-        f"best {value_text(criterion, a.best)} → worst {value_text(criterion, a.worst)}, {a.scale} ({origin})"
-    )
+    return f"best {value_text(criterion, a.best)} → worst {value_text(criterion, a.worst)}, {a.scale} ({origin})"
 
 
 def constraint_lines(c: Constraints, metric: str) -> list[str]:
@@ -128,9 +126,7 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
             )
     excluded = [m for m in d.models if m.excluded]
     if excluded:
-        doc.add(
-            Para("Excluded by the constraints:"), Bullets(tuple(f"{m.model}: {m.excluded}" for m in excluded))
-        )
+        doc.add(Para("Excluded by the constraints:"), Bullets(tuple(f"{m.model}: {m.excluded}" for m in excluded)))
     if d.warnings:
         doc.add(Bullets(tuple(f"Warning: {w}" for w in d.warnings)))
 
@@ -156,18 +152,12 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     )
     lines = constraint_lines(p.constraints, p.latency.metric)
     doc.add(
-        Para(
-            "Constraints (a model that breaks one is excluded, and stays visible):"
-            if lines
-            else "Constraints: none."
-        )
+        Para("Constraints (a model that breaks one is excluded, and stays visible):" if lines else "Constraints: none.")
     )
     if lines:
         doc.add(Bullets(tuple(lines)))
     items = {
-        t: max(
-            (ev.tasks[t].n_items for ev in ctx.inputs.evidence.models.values() if t in ev.tasks), default=0
-        )
+        t: max((ev.tasks[t].n_items for ev in ctx.inputs.evidence.models.values() if t in ev.tasks), default=0)
         for t in d.task_weights
     }
     doc.add(Para("Task mix (share of the accuracy and cost per task):"))
@@ -311,12 +301,6 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
     )
 
 
-def _num(x: float, digits: int = 3) -> str:
-    if math.isnan(x):
-        return "n/a"
-    return "<0.001" if 0 <= x < 0.001 else f"{x:.{digits}f}"
-
-
 def evidence_section(doc: Doc, ctx: MemoContext) -> None:
     d, ex = ctx.decision, ctx.extras
     doc.add(Heading(2, "4. Evidence strength", "evidence"))
@@ -344,17 +328,15 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
             if r.p_adjusted < 0.05 and r.diff < 0
             else ("clearly ahead" if r.p_adjusted < 0.05 else "no clear difference")
         )
-        settle = (
-            f"{r.items_needed:,}" if r.items_needed is not None and verdict == "no clear difference" else "–"
-        )
+        settle = f"{r.items_needed:,}" if r.items_needed is not None and verdict == "no clear difference" else "–"
         rows.append(
             (
                 r.model if r.paired else f"{r.model} (unpaired (aggregates))",
                 f"{100 * r.diff:+.1f} pts",
                 f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f}",
-                _num(r.p_value),
-                _num(r.p_adjusted),
-                "n/a" if r.mcnemar_p is None else _num(r.mcnemar_p),
+                p_value(r.p_value),
+                p_value(r.p_adjusted),
+                "n/a" if r.mcnemar_p is None else p_value(r.mcnemar_p),
                 f"{100 * r.detectable:.1f} pts" if not math.isnan(r.detectable) else "n/a",
                 settle,
                 verdict,

@@ -43,11 +43,7 @@ def failures_section(doc: Doc, ctx: MemoContext) -> None:
                 f"{m.gracefulness:.2f}",
             )
         )
-    doc.add(
-        Table(
-            ("model", "samples", "failures", *kinds, "graceful"), tuple(rows), "lrr" + "r" * len(kinds) + "r"
-        )
-    )
+    doc.add(Table(("model", "samples", "failures", *kinds, "graceful"), tuple(rows), "lrr" + "r" * len(kinds) + "r"))
     items = []
     for m in d.models:
         per_kind = ctx.failures.get(m.model, {})
@@ -58,8 +54,7 @@ def failures_section(doc: Doc, ctx: MemoContext) -> None:
             items.append(f"**{m.model}**: no failures.")
             continue
         parts = [
-            f"{kind} {count:,} (e.g. {', '.join(f'`{s}`' for s in ids)})"
-            for kind, (count, ids) in per_kind.items()
+            f"{kind} {count:,} (e.g. {', '.join(f'`{s}`' for s in ids)})" for kind, (count, ids) in per_kind.items()
         ]
         items.append(f"**{m.model}**: " + "; ".join(parts) + ".")
     doc.add(Para("Examples by sample id:"), Bullets(tuple(items)))
@@ -74,10 +69,7 @@ def robustness_section(doc: Doc, ctx: MemoContext) -> None:
         return
     if ex.weight_ranges is None:
         doc.add(
-            Para(
-                f"Weight ranges that keep the pick (each weight moved alone, the others rescaled) are "
-                f"{UNAVAILABLE}."
-            )
+            Para(f"Weight ranges that keep the pick (each weight moved alone, the others rescaled) are {UNAVAILABLE}.")
         )
     else:
         rows = []
@@ -108,9 +100,7 @@ def robustness_section(doc: Doc, ctx: MemoContext) -> None:
                 )
             )
     if ex.break_even is None:
-        doc.add(
-            Para(f"Break-even prices (the price cut at which a runner-up would overtake) are {UNAVAILABLE}.")
-        )
+        doc.add(Para(f"Break-even prices (the price cut at which a runner-up would overtake) are {UNAVAILABLE}."))
         return
     lines = []
     for m in d.ranked[1:]:
@@ -118,9 +108,7 @@ def robustness_section(doc: Doc, ctx: MemoContext) -> None:
         if mult is None or not math.isfinite(mult) or mult <= 0:
             lines.append(f"{m.model}: price alone cannot make it overtake {pick.model} (never).")
         elif mult >= 1:
-            lines.append(
-                f"{m.model} would overtake even if its prices rose {pct(mult - 1, 0)} (×{mult:.2f})."
-            )
+            lines.append(f"{m.model} would overtake even if its prices rose {pct(mult - 1, 0)} (×{mult:.2f}).")
         else:
             new_cost = m.cost_per_task_usd * mult if m.cost_per_task_usd is not None else None
             lines.append(
@@ -167,9 +155,7 @@ def benchmarks_section(doc: Doc, ctx: MemoContext) -> None:
     for b in names:
         common = [m for m in ranked if m.model in bench[b]]
         if len(common) < 3:
-            sentences.append(
-                f"{b}: too few ranked models with a public score ({len(common)}) to compare orders."
-            )
+            sentences.append(f"{b}: too few ranked models with a public score ({len(common)}) to compare orders.")
             continue
         tau = kendall_tau_b([bench[b][m.model] for m in common], [m.score for m in common])
         if math.isnan(tau):
@@ -197,8 +183,7 @@ def provenance_section(doc: Doc, ctx: MemoContext) -> None:
                 f"Price sheet: `{s.prices.name}`, as of {s.prices.as_of.isoformat()}, "
                 f"source: {s.prices.source}; "
                 f"SHA-256 `{s.prices.sha256}`.",
-                f"Profile: {s.profile.name} "
-                f"(SHA-256 of the profile as used, canonical JSON: `{s.profile_sha256}`).",
+                f"Profile: {s.profile.name} (SHA-256 of the profile as used, canonical JSON: `{s.profile_sha256}`).",
             )
         )
     )
@@ -228,11 +213,7 @@ def provenance_section(doc: Doc, ctx: MemoContext) -> None:
             )
         )
     doc.add(Para("Prices used (USD per million tokens):"))
-    doc.add(
-        Table(
-            ("model", "priced as", "matched by", "input", "output", "cached input"), tuple(prices), "lllrrr"
-        )
-    )
+    doc.add(Table(("model", "priced as", "matched by", "input", "output", "cached input"), tuple(prices), "lllrrr"))
 
 
 def snapshot_section(doc: Doc, ctx: MemoContext) -> None:

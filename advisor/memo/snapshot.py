@@ -231,8 +231,7 @@ def cost_inputs(evidence: Evidence) -> dict[tuple[str, str], CostInputs]:
                 sizes, inverse = np.unique(inp[long_rows], return_inverse=True)
                 counts = np.bincount(inverse, minlength=sizes.size)
                 sums = [
-                    np.bincount(inverse, weights=col[long_rows], minlength=sizes.size)
-                    for col in (cached, written, out)
+                    np.bincount(inverse, weights=col[long_rows], minlength=sizes.size) for col in (cached, written, out)
                 ]
                 long = [
                     (float(s), float(c), float(a), float(b), float(o))
@@ -377,9 +376,7 @@ def parse(text: str, where: str) -> Snapshot:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
         msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        raise InputError(
-            where, f"the snapshot does not parse at {loc}: {msg}; was the memo edited?"
-        ) from None
+        raise InputError(where, f"the snapshot does not parse at {loc}: {msg}; was the memo edited?") from None
 
 
 def read_memo(path: Path) -> tuple[Snapshot, str]:

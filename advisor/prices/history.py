@@ -119,9 +119,7 @@ def find(ref: str, *, relative_to: Path | None = None) -> Path:
             raise InputError(None, f"{ref!r} is not a valid date") from None
         before = [s for s in list_snapshots() if s.as_of <= day]
         if not before:
-            raise InputError(
-                None, f"no price snapshot dated on or before {ref} (see 'advisor prices history')"
-            )
+            raise InputError(None, f"no price snapshot dated on or before {ref} (see 'advisor prices history')")
         return before[-1].path
     path = Path(ref).expanduser()
     if relative_to is not None and not path.is_absolute():
@@ -175,9 +173,7 @@ def _tier_summary(m: ModelPrice) -> str:
 
 def compare(old: ModelPrice, new: ModelPrice) -> list[Change]:
     """Rate fields that differ between two entries for the same model."""
-    changes = [
-        Change(f, getattr(old, f), getattr(new, f)) for f in RATE_FIELDS if getattr(old, f) != getattr(new, f)
-    ]
+    changes = [Change(f, getattr(old, f), getattr(new, f)) for f in RATE_FIELDS if getattr(old, f) != getattr(new, f)]
     if old.tiers != new.tiers:
         changes.append(Change(f"tiers ({_tier_summary(old)} → {_tier_summary(new)})", None, None))
     return changes
@@ -250,9 +246,7 @@ def diff(old: PriceSheet, new: PriceSheet, *, candidates: Iterable[str] = ()) ->
     )
 
 
-def model_history(
-    sheets: Sequence[tuple[Snapshot, PriceSheet]], name: str
-) -> list[tuple[Snapshot, ModelPrice | None]]:
+def model_history(sheets: Sequence[tuple[Snapshot, PriceSheet]], name: str) -> list[tuple[Snapshot, ModelPrice | None]]:
     """One model's entry in each snapshot (None where it is missing), oldest first."""
     out: list[tuple[Snapshot, ModelPrice | None]] = []
     for snap, sheet in sheets:

@@ -171,9 +171,7 @@ def detect_kind(body: bytes, url: str) -> str:
 # ----------------------------------------------------------------------------- sanity
 
 
-def sanity(
-    new: Imported, previous: PriceSheet | None, *, where: str, keep: Collection[str] | None
-) -> list[str]:
+def sanity(new: Imported, previous: PriceSheet | None, *, where: str, keep: Collection[str] | None) -> list[str]:
     """Reject broken results (InputError); return suspicious moves that need ``--accept-suspicious``."""
     count = len(new.sheet.models)
     floor = 1 if keep is not None else MIN_MODELS
@@ -200,9 +198,7 @@ def sanity(
         for c in r.changes:
             if c.old is None or c.new is None:
                 continue
-            if (c.old == 0) != (c.new == 0) or (
-                c.old and c.new and max(c.new / c.old, c.old / c.new) > MAX_MOVE
-            ):
+            if (c.old == 0) != (c.new == 0) or (c.old and c.new and max(c.new / c.old, c.old / c.new) > MAX_MOVE):
                 flagged.append(f"{r.id} {c.field} {c.old} → {c.new}")
     return flagged
 

@@ -144,24 +144,3 @@ def sample_cost_parts(
         "reasoning": reasoning * r[:, 3],
     }
     return {k: np.where(known, v, np.nan) for k, v in parts.items()}
-
-
-def sample_costs(
-    price: ModelPrice,
-    *,
-    input_tokens: FloatArray,
-    output_tokens: FloatArray,
-    cached_input_tokens: FloatArray,
-    cache_write_tokens: FloatArray,
-    batch: bool = False,
-) -> FloatArray:
-    """USD per sample, the sum of its parts; NaN where input or output tokens are missing."""
-    parts = sample_cost_parts(
-        price,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_input_tokens=cached_input_tokens,
-        cache_write_tokens=cache_write_tokens,
-        batch=batch,
-    )
-    return np.asarray(sum(parts.values()), dtype=np.float64)

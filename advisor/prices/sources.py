@@ -38,9 +38,7 @@ TEXT_MODES = frozenset({"chat", "responses", "completion"})
 
 
 #: Skip reasons that mean "this model's price is broken", which pull's sanity checks look at.
-BAD_RATE_REASONS = frozenset(
-    {"invalid rate", "no per-token input/output price", "no prompt/completion price"}
-)
+BAD_RATE_REASONS = frozenset({"invalid rate", "no per-token input/output price", "no prompt/completion price"})
 
 
 class BadRate(ValueError):
@@ -175,9 +173,7 @@ def _parse_with_hook(data: bytes, where: str) -> tuple[Any, set[str]]:
     try:
         return json.loads(data, object_pairs_hook=hook), dupes
     except json.JSONDecodeError as exc:
-        raise InputError(
-            where, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+        raise InputError(where, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except (UnicodeDecodeError, RecursionError) as exc:
         raise InputError(where, f"not valid JSON: {exc}") from None
 
@@ -220,11 +216,7 @@ def _litellm_tiers(entry: Mapping[str, Any], base: dict[str, Decimal]) -> tuple[
                 continue
             span = r.get("range")
             lo = int(to_decimal(span[0])) if isinstance(span, list) and span else 0
-            rates = {
-                dst: per_token_to_mtok(r[src])
-                for src, dst in _LITELLM_RATES.items()
-                if r.get(src) is not None
-            }
+            rates = {dst: per_token_to_mtok(r[src]) for src, dst in _LITELLM_RATES.items() if r.get(src) is not None}
             if lo > 0:
                 by_limit.setdefault(lo, {}).update(rates)
             else:

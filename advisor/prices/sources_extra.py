@@ -39,9 +39,7 @@ _OR_RATES = {
 
 
 def _or_rates(pricing: Mapping[str, Any]) -> dict[str, Decimal]:
-    return {
-        dst: per_token_to_mtok(pricing[src]) for src, dst in _OR_RATES.items() if pricing.get(src) is not None
-    }
+    return {dst: per_token_to_mtok(pricing[src]) for src, dst in _OR_RATES.items() if pricing.get(src) is not None}
 
 
 def openrouter_entry(model: Mapping[str, Any], report: ReadReport) -> ModelPrice | None:
@@ -65,11 +63,7 @@ def openrouter_entry(model: Mapping[str, Any], report: ReadReport) -> ModelPrice
             return None
         tiers = []
         for o in pricing.get("overrides") or []:
-            if (
-                isinstance(o, Mapping)
-                and o.get("min_prompt_tokens") is not None
-                and o.get("prompt") is not None
-            ):
+            if isinstance(o, Mapping) and o.get("min_prompt_tokens") is not None and o.get("prompt") is not None:
                 t = _or_rates(o)
                 tiers.append(
                     Tier(

@@ -28,9 +28,9 @@ from advisor.tui.screens.main import MainScreen
 from advisor.tui.screens.prices import PricesScreen
 from advisor.tui.settings import Settings, load_settings, user_profiles_dir
 from advisor.tui.state import LoadProblem, ProfileOption, Session, load, profile_options, reprice
-from advisor.uncertainty import Uncertainty, uncertainty
 from advisor.tui.widgets.priorities import Priorities
 from advisor.tui.widgets.weight_control import WeightControl
+from advisor.uncertainty import Uncertainty, uncertainty
 
 
 def tradeoff_screen() -> Screen[None]:
@@ -80,9 +80,7 @@ class AdvisorApp(App[None]):
             settings, problem = load_settings()
         self.settings = settings
         self._settings_problem = problem
-        self.session = Session(
-            folder=Path(folder), profile_ref=profile, prices_ref=prices, initial_weights=weights
-        )
+        self.session = Session(folder=Path(folder), profile_ref=profile, prices_ref=prices, initial_weights=weights)
         self.profile_options: list[ProfileOption] = []
         self.stats_pending = False
         self._rerank_timer: Timer | None = None

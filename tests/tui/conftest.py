@@ -60,9 +60,7 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause(0.05)
 
 
-def drive(
-    app: AdvisorApp, steps: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (160, 48)
-) -> None:
+def drive(app: AdvisorApp, steps: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (160, 48)) -> None:
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
             await settle(pilot)

@@ -11,10 +11,10 @@ from advisor.errors import InputError
 from advisor.tui.app import AdvisorApp
 from advisor.tui.messages import StatsComputed
 from advisor.tui.screens.help import HelpScreen
-from advisor.uncertainty import Uncertainty
 from advisor.tui.widgets.panels import ErrorPanel
 from advisor.tui.widgets.ranking import RankingTable
 from advisor.tui.widgets.weight_control import WeightControl
+from advisor.uncertainty import Uncertainty
 
 from .conftest import WS, drive, make_app, settle
 

@@ -47,9 +47,7 @@ class TestMainScreen:
         assert snap_compare(make_app(theme="textual-light"), terminal_size=(160, 48), run_before=_before())
 
     def test_excluded_model_detail(self, snap_compare: Snap) -> None:
-        assert snap_compare(
-            make_app(), terminal_size=(160, 48), run_before=_before(select="bolt/slow-precise")
-        )
+        assert snap_compare(make_app(), terminal_size=(160, 48), run_before=_before(select="bolt/slow-precise"))
 
 
 class TestPriorities:
@@ -89,9 +87,7 @@ class TestViews:
 class TestLoadError:
     def test_error_in_place(self, snap_compare: Snap, workspace: Path) -> None:
         config = workspace / "advisor.toml"
-        config.write_text(
-            config.read_text().replace('profile = "balanced"', 'profile = "balanced"\nvolume = 3')
-        )
+        config.write_text(config.read_text().replace('profile = "balanced"', 'profile = "balanced"\nvolume = 3'))
         app = make_app(workspace)
         # The path is machine-specific; show it relative so the snapshot is stable.
         app.session.folder = Path(workspace.name)

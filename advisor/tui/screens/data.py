@@ -41,9 +41,7 @@ def report_view(report: dict[str, Any]) -> RenderableType:
             failures,
         )
     parts: list[RenderableType] = [files]
-    notes = [f"{f['path']}: {w}" for f in report["files"] for w in f.get("warnings", [])] + report.get(
-        "warnings", []
-    )
+    notes = [f"{f['path']}: {w}" for f in report["files"] for w in f.get("warnings", [])] + report.get("warnings", [])
     parts.append(Text("Warnings", style="bold"))
     parts.append(Text("\n".join(f"⚠ {n}" for n in notes) if notes else "none"))
     counts = Table(title="Samples per model and task", title_justify="left", header_style="bold")
@@ -89,9 +87,7 @@ class DataScreen(AdvisorScreen):
             return
         table = s.inputs.evidence.table
         out.update(
-            inputs_view(
-                [(str(p.name), f) for p, f in s.inputs.files], len(table.models), len(table.tasks), len(table)
-            )
+            inputs_view([(str(p.name), f) for p, f in s.inputs.files], len(table.models), len(table.tasks), len(table))
         )
         self.load_report()
 

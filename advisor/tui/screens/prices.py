@@ -45,9 +45,7 @@ def current_view(inputs: Inputs, decision: Decision | None) -> RenderableType:
         for m in decision.models:
             price = sheet.get(m.priced_as) if m.priced_as else None
             if price is None:
-                table.add_row(
-                    m.model, Text(m.price_match, style="dim"), "–", "–", "–", money(m.cost_per_task_usd)
-                )
+                table.add_row(m.model, Text(m.price_match, style="dim"), "–", "–", "–", money(m.cost_per_task_usd))
                 continue
             cached = "–" if price.cached_input_per_mtok is None else f"{price.cached_input_per_mtok}"
             table.add_row(
@@ -76,9 +74,7 @@ def diff_view(old: PriceSheet, new: PriceSheet, candidates: list[str]) -> Render
     for r in d.repriced[:60]:
         for ch in r.changes:
             pct = "" if ch.percent is None else f"{ch.percent:+.0f}%"
-            table.add_row(
-                Text(r.id, style="bold" if r.candidate else ""), ch.field, str(ch.old), str(ch.new), pct
-            )
+            table.add_row(Text(r.id, style="bold" if r.candidate else ""), ch.field, str(ch.old), str(ch.new), pct)
     return Group(text, table) if d.repriced else text
 
 

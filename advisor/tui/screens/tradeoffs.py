@@ -76,9 +76,7 @@ def _plot(widget: PlotextPlot, decision: Decision, axis: str, title: str) -> Non
     plt.scatter([points[0][0]], [points[0][1]], marker="◆", label="◆ Pareto  ● dominated  x excluded")
     plt.xscale("log")
     plt.title(title)
-    plt.xlabel(
-        "$ per task (log)" if axis == "cost" else f"{decision.profile.latency.metric} latency, ms (log)"
-    )
+    plt.xlabel("$ per task (log)" if axis == "cost" else f"{decision.profile.latency.metric} latency, ms (log)")
     plt.ylabel("accuracy %")
     widget.refresh()
 

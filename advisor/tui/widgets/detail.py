@@ -2,8 +2,7 @@
 
 Why it exists: a ranking is only trusted when each row can be opened up. Every
 number here is the engine's (``ModelResult``, ``Evidence``); the only
-arithmetic is for display (histogram bins, the cost split of mean tokens at
-the sheet's base rates).
+arithmetic is for display (histogram bins, shares of a total).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from textual.containers import Grid
 from textual.widgets import Static
 
 from advisor.decide import Inputs
-from advisor.explain import money, pct
+from advisor.explain import money, p_value, pct
 from advisor.profiles import CRITERIA
 from advisor.rank import Decision, ModelResult, fmt_ms
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
@@ -30,9 +29,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 
 def _table(*headers: str) -> Table:
-    table = Table(
-        box=None, padding=(0, 1), pad_edge=False, show_edge=False, expand=False, header_style="bold"
-    )
+    table = Table(box=None, padding=(0, 1), pad_edge=False, show_edge=False, expand=False, header_style="bold")
     for i, h in enumerate(headers):
         table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True)
     return table
@@ -68,9 +65,7 @@ def failures_view(m: ModelResult, decision: Decision) -> RenderableType:
             table.add_row(kind, str(count), pct(count / total, 0), f"{severity[kind]:.1f}")
     if not total:
         return Text("No failures recorded.")
-    return Group(
-        table, Text(f"gracefulness {m.gracefulness:.2f} = 1 − mean severity; unsafe {pct(m.unsafe_rate)}")
-    )
+    return Group(table, Text(f"gracefulness {m.gracefulness:.2f} = 1 − mean severity; unsafe {pct(m.unsafe_rate)}"))
 
 
 def latency_view(m: ModelResult, inputs: Inputs, metric: str) -> RenderableType:
@@ -89,72 +84,54 @@ def latency_view(m: ModelResult, inputs: Inputs, metric: str) -> RenderableType:
         counts, _ = np.histogram(values, bins=edges)
         top = counts.max() or 1
         spark = "".join(SPARK[min(7, math.ceil(c / top * 7))] if c else " " for c in counts)
-        lines.append(
-            f"\n{spark}\n{fmt_ms(float(values.min())):<12}{'log scale':^1}{fmt_ms(float(values.max())):>12}"
-        )
+        lines.append(f"\n{spark}\n{fmt_ms(float(values.min())):<12}{'log scale':^1}{fmt_ms(float(values.max())):>12}")
         lines.append(f"\n{values.size} samples")
     return lines
 
 
-def cost_view(m: ModelResult, inputs: Inputs) -> RenderableType:
-    ev = inputs.evidence.models.get(m.model)
-    price = inputs.sheet.get(m.priced_as) if m.priced_as else None
+#: How the parts of the bill are labelled (reasoning is billed at the output rate).
+PART_LABEL = {
+    "input": "input",
+    "cached_input": "cached input",
+    "cache_write": "cache write",
+    "output": "output",
+    "reasoning": "reasoning",
+}
+
+
+def cost_view(m: ModelResult) -> RenderableType:
     head = Text(
         f"{money(m.cost_per_task_usd)}/task · {money(m.cost_per_success_usd)}/success · "
         f"{money(m.monthly_cost_usd)}/month\n",
         style="bold",
     )
-    head.append(
-        f"priced as {m.priced_as or '–'} ({m.price_match}); source: {m.cost_source or 'none'}\n", style="dim"
-    )
-    if ev is None or price is None or not ev.tokens:
-        return Group(head, Text("No token split available."))
-    tok = ev.tokens
-    cached = tok.get("cached_input_tokens", 0.0)
-    reasoning = tok.get("reasoning_tokens", 0.0)
-    rate_in = float(price.input_per_mtok)
-    rate_cached = float(
-        price.cached_input_per_mtok if price.cached_input_per_mtok is not None else price.input_per_mtok
-    )
-    rate_out = float(price.output_per_mtok)
-    parts = [
-        ("input", tok.get("input_tokens", 0.0) - cached, rate_in),
-        ("cached input", cached, rate_cached),
-        ("output", tok.get("output_tokens", 0.0) - reasoning, rate_out),
-        ("reasoning", reasoning, rate_out),
-    ]
-    total = sum(n * r for _, n, r in parts) / 1e6 or 1.0
-    table = _table("part", "tokens", "$/Mtok", "$/call", "share")
-    for name, n, rate in parts:
-        if n > 0:
-            table.add_row(
-                name, f"{n:,.0f}", f"{rate:g}", money(n * rate / 1e6), pct(n * rate / 1e6 / total, 0)
-            )
-    return Group(head, table, Text("mean tokens per call at the sheet's base rates", style="dim"))
+    head.append(f"priced as {m.priced_as or '–'} ({m.price_match}); source: {m.cost_source or 'none'}\n", style="dim")
+    total = sum(m.cost_split.values())
+    if not total:
+        return Group(head, Text("No token split available (no tokens priced on the sheet)."))
+    table = _table("part", "$/call", "share")
+    for part, usd in m.cost_split.items():
+        if usd > 0:
+            table.add_row(PART_LABEL[part], money(usd), pct(usd / total, 0))
+    return Group(head, table, Text("mean per call: tokens × the sheet (tiers, batch discount)", style="dim"))
 
 
 def paired_note(pair: Any) -> Text:
     """The engine's paired comparison with the leader (same items), in words."""
     text = Text()
     text.append(f"Paired on {pair.n} shared items: ", style="bold")
-    text.append(
-        f"accuracy {100 * pair.diff:+.1f} pts (95% {100 * pair.ci_low:+.1f} to {100 * pair.ci_high:+.1f}), "
-    )
+    text.append(f"accuracy {100 * pair.diff:+.1f} pts (95% {100 * pair.ci_low:+.1f} to {100 * pair.ci_high:+.1f}), ")
     clear = pair.p_adjusted < 0.05
     text.append(
-        f"p={pair.p_adjusted:.3f} (Holm) — " + ("a real difference." if clear else "not a clear difference.")
+        f"p {p_value(pair.p_adjusted)} (Holm) — " + ("a real difference." if clear else "not a clear difference.")
     )
-    text.append(
-        f"\nScore {pair.score_diff:+.3f} (95% {pair.score_ci_low:+.3f} to {pair.score_ci_high:+.3f})."
-    )
+    text.append(f"\nScore {pair.score_diff:+.3f} (95% {pair.score_ci_low:+.3f} to {pair.score_ci_high:+.3f}).")
     if not clear and pair.items_needed:
         text.append(f" About {pair.items_needed} items per task would separate them.", style="dim")
     return text
 
 
-def why_view(
-    m: ModelResult, decision: Decision, palette: Palette, stats: Uncertainty | None = None
-) -> RenderableType:
+def why_view(m: ModelResult, decision: Decision, palette: Palette, stats: Uncertainty | None = None) -> RenderableType:
     leader = decision.pick
     if leader is None:
         return Text("No model is ranked: every candidate is excluded.")
@@ -182,9 +159,7 @@ def why_view(
     for c in CRITERIA:
         diff = m.breakdown[c] - leader.breakdown[c]
         style = palette.good if diff > 0.005 else palette.bad if diff < -0.005 else ""
-        table.add_row(
-            f"{LETTER[c]} {LABEL[c][:5].lower()}", raw[c][0], raw[c][1], Text(f"{diff:+.3f}", style=style)
-        )
+        table.add_row(f"{LETTER[c]} {LABEL[c].lower()}", raw[c][0], raw[c][1], Text(f"{diff:+.3f}", style=style))
     table.add_row(
         Text("score", style="bold"),
         f"{m.score:.3f}",
@@ -196,15 +171,11 @@ def why_view(
         return Group(title, table, paired_note(pair))
     note = Text()
     if m.accuracy and leader.accuracy:
-        overlap = (
-            m.accuracy.ci_high >= leader.accuracy.ci_low and m.accuracy.ci_low <= leader.accuracy.ci_high
-        )
+        overlap = m.accuracy.ci_high >= leader.accuracy.ci_low and m.accuracy.ci_low <= leader.accuracy.ci_high
         gap = m.accuracy.mean - leader.accuracy.mean
         note.append(f"Accuracy gap {100 * gap:+.1f} pts; ")
         note.append(
-            "the intervals overlap, so it is not a clear difference."
-            if overlap
-            else "the intervals do not overlap."
+            "the intervals overlap, so it is not a clear difference." if overlap else "the intervals do not overlap."
         )
     return Group(title, table, note)
 
@@ -234,9 +205,7 @@ class Detail(Grid):
             panel.border_title = self.TITLES[name]
             yield panel
 
-    def show(
-        self, model: str | None, decision: Decision, inputs: Inputs, stats: Uncertainty | None = None
-    ) -> None:
+    def show(self, model: str | None, decision: Decision, inputs: Inputs, stats: Uncertainty | None = None) -> None:
         if model is None or all(m.model != model for m in decision.models):
             return
         m = decision.get(model)
@@ -247,7 +216,7 @@ class Detail(Grid):
             "tasks": tasks_view(m, decision, palette),
             "failures": failures_view(m, decision),
             "latency": latency_view(m, inputs, metric),
-            "cost": cost_view(m, inputs),
+            "cost": cost_view(m),
         }
         self.border_title = f"{m.model}"
         for name, view in views.items():

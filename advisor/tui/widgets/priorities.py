@@ -55,9 +55,7 @@ class Priorities(Vertical):
         with Horizontal(id="profile-row"):
             yield Label("Profile", classes="field-label")
             yield Select[str]([], id="profile-select", allow_blank=True, prompt="(loading)", compact=True)
-            yield Button(
-                "Reset", id="reset-weights", compact=True, tooltip="Back to the profile's weights (r)"
-            )
+            yield Button("Reset", id="reset-weights", compact=True, tooltip="Back to the profile's weights (r)")
 
         yield Static("", id="profile-description")
         for c in CRITERIA:
