@@ -6,6 +6,7 @@ only when a field is removed or changes meaning.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from rich import box
@@ -93,17 +94,28 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
     }
 
 
-def _flags(m: ModelResult) -> str:
-    flags = []
-    if m.pareto:
-        flags.append("pareto")
-    if m.not_clearly_behind:
-        flags.append("~#1")
-    if m.aggregated:
-        flags.append("aggregates")
+#: What each flag means; printed under tables, and in the memo.
+FLAG_LEGEND = (
+    "Pareto: no other model is as good on all four criteria and better on one; dominated: one is. "
+    "tied #1: its 95% rank interval reaches first place; ~#1: its accuracy interval overlaps the pick's. "
+    "aggregates: rests on per-task statistics, not samples."
+)
+
+
+def flags(m: ModelResult, tied: Collection[str] = (), *, with_reason: bool = True) -> str:
+    """The flags of one row, in the same words for the CLI, the TUI and the memo."""
+    out: list[str] = []
     if m.excluded:
-        flags.append(f"excluded: {m.excluded}")
-    return ", ".join(flags)
+        out.append(f"excluded: {m.excluded}" if with_reason else "excluded")
+    else:
+        out.append("Pareto" if m.pareto else "dominated")
+        if m.rank != 1 and m.model in tied:
+            out.append("tied #1")
+        elif m.not_clearly_behind:
+            out.append("~#1")
+    if m.aggregated:
+        out.append("aggregates")
+    return ", ".join(out)
 
 
 def aggregates_sentence(decision: Decision) -> str | None:
@@ -146,7 +158,7 @@ def rows(decision: Decision) -> list[list[str]]:
                 fmt_ms(m.latency_value) if m.latency_value is not None else "n/a",
                 f"{m.gracefulness:.2f}",
                 uncertainty_cell(decision.uncertainty, m.model),
-                _flags(m),
+                flags(m, decision.tied_for_first or ()),
             ]
         )
     return out
@@ -197,6 +209,7 @@ def print_table(decision: Decision, inputs: Inputs, console: Console) -> None:
     for line in uncertainty_lines(decision):
         console.print(Text(line))
     console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
+    console.print(f"Flags: {FLAG_LEGEND}", style="dim", highlight=False)
     for w in decision.warnings:
         console.print(f"warning: {w}", style="yellow", highlight=False)
 
@@ -217,5 +230,6 @@ def markdown(decision: Decision, inputs: Inputs) -> str:
         lines += [note, ""]
     lines += [f"{line}  " for line in uncertainty_lines(decision)]
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
+    lines.append(f"Flags: {FLAG_LEGEND}")
     lines += [f"\n> warning: {w}" for w in decision.warnings]
     return "\n".join(lines) + "\n"

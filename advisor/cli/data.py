@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 import orjson
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from advisor import bundled
 from advisor.ingest.load import Loaded, describe, load_workspace_samples
@@ -42,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         console = Console()
-        show(report, console if console.is_terminal else Console(width=160))
+        console = console if console.is_terminal else Console(width=160)
+        for part in renderables(report):
+            console.print(part)
     return 0
 
 
@@ -105,7 +108,9 @@ def summary(loaded: Loaded, root: Path) -> dict[str, Any]:
     }
 
 
-def show(report: dict[str, Any], console: Console) -> None:
+def renderables(report: dict[str, Any]) -> list[RenderableType]:
+    """The report as Rich tables and lines: printed by the CLI, shown by the TUI's data view."""
+    out: list[RenderableType] = []
     files = Table(title="Result files", title_justify="left")
     for col in ("file", "format", "models", "tasks", "samples", "epochs", "missing", "failures"):
         files.add_column(col, overflow="fold")
@@ -128,30 +133,30 @@ def show(report: dict[str, Any], console: Console) -> None:
             missing + (f"\npartial: {partial}" if partial else ""),
             failures,
         )
-    console.print(files)
+    out.append(files)
     notes = [f"{f['path']}: {w}" for f in report["files"] for w in f["warnings"]] + report["warnings"]
     if notes:
-        console.print("[bold]Warnings[/bold]")
-        for line in notes:
-            console.print(f"  - {line}", markup=False, highlight=False)
+        out.append(Text("Warnings", style="bold"))
+        out.extend(Text(f"  - {line}") for line in notes)
     if report["failure_rules"]:
         rules = Table(title="Failure rules", title_justify="left")
         for col in ("rule", "marks", "fired"):
             rules.add_column(col)
         for r in report["failure_rules"]:
             rules.add_row(r["rule"], r["kind"], str(r["hits"]))
-        console.print(rules)
+        out.append(rules)
     counts = Table(title="Samples per model and task", title_justify="left")
     for col in ("model", "task", "samples", "epochs", "mean score"):
         counts.add_column(col, overflow="fold")
     for c in report["by_model_task"]:
         epochs = "aggregates" if c["evidence"] == "aggregates" else str(c["epochs"])
         counts.add_row(c["model"], c["task"], str(c["samples"]), epochs, f"{c['mean_score']:.3f}")
-    console.print(counts)
+    out.append(counts)
     if report["aggregated_models"]:
-        console.print(
-            "Resting on per-task aggregates (no per-item data: intervals from the given SE, comparisons "
-            f"unpaired): {', '.join(report['aggregated_models'])}",
-            markup=False,
-            highlight=False,
+        out.append(
+            Text(
+                "Resting on per-task aggregates (no per-item data: intervals from the given SE, comparisons "
+                f"unpaired): {', '.join(report['aggregated_models'])}"
+            )
         )
+    return out

@@ -16,7 +16,7 @@ from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
 from advisor.profiles import CRITERIA, Constraints
 from advisor.rank import Accuracy, Anchors, Decision, ModelResult, fmt_ms
-from advisor.report import aggregates_sentence
+from advisor.report import FLAG_LEGEND, aggregates_sentence, flags
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 UNAVAILABLE = "not available in this advisor build"
@@ -178,25 +178,6 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     doc.add(Table(tuple(sev), (tuple(f"{v:g}" for v in sev.values()),), "r" * len(sev)))
 
 
-def _flags(m: ModelResult, tied: tuple[str, ...]) -> str:
-    flags = []
-    if m.rank == 1:
-        flags.append("pick")
-    if m.model in tied and m.rank != 1:
-        flags.append("tied for first")
-    elif m.not_clearly_behind:
-        flags.append("not clearly behind")
-    if m.pareto:
-        flags.append("Pareto")
-    elif not m.excluded:
-        flags.append("dominated")
-    if m.excluded:
-        flags.append("excluded")
-    if m.aggregated:
-        flags.append("aggregates")
-    return ", ".join(flags)
-
-
 def ranking_section(doc: Doc, ctx: MemoContext) -> None:
     d, ex = ctx.decision, ctx.extras
     doc.add(Heading(2, "3. Ranking", "ranking"))
@@ -213,7 +194,7 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
                 *(f"{m.breakdown[c]:.3f}" for c in CRITERIA),
                 pct(pb[m.model], 0) if m.model in pb else "n/a",
                 f"{interval[0]}–{interval[1]}" if interval else "n/a",
-                _flags(m, tied),
+                flags(m, tied, with_reason=False),
             )
         )
     doc.add(
@@ -223,6 +204,7 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
             "rlrrrrrrrl",
         )
     )
+    doc.add(Para(f"Flags — {FLAG_LEGEND}"))
     if ex.p_best is None:
         doc.add(Para(f"P(best) and rank intervals (paired bootstrap over eval items) are {UNAVAILABLE}."))
     elif ex.resamples:

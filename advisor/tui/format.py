@@ -15,7 +15,7 @@ from rich.text import Text
 
 from advisor.explain import money, pct
 from advisor.profiles import CRITERIA
-from advisor.rank import Accuracy, ModelResult, fmt_ms
+from advisor.rank import Accuracy, fmt_ms
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 LABEL = {"accuracy": "Accuracy", "cost": "Cost", "latency": "Latency", "gracefulness": "Gracefulness"}
@@ -92,17 +92,6 @@ def latency_text(ms: float | None) -> str:
     return "n/a" if ms is None else fmt_ms(ms)
 
 
-def flags(m: ModelResult, tied: bool) -> str:
-    parts: list[str] = []
-    if m.excluded:
-        return f"excluded: {m.excluded}"
-    if m.pareto:
-        parts.append("Pareto")
-    if tied or m.not_clearly_behind:
-        parts.append("tied #1" if tied else "~#1")
-    return ", ".join(parts)
-
-
 def share(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -112,7 +101,6 @@ __all__ = [
     "LETTER",
     "Palette",
     "acc_text",
-    "flags",
     "interval_bar",
     "latency_text",
     "money",

@@ -15,7 +15,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from advisor.rank import Decision, ModelResult
-from advisor.tui.format import Palette, acc_text, flags, latency_text, money, score_bar
+from advisor.report import flags
+from advisor.tui.format import Palette, acc_text, latency_text, money, score_bar
 from advisor.uncertainty import Uncertainty
 
 BAR = 20
@@ -91,7 +92,6 @@ class RankingTable(DataTable[Text]):
 
         p_best = stats.p_best.get(m.model) if stats else None
         interval = stats.rank_interval.get(m.model) if stats else None
-        tied = bool(stats and m.model in stats.tied_for_first)
         bar = score_bar(m.breakdown, BAR, palette, dim=bool(m.excluded))
         bar.append(f" {m.score:.2f}", style=dim)
         return [
@@ -106,7 +106,7 @@ class RankingTable(DataTable[Text]):
             t(money(m.monthly_cost_usd)),
             t(latency_text(m.latency_value)),
             t(f"{m.gracefulness:.2f}"),
-            t(flags(m, tied), "left", palette.bad if m.excluded else ""),
+            t(flags(m, stats.tied_for_first if stats else ()), "left", palette.bad if m.excluded else ""),
         ]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
