@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from advisor.errors import InputError
 from advisor.tui.app import AdvisorApp
@@ -17,6 +20,13 @@ from advisor.tui.widgets.weight_control import WeightControl
 from advisor.uncertainty import Uncertainty
 
 from .conftest import WS, drive, make_app, settle
+
+
+def _panel_text(app: AdvisorApp, name: str) -> str:
+    """What a detail panel shows, as plain text."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.screen.query_one(f"#detail-{name}", Static).content)
+    return console.export_text()
 
 
 def _table(app: AdvisorApp) -> RankingTable:
@@ -246,5 +256,28 @@ def test_keymap_override() -> None:
         app.action_export_memo = lambda: called.append("x")  # type: ignore[method-assign]
         await pilot.press("x")
         assert called == ["x"]
+
+    drive(app, steps)
+
+
+def test_a_model_resting_on_aggregates_is_flagged_and_explained(workspace: Path) -> None:
+    (workspace / "results" / "warehouse.csv").write_text(
+        "model,task,n,mean,sd,latency_p95_ms,cost_usd_mean\n"
+        "acme/warehouse,triage,40,0.8,0.4,900,0.0004\n"
+        "acme/warehouse,extract,40,0.75,0.43,900,0.0004\n"
+    )
+    config = workspace / "advisor.toml"
+    config.write_text(config.read_text().replace('results = ["results/*.jsonl"]', 'results = ["results/*"]'))
+    app = make_app(workspace)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        table = _table(app)
+        assert "aggregates" in str(table.get_cell("acme/warehouse", "flags"))
+        table.move_cursor(row=table.get_row_index("acme/warehouse"))
+        await settle(pilot)
+        assert "no per-sample distribution" in _panel_text(app, "latency")
+        why = _panel_text(app, "why")
+        assert "acme/warehouse against #1 bolt/fast" in why
+        assert "Unpaired (per-task aggregates" in why
 
     drive(app, steps)

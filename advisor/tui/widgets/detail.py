@@ -8,7 +8,6 @@ arithmetic is for display (histogram bins, shares of a total).
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 from rich.console import Group, RenderableType
@@ -23,7 +22,7 @@ from advisor.explain import money, p_value, pct
 from advisor.profiles import CRITERIA
 from advisor.rank import Decision, ModelResult, fmt_ms
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
-from advisor.uncertainty import Uncertainty
+from advisor.uncertainty import Pairwise, Uncertainty
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -71,6 +70,10 @@ def failures_view(m: ModelResult, decision: Decision) -> RenderableType:
 def latency_view(m: ModelResult, inputs: Inputs, metric: str) -> RenderableType:
     if not m.latency_ms:
         return Text("No latency recorded.")
+    if m.aggregated:
+        lines = Text("  ".join(f"{p} {fmt_ms(v)}" for p, v in m.latency_ms.items()))
+        lines.append("\nfrom per-task aggregates: no per-sample distribution", style="dim")
+        return lines
     table = inputs.evidence.table
     code = table.models.index(m.model) if m.model in table.models else -1
     values = table.numbers["latency_ms"][table.model == code]
@@ -116,10 +119,13 @@ def cost_view(m: ModelResult) -> RenderableType:
     return Group(head, table, Text("mean per call: tokens × the sheet (tiers, batch discount)", style="dim"))
 
 
-def paired_note(pair: Any) -> Text:
-    """The engine's paired comparison with the leader (same items), in words."""
+def paired_note(pair: Pairwise) -> Text:
+    """The engine's comparison with the leader (paired on shared items, or unpaired for aggregates), in words."""
     text = Text()
-    text.append(f"Paired on {pair.n} shared items: ", style="bold")
+    if pair.paired:
+        text.append(f"Paired on {pair.n} shared items: ", style="bold")
+    else:
+        text.append("Unpaired (per-task aggregates, no shared items): ", style="bold")
     text.append(f"accuracy {100 * pair.diff:+.1f} pts (95% {100 * pair.ci_low:+.1f} to {100 * pair.ci_high:+.1f}), ")
     clear = pair.p_adjusted < 0.05
     text.append(
