@@ -10,6 +10,7 @@ aggregates in ``Evidence``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -167,6 +168,7 @@ def combine_accuracy(ev: ModelEvidence, mix: dict[str, float]) -> Accuracy:
     return interval(mean, se, n)
 
 
+@functools.lru_cache(maxsize=4096)  # per-task intervals do not move with the weights: re-ranks reuse them
 def interval(mean: float, se: float, n: int) -> Accuracy:
     """95% interval kept in [0, 1]: Wilson at the effective sample size p(1-p)/SE²."""
     variance = mean * (1 - mean)
@@ -218,28 +220,16 @@ def score_arrays(
 def pareto_front(raw: dict[str, dict[str, float]]) -> set[str]:
     """Models no other model beats on every criterion (and strictly on one)."""
     names = list(raw)
-    front: set[str] = set()
-    for a in names:
-        dominated = False
-        for b in names:
-            if a == b:
-                continue
-            ge = all(_better_or_equal(raw[b][c], raw[a][c], c) for c in raw[a])
-            gt = any(_strictly_better(raw[b][c], raw[a][c], c) for c in raw[a])
-            if ge and gt:
-                dominated = True
-                break
-        if not dominated:
-            front.add(a)
-    return front
-
-
-def _better_or_equal(x: float, y: float, c: str) -> bool:
-    return x >= y if HIGHER_IS_BETTER[c] else x <= y
-
-
-def _strictly_better(x: float, y: float, c: str) -> bool:
-    return x > y if HIGHER_IS_BETTER[c] else x < y
+    if not names:
+        return set()
+    criteria = list(raw[names[0]])
+    sign = np.array([1.0 if HIGHER_IS_BETTER[c] else -1.0 for c in criteria])
+    better = np.array([[raw[n][c] for c in criteria] for n in names]) * sign  # higher is better everywhere
+    # dominates[b, a]: b is at least as good as a on every criterion and strictly better on one
+    ge = (better[:, None, :] >= better[None, :, :]).all(axis=2)
+    gt = (better[:, None, :] > better[None, :, :]).any(axis=2)
+    dominated = (ge & gt).any(axis=0)
+    return {n for n, d in zip(names, dominated, strict=True) if not d}
 
 
 def _exclusions(
@@ -324,9 +314,11 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
     curves = profile.utility.model_dump()
     anchors = {c: resolve_anchors(Curve(**curves[c]), c, [raws[n][c] for n in eligible]) for c in CRITERIA}
     front = pareto_front({n: raws[n] for n in eligible})
-    utilities = {
-        n: {c: float(np.nan_to_num(anchors[c].utility(raws[n][c]), nan=0.0)) for c in CRITERIA} for n in measured
+    names = list(measured)
+    columns = {  # one vectorised utility per criterion, over every model
+        c: np.nan_to_num(anchors[c].utility([raws[n][c] for n in names]), nan=0.0).tolist() for c in CRITERIA
     }
+    utilities = {n: {c: columns[c][i] for c in CRITERIA} for i, n in enumerate(names)}
     breakdowns = {n: {c: weights[c] * utilities[n][c] for c in CRITERIA} for n in measured}
     scores = {n: sum(b.values()) for n, b in breakdowns.items()}
     order = sorted(

@@ -114,19 +114,32 @@ class _Columns:
         n = len(rows)
         columns = {name: list(map(attrgetter(name), rows)) for name in _Row.__struct_fields__}
         present = {name for name, values in columns.items() if values.count(None) < n}
-        self._add(n, columns.__getitem__, present, places)
+        self._add(n, columns.__getitem__, present, places, typed=True)
 
-    def _add(self, n: int, col: Callable[[str], Sequence[Any]], present: set[str], places: list[int]) -> None:
+    def _add(
+        self,
+        n: int,
+        col: Callable[[str], Sequence[Any]],
+        present: set[str],
+        places: list[int],
+        *,
+        typed: bool = False,
+    ) -> None:
+        """Append one chunk; ``typed`` when msgspec has already checked every value's type."""
         path = self.path
         for name, index in self.index.items():
-            values = _strings(path, name, col(name), places)
-            for value in dict.fromkeys(values):  # first-seen order, at C speed
-                index.setdefault(value, len(index))
+            values = col(name)
+            if not typed or name == "sample_id":  # msgspec lets an int sample_id through
+                values = _strings(path, name, values, places)
+            fresh = dict.fromkeys(values)  # first-seen order, at C speed
+            if not fresh.keys() <= index.keys():
+                for value in fresh:
+                    index.setdefault(value, len(index))
             self.parts[name].append(np.fromiter(map(index.__getitem__, values), np.int32, n))
-        self.parts["score"].append(_numbers(path, "score", col("score"), places))
+        self.parts["score"].append(_numbers(path, "score", col("score"), places, typed))
         self.parts["place"].append(np.asarray(places, dtype=np.int32))
         for name in (*OPTIONAL_NUMBERS, "epoch"):
-            self.optional[name].append(_numbers(path, name, col(name), places) if name in present else None)
+            self.optional[name].append(_numbers(path, name, col(name), places, typed) if name in present else None)
         self.optional["outcome"].append(_outcomes(path, col("outcome"), places) if "outcome" in present else None)
         for name in TEXT_COLUMNS:
             if name in present or name in self.texts:
@@ -163,8 +176,10 @@ class _Columns:
         )
 
 
-def _numbers(path: Path, name: str, values: Sequence[Any], places: list[int]) -> np.ndarray:
+def _numbers(path: Path, name: str, values: Sequence[Any], places: list[int], typed: bool = False) -> np.ndarray:
     """Numbers or null; strings and booleans are errors (numpy would convert them silently)."""
+    if typed:
+        return np.array(values, dtype=np.float64)
     if not set(map(type, values)) <= _NUMBER_TYPES:
         i = next(i for i, v in enumerate(values) if type(v) not in _NUMBER_TYPES)
         raise InputError(f"{path}:{places[i]}", f"{name} must be a number, got {values[i]!r}")
