@@ -18,8 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from advisor.aggregates import (
     LATENCY_KEYS,
     MODEL_LEVEL,
@@ -47,17 +45,8 @@ _AGREE = 1e-6
 
 def sniff(path: Path, head: bytes) -> bool:
     """A JSONL whose first object, or a CSV whose header, has ``n`` and ``mean`` but no ``sample_id``."""
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = text.lstrip().split("\n", 1)[0]
-    if first.startswith("{"):
-        try:
-            obj = orjson.loads(first)
-        except orjson.JSONDecodeError:
-            return False
-        keys = set(obj) if isinstance(obj, dict) else set()
-    else:
-        keys = {h.strip() for h in next(csv.reader(io.StringIO(first)), [])}
-    return {"model", "task", "n", "mean"} <= keys and "sample_id" not in keys
+    keys = common.first_record_keys(head)
+    return keys is not None and {"model", "task", "n", "mean"} <= keys and "sample_id" not in keys
 
 
 def read(path: Path) -> SampleTable:

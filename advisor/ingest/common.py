@@ -12,6 +12,8 @@ the import; ``advisor data`` shows them.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import zipfile
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -217,3 +219,15 @@ class SafeZip:
             f"decompresses to more than {self.limit // (1 << 20)} MiB; refusing to read further "
             "(a zip bomb or not an eval log)"
         )
+
+
+def first_record_keys(head: bytes) -> set[str] | None:
+    """The keys of a file's first record: a JSONL's first object, or a CSV's header (None: neither)."""
+    first = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip().split("\n", 1)[0]
+    if first.startswith("{"):
+        try:
+            obj = orjson.loads(first)
+        except orjson.JSONDecodeError:
+            return None
+        return set(obj) if isinstance(obj, dict) else None
+    return {h.strip() for h in next(csv.reader(io.StringIO(first)), [])}

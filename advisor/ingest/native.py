@@ -36,16 +36,8 @@ NAME = "native"
 
 def sniff(path: Path, head: bytes) -> bool:
     """A JSONL whose first object has the required keys, or a CSV whose header does."""
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = text.lstrip().split("\n", 1)[0]
-    if first.startswith("{"):
-        try:
-            obj = orjson.loads(first)
-        except orjson.JSONDecodeError:
-            return False
-        return isinstance(obj, dict) and all(k in obj for k in REQUIRED)
-    header = next(csv.reader(io.StringIO(first)), [])
-    return all(k in [h.strip() for h in header] for k in REQUIRED)
+    keys = common.first_record_keys(head)
+    return keys is not None and set(REQUIRED) <= keys
 
 
 def read(path: Path) -> SampleTable:

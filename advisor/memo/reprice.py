@@ -15,14 +15,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
+from advisor.aggregates import empty_table
 from advisor.errors import InputError
 from advisor.memo.snapshot import DETAIL_ABOVE_INPUT_TOKENS, CostInputs, Snapshot
 from advisor.metrics import Evidence, ModelEvidence, TaskStats
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
 from advisor.prices.sheet import ModelPrice, PriceSheet, Tier
-from advisor.samples import OPTIONAL_NUMBERS, SampleTable
 
 
 @dataclass(frozen=True)
@@ -105,25 +103,6 @@ def reprice(ci: CostInputs, price: ModelPrice | None, batch: bool) -> tuple[floa
     n = ci.token_samples + ci.recorded_fill_samples
     total += ci.recorded_fill_usd
     return total / n, n, approximate
-
-
-def empty_table() -> SampleTable:
-    i32 = np.zeros(0, dtype=np.int32)
-    return SampleTable(
-        models=(),
-        tasks=(),
-        sample_ids=(),
-        sources=(),
-        model=i32,
-        task=i32,
-        sample=i32,
-        epoch=i32,
-        score=np.zeros(0),
-        outcome=np.zeros(0, dtype=np.int8),
-        numbers={k: np.zeros(0) for k in OPTIONAL_NUMBERS},
-        source=i32,
-        place=i32,
-    )
 
 
 def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, tuple[str, ...]]:
