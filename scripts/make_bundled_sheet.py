@@ -19,7 +19,8 @@ import re
 import sys
 from pathlib import Path
 
-from advisor.prices.native import dump_sheet, write_atomic
+from advisor.atomic import write_atomic
+from advisor.prices.native import dump_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet
 from advisor.prices.sources import build_sheet, read_litellm
 

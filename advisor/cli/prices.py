@@ -18,9 +18,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from advisor.atomic import write_new
 from advisor.errors import InputError
 from advisor.prices import history
-from advisor.prices.native import dump_sheet, fmt_decimal, write_new
+from advisor.prices.native import dump_sheet, fmt_decimal
 from advisor.prices.pull import PullOptions, pull
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
 from advisor.prices.select import open_sheet

@@ -15,6 +15,7 @@ import datetime as dt
 from pathlib import Path
 
 from advisor import __version__
+from advisor.atomic import write_atomic, write_new
 from advisor.decide import Inputs
 from advisor.errors import InputError
 from advisor.memo.blocks import Doc, Para, to_html, to_markdown
@@ -28,7 +29,6 @@ from advisor.memo.sections_more import (
     snapshot_section,
 )
 from advisor.memo.snapshot import Follows
-from advisor.prices.native import write_atomic, write_new
 from advisor.rank import Decision
 
 FORMATS = ("md", "html")

@@ -3,17 +3,13 @@
 Readers of public sources, ``prices pull``, ``prices import`` and the bundled
 sheet script all end by writing a native sheet. They share this writer so that
 the same sheet always gives the same bytes (a diffable, testable file) and so
-that no reader ever sees a half-written sheet: data goes to a temporary file
-in the target folder, is flushed, then ``os.replace``-d into place.
+that no reader ever sees a half-written sheet (writes go through ``advisor.atomic``).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from advisor.prices.sheet import ModelPrice, PriceSheet, Tier
 
@@ -64,41 +60,3 @@ def dump_sheet(sheet: PriceSheet, *, header: str | None = None) -> str:
             lines.append(f"above_input_tokens = {t.above_input_tokens}")
             _rates(t, lines)
     return "\n".join(lines) + "\n"
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_new(path: Path, data: str | bytes) -> None:
-    """Like ``write_atomic`` but never replaces an existing file (snapshots are immutable)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # fails with FileExistsError instead of overwriting
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links on this filesystem: check, then rename
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)

@@ -24,9 +24,10 @@ from typing import Any
 
 import httpx
 
+from advisor.atomic import write_atomic, write_new
 from advisor.errors import InputError
 from advisor.prices import history
-from advisor.prices.native import dump_sheet, write_atomic, write_new
+from advisor.prices.native import dump_sheet
 from advisor.prices.resolve import AmbiguousModel, resolve
 from advisor.prices.sheet import PriceSheet, load_sheet
 from advisor.prices.sources import Imported, read_litellm
