@@ -18,7 +18,6 @@ from advisor import __version__
 from advisor.bundled import display_path
 from advisor.decide import Inputs
 from advisor.memo.aggregate_costs import schema_version_for
-from advisor.memo.extras import Extras, extras_from
 from advisor.memo.snapshot import (
     SNAPSHOT_KIND,
     FileHash,
@@ -35,6 +34,7 @@ from advisor.memo.snapshot import (
 from advisor.metrics import Evidence
 from advisor.rank import Decision
 from advisor.samples import OUTCOMES
+from advisor.uncertainty import Uncertainty, uncertainty
 
 EXAMPLES_PER_KIND = 3
 
@@ -44,7 +44,8 @@ class MemoContext:
     decision: Decision
     inputs: Inputs
     snapshot: Snapshot
-    extras: Extras
+    #: P(best), rank intervals, comparisons with the leader, weight ranges, break-even prices.
+    extras: Uncertainty
     today: dt.date
     #: model → failure kind → (count, example sample ids)
     failures: dict[str, dict[str, tuple[int, tuple[str, ...]]]]
@@ -79,12 +80,12 @@ def failure_examples(evidence: Evidence) -> dict[str, dict[str, tuple[int, tuple
 
 
 def build_snapshot(
-    decision: Decision, inputs: Inputs, today: dt.date, extras: Extras, follows: Follows | None = None
+    decision: Decision, inputs: Inputs, today: dt.date, extras: Uncertainty, follows: Follows | None = None
 ) -> Snapshot:
     ws = inputs.workspace
     cfg = ws.config
     costs = cost_inputs(inputs.evidence)
-    be = extras.break_even or {}
+    be = extras.break_even
     models = {m.model: model_snap(m, inputs.evidence, costs, be.get(m.model)) for m in decision.models}
     return Snapshot(
         kind=SNAPSHOT_KIND,
@@ -127,7 +128,7 @@ def memo_context(
     decision: Decision, inputs: Inputs, *, today: dt.date | None = None, follows: Follows | None = None
 ) -> MemoContext:
     day = today or dt.date.today()
-    extras = extras_from(decision, inputs)
+    extras = decision.uncertainty or uncertainty(inputs, decision)
     return MemoContext(
         decision=decision,
         inputs=inputs,

@@ -19,7 +19,6 @@ from advisor.rank import Accuracy, Anchors, Decision, ModelResult, fmt_ms
 from advisor.report import FLAG_LEGEND, aggregates_sentence, flags
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
-UNAVAILABLE = "not available in this advisor build"
 
 
 def acc_text(a: Accuracy | None) -> str:
@@ -103,7 +102,7 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
                     f"{_facts(runner, d)}."
                 )
             )
-        tied = [n for n in (ex.tied_for_first or ()) if n != pick.model]
+        tied = [n for n in ex.tied_for_first if n != pick.model]
         if tied:
             because = why_text(pick, d.get(tied[0])) or "scores highest under your weights"
             doc.add(
@@ -181,8 +180,8 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
 def ranking_section(doc: Doc, ctx: MemoContext) -> None:
     d, ex = ctx.decision, ctx.extras
     doc.add(Heading(2, "3. Ranking", "ranking"))
-    pb, ri = ex.p_best or {}, ex.rank_interval or {}
-    tied = ex.tied_for_first or ()
+    pb, ri = ex.p_best, ex.rank_interval
+    tied = ex.tied_for_first
     rows = []
     for m in d.models:
         interval = ri.get(m.model)
@@ -205,9 +204,7 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
         )
     )
     doc.add(Para(f"Flags — {FLAG_LEGEND}"))
-    if ex.p_best is None:
-        doc.add(Para(f"P(best) and rank intervals (paired bootstrap over eval items) are {UNAVAILABLE}."))
-    elif ex.resamples:
+    if ex.resamples:
         doc.add(
             Para(
                 f"P(best) and 95% rank intervals from a paired bootstrap over eval items "
@@ -290,19 +287,6 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
     if pick is None:
         doc.add(Para("No pick, so no comparison with a leader."))
         return
-    if ex.pairwise is None:
-        doc.add(
-            Para(
-                f"Paired comparisons with the leader (difference on shared items with its interval, "
-                f"McNemar's test, Holm's adjustment, the detectable difference and the items per task "
-                f"that would settle a tie) are {UNAVAILABLE}. What this build can say: the accuracy "
-                "intervals in the ranking above are per model, not paired."
-            )
-        )
-        close = [m.model for m in d.ranked[1:] if m.not_clearly_behind]
-        if close:
-            doc.add(Para(f"Accuracy intervals overlapping the pick's: {', '.join(close)}."))
-        return
     rows = []
     for r in ex.pairwise:
         verdict = (
@@ -318,7 +302,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
                 f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f}",
                 p_value(r.p_value),
                 p_value(r.p_adjusted),
-                "n/a" if r.mcnemar_p is None else p_value(r.mcnemar_p),
+                "n/a" if r.mcnemar is None else p_value(r.mcnemar.p_value),
                 f"{100 * r.detectable:.1f} pts" if not math.isnan(r.detectable) else "n/a",
                 settle,
                 verdict,

@@ -15,7 +15,6 @@ from advisor.explain import money, pct
 from advisor.memo.blocks import Bullets, Doc, Heading, Para, Raw, Table
 from advisor.memo.context import MemoContext
 from advisor.memo.kendall import agreement_words, kendall_tau_b
-from advisor.memo.sections import UNAVAILABLE
 from advisor.memo.snapshot import embed_html, embed_markdown
 from advisor.samples import FAILURE_KINDS
 
@@ -67,41 +66,33 @@ def robustness_section(doc: Doc, ctx: MemoContext) -> None:
     if pick is None:
         doc.add(Para("No pick, so nothing to test for robustness."))
         return
-    if ex.weight_ranges is None:
-        doc.add(
-            Para(f"Weight ranges that keep the pick (each weight moved alone, the others rescaled) are {UNAVAILABLE}.")
+    rows = []
+    for w in ex.weight_ranges:
+        below = f"below {pct(w.low, 0)}: {w.below}" if w.below else "holds down to 0%"
+        above = f"above {pct(w.high, 0)}: {w.above}" if w.above else "holds up to 100%"
+        rows.append((w.criterion, pct(w.weight, 0), f"{pct(w.low, 0)}–{pct(w.high, 0)}", below, above))
+    doc.add(
+        Para(
+            f"How far each weight can move (the others rescaled in proportion) while {pick.model} "
+            "stays first, and who takes over beyond that:"
         )
-    else:
-        rows = []
-        for w in ex.weight_ranges:
-            below = f"below {pct(w.low, 0)}: {w.below}" if w.below else "holds down to 0%"
-            above = f"above {pct(w.high, 0)}: {w.above}" if w.above else "holds up to 100%"
-            rows.append((w.criterion, pct(w.weight, 0), f"{pct(w.low, 0)}–{pct(w.high, 0)}", below, above))
+    )
+    doc.add(
+        Table(
+            ("criterion", "your weight", "pick holds for", "then (lower)", "then (higher)"),
+            tuple(rows),
+            "lrrll",
+        )
+    )
+    if ex.first_place_share:
+        shares = sorted(ex.first_place_share.items(), key=lambda kv: (-kv[1], kv[0]))
         doc.add(
             Para(
-                f"How far each weight can move (the others rescaled in proportion) while {pick.model} "
-                "stays first, and who takes over beyond that:"
+                "Share of nearby weight settings in which each model ranks first: "
+                + ", ".join(f"{n} {pct(s, 0)}" for n, s in shares if s > 0)
+                + "."
             )
         )
-        doc.add(
-            Table(
-                ("criterion", "your weight", "pick holds for", "then (lower)", "then (higher)"),
-                tuple(rows),
-                "lrrll",
-            )
-        )
-        if ex.first_place_share:
-            shares = sorted(ex.first_place_share.items(), key=lambda kv: (-kv[1], kv[0]))
-            doc.add(
-                Para(
-                    "Share of nearby weight settings in which each model ranks first: "
-                    + ", ".join(f"{n} {pct(s, 0)}" for n, s in shares if s > 0)
-                    + "."
-                )
-            )
-    if ex.break_even is None:
-        doc.add(Para(f"Break-even prices (the price cut at which a runner-up would overtake) are {UNAVAILABLE}."))
-        return
     lines = []
     for m in d.ranked[1:]:
         mult = ex.break_even.get(m.model)

@@ -18,6 +18,7 @@ from advisor import bundled
 from advisor.decide import Inputs, decide, load_inputs
 from advisor.errors import InputError
 from advisor.metrics import gather
+from advisor.prices.history import list_snapshots
 from advisor.prices.select import open_sheet
 from advisor.profiles import Constraints, Profile, bundled_profile_paths, load_profile, load_profile_file
 from advisor.rank import Decision
@@ -92,11 +93,9 @@ def sheet_options(inputs: Inputs | None) -> list[SheetOption]:
     """Every sheet the user can switch to: dated snapshots (bundled and pulled) and the workspace's."""
     out: list[SheetOption] = []
     try:
-        from advisor.prices.history import list_snapshots
-
         for snap in sorted(list_snapshots(), reverse=True):
             out.append(SheetOption(str(snap.path), f"{snap.as_of} {snap.label}", snap.origin))
-    except Exception:  # history missing or unreadable: fall back to the bundled folder
+    except (OSError, InputError):  # the data folder is unreadable: offer the bundled sheets
         for path in sorted(bundled.path("pricing").glob("*.toml"), reverse=True):
             out.append(SheetOption(str(path), path.stem, "bundled"))
     if inputs is not None and all(Path(o.ref) != inputs.sheet_path for o in out):

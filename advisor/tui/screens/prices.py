@@ -26,6 +26,7 @@ from advisor.bundled import display_path
 from advisor.decide import Inputs
 from advisor.errors import InputError
 from advisor.explain import money
+from advisor.prices.history import diff
 from advisor.prices.sheet import PriceSheet, load_sheet
 from advisor.rank import Decision
 from advisor.tui.screens.base import AdvisorScreen
@@ -60,10 +61,6 @@ def current_view(inputs: Inputs, decision: Decision | None) -> RenderableType:
 
 
 def diff_view(old: PriceSheet, new: PriceSheet, candidates: list[str]) -> RenderableType:
-    try:
-        from advisor.prices.history import diff
-    except ImportError:
-        return Text("Sheet diffs need advisor.prices.history.")
     d = diff(old, new, candidates=candidates)
     text = Text()
     text.append(f"{old.as_of} → {new.as_of}: ", style="bold")
