@@ -239,21 +239,21 @@ class AdvisorApp(App[None]):
         self.switch_mode("prices")
         self.call_after_refresh(self.screen.run_action, "pull")
 
-    def action_export_memo(self) -> None:
+    def action_export_memo(self, fmt: str | None = None) -> None:
         s = self.session
         if s.decision is None or s.inputs is None:
             self.notify("Nothing to export: the workspace is not loaded.", severity="warning")
             return
         self.notify("Writing the memo…", timeout=1.5)
-        self.export_worker(self.settings.export_dir or s.inputs.workspace.root)
+        self.export_worker(self.settings.export_dir or s.inputs.workspace.root, fmt or self.settings.memo_format)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export_worker(self, folder: Path) -> None:
+    def export_worker(self, folder: Path, fmt: str) -> None:
         s = self.session
         if s.decision is None or s.inputs is None:
             return
         try:
-            path = export.write(s.decision, s.inputs, folder)
+            path = export.write(s.decision, s.inputs, folder, fmt)
         except InputError as exc:
             self.post_message(MemoWritten(None, exc.line()))
         except Exception as exc:

@@ -15,20 +15,21 @@ from advisor.decide import Inputs
 from advisor.rank import Decision
 
 
-def memo_path(folder: Path, profile: str, today: dt.date) -> Path:
-    """``memo-YYYY-MM-DD-<profile>.md`` in folder, with -2, -3… if taken."""
+def memo_path(folder: Path, profile: str, today: dt.date, fmt: str = "md") -> Path:
+    """``memo-YYYY-MM-DD-<profile>.<fmt>`` in folder, with -2, -3… if taken."""
     slug = re.sub(r"[^a-z0-9]+", "-", profile.lower()).strip("-") or "memo"
     base = folder / f"memo-{today.isoformat()}-{slug}"
-    path = base.with_suffix(".md")
+    path = Path(f"{base}.{fmt}")
     n = 2
     while path.exists():
-        path = Path(f"{base}-{n}.md")
+        path = Path(f"{base}-{n}.{fmt}")
         n += 1
     return path
 
 
-def write(decision: Decision, inputs: Inputs, folder: Path, today: dt.date | None = None) -> Path:
+def write(decision: Decision, inputs: Inputs, folder: Path, fmt: str = "md", today: dt.date | None = None) -> Path:
+    """Write the memo (``md`` or ``html``); an existing file is never replaced."""
     from advisor.memo import write_memo
 
     day = today or dt.date.today()
-    return write_memo(decision, inputs, memo_path(folder, decision.profile.name, day), fmt="md")
+    return write_memo(decision, inputs, memo_path(folder, decision.profile.name, day, fmt), fmt=fmt)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_config_path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -46,6 +47,9 @@ class Settings(BaseModel):
 
     export_dir: Path | None = None
     """Where exported memos go; default: the workspace folder."""
+
+    memo_format: Literal["md", "html"] = "md"
+    """What the memo key (e) writes: Markdown, or HTML with inline charts (both are in the palette)."""
 
 
 def config_dir() -> Path:
