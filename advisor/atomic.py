@@ -13,12 +13,23 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: The mode a plain ``open(path, "w")`` would give (mkstemp's 0600 is for the temp file only).
+FILE_MODE = 0o666 & ~_umask()
+
+
 def _temp_copy(path: Path, data: str | bytes) -> str:
     """A flushed temporary file beside ``path`` holding ``data``; the caller moves or removes it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()

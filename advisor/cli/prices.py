@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -90,7 +91,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q = cmds.add_parser("import", help="save a price file you already have as a dated snapshot")
     q.add_argument("file", type=Path)
     q.add_argument("--format", dest="input_format", choices=["litellm", "openrouter", "genai-prices", "native"])
-    q.add_argument("--as-of", help="the date the prices were in force (default: today, or the sheet's own)")
+    q.add_argument("--as-of", help="the date the prices were in force (default: a date in the file name, else today)")
     q.set_defaults(func=run_import)
 
 
@@ -301,7 +302,13 @@ def run_import(args: argparse.Namespace) -> int:
         imported = None
     else:
         reader = {"litellm": read_litellm, "openrouter": read_openrouter, "genai-prices": read_genai_prices}[kind]
-        day = as_of or dt.date.today()
+        day = as_of or _date_in_name(path) or dt.date.today()
+        if as_of is None:
+            print(
+                f"prices dated {day} ({'from the file name' if day != dt.date.today() else 'today'}; "
+                "--as-of sets another date)",
+                file=sys.stderr,
+            )
         imported = reader(data, as_of=day, source=f"{kind} file {path.name} (imported)", where=str(path))
         assert isinstance(imported, Imported)
         sheet = imported.sheet
@@ -314,6 +321,17 @@ def run_import(args: argparse.Namespace) -> int:
     write_new(target, dump_sheet(sheet))
     print(f"saved {target} ({len(sheet.models)} models, as of {sheet.as_of})")
     return 0
+
+
+def _date_in_name(path: Path) -> dt.date | None:
+    """A date written in a file name (``...-2025-11-26.json``): when a downloaded copy was taken."""
+    match = re.search(r"(\d{4})-(\d{2})-(\d{2})", path.name)
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
 
 
 def _date(text: str) -> dt.date:

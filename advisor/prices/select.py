@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from advisor.errors import InputError
 from advisor.prices import history
 from advisor.prices.sheet import PriceSheet, load_sheet
 
@@ -21,4 +22,10 @@ def bundled_sheet_path() -> Path:
 def open_sheet(ref: str, *, relative_to: Path | None = None) -> tuple[PriceSheet, Path]:
     """The sheet a reference names, and the file it came from."""
     path = history.find(ref, relative_to=relative_to)
+    if path.suffix.lower() == ".json":  # a public source's file, not a native sheet
+        raise InputError(
+            path,
+            "price sheets are native TOML; read this file into one first with "
+            f"`advisor prices import {path}`, then pass --prices with the date it reports",
+        )
     return load_sheet(path), path
