@@ -131,18 +131,19 @@ def test_cli_list_show_history_import_diff(data_dir: Path, capsys: pytest.Captur
     assert main(["prices", "show", "no-such-model"]) == 2
     assert "no price for 'no-such-model'" in capsys.readouterr().err
     old = REAL / "litellm-model_prices_and_context_window-2025-11-26.json"
-    if old.is_file():
-        assert main(["prices", "import", str(old), "--as-of", "2025-11-26"]) == 0
-        assert "saved" in capsys.readouterr().out
-        assert main(["prices", "diff", "2025-11-26", "bundled", "--format", "json"]) == 0
-        d = json.loads(capsys.readouterr().out)
-        assert d["old"]["as_of"] == "2025-11-26" and d["new"]["as_of"] == "2026-11-19"
-        sonnet = next(r for r in d["repriced"] if r["new_id"] == "claude-sonnet-4-5")
-        assert any(c["field"].startswith("tiers") for c in sonnet["changes"])
-        assert main(["prices", "history", "claude-sonnet-4-5", "--format", "json"]) == 0
-        rows = json.loads(capsys.readouterr().out)
-        assert [r["as_of"] for r in rows][-2:] == ["2025-11-26", "2026-11-19"]
-        assert rows[-2]["price"]["tiers"][0]["above_input_tokens"] == 200000
+    assert old.is_file()
+    assert main(["prices", "import", str(old)]) == 0  # dated from the file name
+    out, err = capsys.readouterr()
+    assert "as of 2025-11-26" in out and "from the file name" in err
+    assert main(["prices", "diff", "2025-11-26", "bundled", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["old"]["as_of"] == "2025-11-26" and d["new"]["as_of"] == "2026-11-19"
+    sonnet = next(r for r in d["repriced"] if r["new_id"] == "claude-sonnet-4-5")
+    assert any(c["field"].startswith("tiers") for c in sonnet["changes"])
+    assert main(["prices", "history", "claude-sonnet-4-5", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["as_of"] for r in rows][-2:] == ["2025-11-26", "2026-11-19"]
+    assert rows[-2]["price"]["tiers"][0]["above_input_tokens"] == 200000
     native = data_dir / "mine.toml"
     native.write_text(dump_sheet(sheet(mp("my-model"), as_of="2027-03-01")), encoding="utf-8")
     assert main(["prices", "import", str(native)]) == 0
