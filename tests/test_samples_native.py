@@ -163,7 +163,12 @@ def test_chunks_share_string_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(native, "CHUNK_LINES", 2)
     rows = [{"model": f"m{i % 2}", "task": "t", "sample_id": str(i // 2), "score": i % 3 / 2} for i in range(7)]
     rows[5]["latency_ms"] = 5.0  # a column present in one chunk only
+    rows[0]["response"] = "I cannot help with that"  # text in the first chunk only
+    rows[6]["error"] = 'the model said "epoch"'  # a field name inside a value must not confuse anything
     table = native.read(write_jsonl(tmp_path / "s.jsonl", rows))
+    assert table.texts["response"] == ["I cannot help with that"] + [None] * 6
+    assert table.texts["error"] == [None] * 6 + ['the model said "epoch"']
+    assert table.epoch.tolist() == [0] * 7
     assert table.models == ("m0", "m1")
     assert [table.models[c] for c in table.model] == [r["model"] for r in rows]
     assert [table.sample_ids[c] for c in table.sample] == [r["sample_id"] for r in rows]
