@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from advisor.errors import InputError
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
 from advisor.prices.sheet import PriceSheet, sample_cost_parts
 from advisor.samples import FAILURE_KINDS, FloatArray, SampleTable
@@ -179,8 +180,6 @@ def gather(
         cost, resolutions, cost_sources, cost_splits = price_table(table, sheet, aliases, batch=batch)
         aggregated, agg_notes = aggregate_models(agg, sheet, aliases, batch=batch) if agg is not None else ({}, [])
     except AmbiguousModel as exc:
-        from advisor.errors import InputError
-
         raise InputError(None, str(exc)) from None
 
     n_t = len(table.tasks)

@@ -26,7 +26,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.ingest import common
-from advisor.samples import FloatArray, SampleTable, build
+from advisor.samples import OPTIONAL_NUMBERS, FloatArray, SampleTable, build
 
 NAME = "promptfoo"
 
@@ -110,7 +110,7 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
         )
     if any(e > 0 for e in cols["epoch"]):
         common.note("repeated tests (--repeat) read as epochs")
-    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in _NUMBERS}
+    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in OPTIONAL_NUMBERS}
     return build(
         model=cols["model"],
         task=cols["task"],
@@ -125,16 +125,7 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
     )
 
 
-_NUMBERS = (
-    "latency_ms",
-    "input_tokens",
-    "output_tokens",
-    "cached_input_tokens",
-    "cache_write_tokens",
-    "reasoning_tokens",
-    "cost_usd",
-)
-_COLUMNS = ("model", "task", "sample_id", "epoch", "score", "outcome", "response", "error", *_NUMBERS)
+_COLUMNS = ("model", "task", "sample_id", "epoch", "score", "outcome", "response", "error", *OPTIONAL_NUMBERS)
 
 
 def _where(path: Path, place: str) -> str:
