@@ -1,6 +1,6 @@
 """Paired bootstrap: 1,000 resamples on 20 models × 10 tasks × 500 items, P(best) and rank intervals.
 
-Ours: ``advisor.bootstrap.paired_bootstrap`` (counts × matrices, chunked, no loop per
+Ours: ``advisor.statistics.bootstrap.paired_bootstrap`` (counts × matrices, chunked, no loop per
 resample). Peer: a plain Python loop, one resample at a time, indexing the item
 arrays with numpy and computing the same four criteria (accuracy, cost per task,
 p95 latency over every epoch, gracefulness), then the same score and summary.
@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from advisor import bootstrap as bs
+from advisor.statistics import bootstrap as bs
 
 MODELS, TASKS, ITEMS = 20, 10, 500
 STATS: dict[str, bs.Stat] = {

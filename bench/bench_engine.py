@@ -89,7 +89,7 @@ OURS = """
 import sys
 from pathlib import Path
 from advisor.ingest import native
-from advisor.metrics import gather
+from advisor.evidence.gather import gather
 ###
 table = native.read(Path(sys.argv[1]))
 evidence = gather(table, None)
@@ -112,10 +112,10 @@ def timed(code: str, path: Path) -> tuple[float, float]:
 
 
 def rerank_ms(path: Path) -> float:
+    from advisor.decision.rank import rank
+    from advisor.evidence.gather import gather
     from advisor.ingest import native
-    from advisor.metrics import gather
-    from advisor.profiles import Constraints, load_profile
-    from advisor.rank import rank
+    from advisor.inputs.profiles import Constraints, load_profile
 
     evidence = gather(native.read(path), None)
     profile = load_profile("balanced").model_copy(update={"constraints": Constraints()})

@@ -19,7 +19,7 @@ CHILD = r"""
 import asyncio, sys, time
 t0 = float(sys.argv[1])  # wall clock when the parent spawned this process
 from pathlib import Path
-from advisor import bundled
+from advisor.files import bundled
 from advisor.tui.app import AdvisorApp
 from advisor.tui.settings import Settings
 

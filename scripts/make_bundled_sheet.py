@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from advisor.atomic import write_atomic
+from advisor.files.atomic import write_atomic
 from advisor.prices.native import dump_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet
 from advisor.prices.sources import build_sheet, read_litellm

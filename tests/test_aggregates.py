@@ -12,17 +12,18 @@ from typing import Any
 import pytest
 
 from advisor.cli import main
-from advisor.decide import decide, load_inputs
+from advisor.decision.decide import decide, load_inputs
+from advisor.decision.rank import interval
+from advisor.decision.uncertainty import uncertainty
 from advisor.errors import InputError
 from advisor.ingest import aggregates as agg_reader
 from advisor.ingest import detect, lm_eval
 from advisor.ingest.common import collect_notes
 from advisor.memo import render_markdown
 from advisor.memo.snapshot import parse
-from advisor.rank import interval
-from advisor.report import decision_json, markdown
-from advisor.stats import Z95, wilson
-from advisor.uncertainty import uncertainty
+from advisor.report.schema import decision_json
+from advisor.report.table import markdown
+from advisor.statistics.intervals import Z95, wilson
 from tests.memo_helpers import MEMO_WS, TODAY
 
 LM_EVAL = Path(__file__).parent / "data" / "lm_eval"
@@ -240,8 +241,8 @@ def test_round_trip_matches_samples(tmp_path: Path) -> None:
 def test_p_best_reproducible_and_sensible(agg_ws: Path) -> None:
     inputs = load_inputs(agg_ws)
     decision = decide(inputs)
-    one = uncertainty(inputs, decision, resamples=400, seed=3)
-    two = uncertainty(inputs, decision, resamples=400, seed=3)
+    one = uncertainty(inputs.evidence, decision, resamples=400, seed=3)
+    two = uncertainty(inputs.evidence, decision, resamples=400, seed=3)
     assert one.p_best == two.p_best and one.rank_low == two.rank_low
     assert sum(one.p_best.values()) == pytest.approx(1.0)
     # a clearly better aggregated model wins nearly every resample
@@ -253,7 +254,7 @@ def test_p_best_reproducible_and_sensible(agg_ws: Path) -> None:
     )
     inputs = load_inputs(agg_ws)
     decision = decide(inputs, weights={"accuracy": 1, "cost": 0, "latency": 0, "gracefulness": 0})
-    u = uncertainty(inputs, decision, resamples=400, seed=0)
+    u = uncertainty(inputs.evidence, decision, resamples=400, seed=0)
     assert decision.pick is not None and decision.pick.model == DEEPSEEK
     assert u.p_best[DEEPSEEK] > 0.97 and u.tied_for_first == (DEEPSEEK,)
     pair = next(p for p in u.pairwise if p.model == "anthropic/claude-3-7-sonnet-20250219")
@@ -283,9 +284,9 @@ def test_all_aggregates_workspace(tmp_path: Path) -> None:
     )
     inputs = load_inputs(root)
     decision = decide(inputs)
-    u = uncertainty(inputs, decision, resamples=300, seed=1)
+    u = uncertainty(inputs.evidence, decision, resamples=300, seed=1)
     assert set(u.p_best) == {DEEPSEEK, "openai/gpt-4o-mini"} and all(not p.paired for p in u.pairwise)
-    assert u.p_best == uncertainty(inputs, decision, resamples=300, seed=1).p_best
+    assert u.p_best == uncertainty(inputs.evidence, decision, resamples=300, seed=1).p_best
 
 
 # ------------------------------------------------------------------ lm-eval results without samples
@@ -349,7 +350,7 @@ def test_json_table_memo_and_data_say_aggregates(
 
     from dataclasses import replace
 
-    full = replace(decision, uncertainty=uncertainty(inputs, decision, resamples=200))
+    full = replace(decision, uncertainty=uncertainty(inputs.evidence, decision, resamples=200))
     memo = render_markdown(full, inputs, today=TODAY)
     assert "unpaired (aggregates)" in memo and f"{DEEPSEEK} rests on per-task aggregates" in memo
     snap = parse(memo, "memo.md")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.atomic import FILE_MODE, write_atomic, write_new
+from advisor.files.atomic import FILE_MODE, write_atomic, write_new
 
 
 def test_write_atomic_replaces_and_leaves_no_temp(tmp_path: Path) -> None:

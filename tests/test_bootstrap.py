@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from advisor import bootstrap as bs
+from advisor.statistics import bootstrap as bs
 
 
 def _tasks(rng: np.random.Generator, models: int, sizes: list[int], gaps: bool = True) -> list[bs.Task]:

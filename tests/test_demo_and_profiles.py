@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from advisor.cli import main
-from advisor.profiles import CRITERIA, bundled_profile_paths, load_profile
-from advisor.workspace import load_workspace
+from advisor.inputs.profiles import CRITERIA, bundled_profile_paths, load_profile
+from advisor.inputs.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"

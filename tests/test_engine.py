@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from advisor.decide import decide, load_inputs
-from advisor.metrics import gather
+from advisor.decision.decide import decide, load_inputs
+from advisor.decision.rank import gracefulness, interval, pareto_front
+from advisor.decision.utilities import Anchors
+from advisor.evidence.gather import gather
+from advisor.inputs.profiles import Profile
 from advisor.prices.sheet import ModelPrice, Tier, sample_cost_parts
-from advisor.profiles import Profile
-from advisor.rank import Anchors, gracefulness, interval, pareto_front
-from advisor.samples import build
-from advisor.stats import wilson
+from advisor.records.samples import build
+from advisor.statistics.intervals import wilson
 
 PRICE = ModelPrice(
     id="x",
@@ -81,7 +82,7 @@ def test_clustered_accuracy_by_hand() -> None:
     assert t1.se == pytest.approx(math.sqrt(21) / 9 / math.sqrt(3))
     t2 = ev.tasks["t2"]
     assert t2.se == pytest.approx(0.5)  # sd of [1, 0] is √0.5, /√2
-    from advisor.rank import combine_accuracy
+    from advisor.decision.rank import combine_accuracy
 
     acc = combine_accuracy(ev, {"t1": 0.5, "t2": 0.5})
     assert acc.mean == pytest.approx((5 / 9 + 0.5) / 2)

@@ -34,7 +34,13 @@ def first_importing_textual(modules: list[str]) -> str:
 
 
 def test_domain_modules_found() -> None:
-    assert {"advisor.rank", "advisor.metrics", "advisor.samples", "advisor.cli.rank", "advisor.memo"} <= set(DOMAIN)
+    assert {
+        "advisor.decision.rank",
+        "advisor.evidence.gather",
+        "advisor.records.samples",
+        "advisor.cli.rank",
+        "advisor.memo",
+    } <= set(DOMAIN)
 
 
 def test_no_domain_module_imports_textual() -> None:

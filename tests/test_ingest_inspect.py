@@ -13,7 +13,7 @@ import pytest
 from advisor.errors import InputError
 from advisor.ingest import detect, inspect
 from advisor.ingest.common import collect_notes
-from advisor.samples import OUTCOME_CODE
+from advisor.records.samples import OUTCOME_CODE
 
 DATA = Path(__file__).parent / "data" / "inspect_ai"
 EVALS = sorted(DATA.glob("*/*.eval"))

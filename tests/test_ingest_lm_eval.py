@@ -12,7 +12,7 @@ from advisor.errors import InputError
 from advisor.ingest import detect, lm_eval
 from advisor.ingest.common import collect_notes
 from advisor.ingest.load import load_paths
-from advisor.samples import OUTCOME_CODE
+from advisor.records.samples import OUTCOME_CODE
 
 DATA = Path(__file__).parent / "data" / "lm_eval"
 GSM = DATA / "DanielKluev__pyFade" / "gsm8k_gemma3-12b-u1"

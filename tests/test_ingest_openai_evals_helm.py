@@ -13,7 +13,7 @@ import pytest
 from advisor.errors import InputError
 from advisor.ingest import detect, helm, openai_evals
 from advisor.ingest.load import load_paths
-from advisor.samples import OUTCOME_CODE
+from advisor.records.samples import OUTCOME_CODE
 
 OAI = Path(__file__).parent / "data" / "openai_evals"
 HELM = Path(__file__).parent / "data" / "helm" / "evaleval__every_eval_ever"

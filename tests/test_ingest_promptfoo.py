@@ -12,7 +12,7 @@ import pytest
 from advisor.errors import InputError
 from advisor.ingest import detect, promptfoo
 from advisor.ingest.common import collect_notes
-from advisor.samples import OUTCOME_CODE
+from advisor.records.samples import OUTCOME_CODE
 
 DATA = Path(__file__).parent / "data" / "promptfoo"
 FILES = sorted(DATA.glob("*/*.json"))

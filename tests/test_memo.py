@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from advisor import bundled
 from advisor.cli import main
-from advisor.decide import decide, load_inputs
+from advisor.decision.decide import decide, load_inputs
 from advisor.errors import InputError
+from advisor.files import bundled
 from advisor.memo import render, write_memo
 from advisor.memo.context import build_snapshot, memo_context
 from advisor.memo.kendall import kendall_tau_b

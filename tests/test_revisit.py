@@ -10,16 +10,17 @@ import numpy as np
 import pytest
 
 from advisor.cli import main
-from advisor.decide import decide, load_inputs
+from advisor.decision.decide import decide, load_inputs
 from advisor.errors import InputError
+from advisor.evidence.gather import gather
 from advisor.memo import write_memo
+from advisor.memo.cost_inputs import cost_inputs
 from advisor.memo.reprice import reprice
 from advisor.memo.revisit import EXIT_CHANGED, EXIT_HOLDS, EXIT_UNDETERMINED, revisit
-from advisor.memo.snapshot import cost_inputs, read_memo
-from advisor.metrics import gather
+from advisor.memo.snapshot import read_memo
 from advisor.prices.native import dump_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet, Tier, load_sheet
-from advisor.samples import build
+from advisor.records.samples import build
 from tests.memo_helpers import MEMO_WS, TODAY, copy_workspace, litellm_sheet
 
 SHEET = str(MEMO_WS / "prices-2025-11-26.toml")

@@ -11,7 +11,7 @@ import pytest
 from advisor.errors import InputError
 from advisor.ingest import native
 from advisor.ingest.load import load_paths
-from advisor.samples import OUTCOMES, build
+from advisor.records.samples import OUTCOMES, build
 from tests.helpers import write_jsonl
 
 ROWS = [

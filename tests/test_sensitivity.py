@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from advisor import sensitivity as sv
+from advisor.statistics import sensitivity as sv
 
 
 def _first_on_grid(u: np.ndarray, w: np.ndarray, k: int, grid: np.ndarray) -> np.ndarray:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import InputError
+from advisor.files.tomlfile import key_line
+from advisor.inputs.profiles import load_profile_file
+from advisor.inputs.workspace import load_workspace
 from advisor.prices.sheet import load_sheet
-from advisor.profiles import load_profile_file
-from advisor.tomlfile import key_line
-from advisor.workspace import load_workspace
 
 SHEET = """schema_version = 1
 as_of = 2026-01-01

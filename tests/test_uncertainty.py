@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from advisor import bootstrap as bs
-from advisor import bundled
 from advisor.cli import main
-from advisor.decide import Inputs, decide, load_inputs
-from advisor.rank import Decision
-from advisor.uncertainty import criteria_stats, layout, uncertainty
-from advisor.uncertainty_report import lines, tie_sentence
+from advisor.decision.decide import Inputs, decide, load_inputs
+from advisor.decision.result import Decision
+from advisor.decision.uncertainty import criteria_stats, layout, uncertainty
+from advisor.files import bundled
+from advisor.report.uncertainty import lines, tie_sentence
+from advisor.statistics import bootstrap as bs
 from tests.conftest import WriteWorkspace
 
 
@@ -42,13 +42,13 @@ def test_bootstrap_point_values_are_the_rankings_metrics(demo: tuple[Inputs, Dec
 
 def test_uncertainty_on_the_demo(demo: tuple[Inputs, Decision]) -> None:
     inputs, d = demo
-    u = uncertainty(inputs, d, resamples=200, seed=1)
+    u = uncertainty(inputs.evidence, d, resamples=200, seed=1)
     assert set(u.p_best) == {m.model for m in d.ranked}
     assert sum(u.p_best.values()) == pytest.approx(1.0)
     assert d.ranked[0].model in u.tied_for_first or u.p_best[d.ranked[0].model] < 0.5
     assert [p.model for p in u.pairwise] == [m.model for m in d.ranked[1:]]
     assert all(p.p_adjusted >= p.p_value for p in u.pairwise)
-    again = uncertainty(inputs, d, resamples=200, seed=1)
+    again = uncertainty(inputs.evidence, d, resamples=200, seed=1)
     assert again.p_best == u.p_best and again.rank_low == u.rank_low
     # break-even: at the multiplier the model's score (lead's own utility curve) ties the pick's
     pick, curve, w = d.ranked[0], d.anchors["cost"], d.weights["cost"]
@@ -116,7 +116,7 @@ def test_tie_sentence_names_the_tie_and_why(make_workspace: WriteWorkspace, tmp_
     root = make_workspace(_rows(same, other), 'prices = "bundled"\n')
     inputs = load_inputs(root, profile="balanced")
     d = decide(inputs, weights={"accuracy": 1.0, "cost": 0.0, "latency": 0.0, "gracefulness": 0.0})
-    d = replace(d, uncertainty=uncertainty(inputs, d, resamples=300, seed=0))
+    d = replace(d, uncertainty=uncertainty(inputs.evidence, d, resamples=300, seed=0))
     assert d.tied_for_first is not None and set(d.tied_for_first) == {"model-a", "model-b"}
     sentence = tie_sentence(d)
     assert sentence is not None and "statistically tied" in sentence

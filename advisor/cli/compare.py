@@ -20,14 +20,15 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from advisor import bundled, stats
 from advisor.cli.rank import add_decision_options
-from advisor.decide import decide, load_inputs
+from advisor.decision.decide import decide, load_inputs
+from advisor.decision.result import Decision, ModelResult
+from advisor.decision.uncertainty import layout
 from advisor.errors import InputError
-from advisor.explain import money, pct
-from advisor.profiles import parse_weights
-from advisor.rank import Decision, ModelResult, fmt_ms
-from advisor.uncertainty import layout
+from advisor.files import bundled
+from advisor.inputs.profiles import parse_weights
+from advisor.statistics import comparisons as stats
+from advisor.text.format import fmt_ms, money, pct
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

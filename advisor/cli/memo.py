@@ -7,12 +7,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from advisor import bundled
 from advisor.cli.rank import add_decision_options
-from advisor.decide import decide, load_inputs
+from advisor.decision.decide import decide, load_inputs
 from advisor.errors import InputError
+from advisor.files import bundled
+from advisor.inputs.profiles import parse_weights
 from advisor.memo import render, write_memo
-from advisor.profiles import parse_weights
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

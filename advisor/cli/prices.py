@@ -9,35 +9,33 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import re
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
-from advisor.atomic import write_new
+from advisor.cli.prices_output import (
+    RATES,
+    SHEET_HELP,
+    cell,
+    console,
+    emit_json,
+    price_json,
+    sheet_json,
+    workspace_names,
+)
 from advisor.errors import InputError
+from advisor.files.atomic import write_new
 from advisor.prices import history
-from advisor.prices.native import dump_sheet, fmt_decimal
+from advisor.prices.native import dump_sheet
 from advisor.prices.pull import PullOptions, pull
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
 from advisor.prices.select import open_sheet
-from advisor.prices.sheet import ModelPrice, PriceSheet, load_sheet
+from advisor.prices.sheet import PriceSheet, load_sheet
 from advisor.prices.sources import Imported, read_litellm
 from advisor.prices.sources_extra import read_genai_prices, read_openrouter
-
-SHEET_HELP = "price sheet: bundled, latest, a date (YYYY-MM-DD) or a path (default: latest)"
-RATES = (
-    "input_per_mtok",
-    "output_per_mtok",
-    "cached_input_per_mtok",
-    "cache_write_per_mtok",
-    "batch_discount",
-)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -105,55 +103,6 @@ def _lazy(name: str) -> Any:
     return run
 
 
-# ----------------------------------------------------------------------------- helpers
-
-
-def _console() -> Console:
-    c = Console()
-    return c if c.is_terminal else Console(width=160)
-
-
-def _num(d: Decimal | None) -> float | None:
-    return None if d is None else float(d)
-
-
-def _cell(d: Decimal | None) -> str:
-    return "—" if d is None else fmt_decimal(d)
-
-
-def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def price_json(m: ModelPrice) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": m.id, "provider": m.provider, "aliases": list(m.aliases)}
-    out.update({f: _num(getattr(m, f)) for f in RATES})
-    out["tiers"] = [
-        {
-            "above_input_tokens": t.above_input_tokens,
-            **{f: _num(getattr(t, f)) for f in RATES[:4]},
-        }
-        for t in m.tiers
-    ]
-    return out
-
-
-def _sheet_json(sheet: PriceSheet, path: Path) -> dict[str, Any]:
-    return {"path": str(path), "as_of": sheet.as_of.isoformat(), "source": sheet.source}
-
-
-def _workspace_names(folder: Path) -> tuple[list[str], dict[str, str], Any]:
-    """Eval model names a workspace uses (candidates and result files), its aliases, and the workspace."""
-    from advisor.ingest.load import load_workspace_samples
-    from advisor.workspace import load_workspace
-
-    ws = load_workspace(folder)
-    names = list(ws.config.candidates or [])
-    table = load_workspace_samples(ws).table
-    names.extend(n for n in table.models if n not in names)
-    return names, dict(ws.config.aliases), ws
-
-
 # ----------------------------------------------------------------------------- list / show / match
 
 
@@ -166,7 +115,7 @@ def run_list(args: argparse.Namespace) -> int:
         and (not args.search or any(args.search.lower() in s.lower() for s in (m.id, *m.aliases)))
     ]
     if args.format == "json":
-        _emit_json({"sheet": _sheet_json(sheet, path), "models": [price_json(m) for m in models]})
+        emit_json({"sheet": sheet_json(sheet, path), "models": [price_json(m) for m in models]})
         return 0
     t = Table(title=f"{path.name}: as of {sheet.as_of} · {len(models)} of {len(sheet.models)} models · USD/1M tok")
     for col in ("id", "provider", "input", "output", "cached in", "cache write", "batch −", "tiers"):
@@ -175,11 +124,11 @@ def run_list(args: argparse.Namespace) -> int:
         t.add_row(
             m.id,
             m.provider or "",
-            *(_cell(getattr(m, f)) for f in RATES[:4]),
-            _cell(m.batch_discount),
+            *(cell(getattr(m, f)) for f in RATES[:4]),
+            cell(m.batch_discount),
             str(len(m.tiers) or ""),
         )
-    _console().print(t)
+    console().print(t)
     return 0
 
 
@@ -194,7 +143,7 @@ def run_show(args: argparse.Namespace) -> int:
     sheet, path = open_sheet(args.sheet)
     aliases: dict[str, str] = {}
     if args.workspace:
-        from advisor.workspace import load_workspace
+        from advisor.inputs.workspace import load_workspace
 
         aliases = dict(load_workspace(args.workspace).config.aliases)
     res = _resolve_or_error(args.model, sheet, aliases, path)
@@ -202,16 +151,16 @@ def run_show(args: argparse.Namespace) -> int:
         raise InputError(path, f"no price for {args.model!r}: {res.how} (try 'advisor prices list --search')")
     m = res.price
     if args.format == "json":
-        _emit_json(
+        emit_json(
             {
-                "sheet": _sheet_json(sheet, path),
+                "sheet": sheet_json(sheet, path),
                 "name": args.model,
                 "matched": res.how,
                 "price": price_json(m),
             }
         )
         return 0
-    c = _console()
+    c = console()
     c.print(f"[bold]{m.id}[/]  ({m.provider or 'provider unknown'})  matched by: {res.how}")
     c.print(f"sheet: {path}  as of {sheet.as_of}\nsource: {sheet.source}")
     c.print(f"aliases: {', '.join(m.aliases) or '—'}")
@@ -219,16 +168,16 @@ def run_show(args: argparse.Namespace) -> int:
     t.add_column("applies")
     for col in ("input", "output", "cached in", "cache write"):
         t.add_column(col, justify="right")
-    t.add_row("base", *(_cell(getattr(m, f)) for f in RATES[:4]))
+    t.add_row("base", *(cell(getattr(m, f)) for f in RATES[:4]))
     for tier in m.tiers:
-        t.add_row(f"input > {tier.above_input_tokens:,} tok", *(_cell(getattr(tier, f)) for f in RATES[:4]))
+        t.add_row(f"input > {tier.above_input_tokens:,} tok", *(cell(getattr(tier, f)) for f in RATES[:4]))
     c.print(t)
     c.print(f"batch discount: {'—' if m.batch_discount is None else f'{m.batch_discount * 100:g}% off'}")
     return 0
 
 
 def run_match(args: argparse.Namespace) -> int:
-    names, aliases, ws = _workspace_names(args.workspace)
+    names, aliases, ws = workspace_names(args.workspace)
     sheet, path = open_sheet(args.sheet or ws.config.prices, relative_to=None if args.sheet else ws.root)
     rows: list[dict[str, Any]] = []
     for name in names:
@@ -238,14 +187,14 @@ def run_match(args: argparse.Namespace) -> int:
         except AmbiguousModel as exc:
             rows.append({"name": name, "id": None, "how": f"ambiguous: {', '.join(exc.candidates)}"})
     if args.format == "json":
-        _emit_json({"sheet": _sheet_json(sheet, path), "models": rows})
+        emit_json({"sheet": sheet_json(sheet, path), "models": rows})
     else:
         t = Table(title=f"{ws.config.name}: eval model names → {path.name}")
         for col in ("eval model name", "price entry", "how"):
             t.add_column(col)
         for r in rows:
             t.add_row(r["name"], r["id"] or "[red]unpriced[/]", r["how"])
-        _console().print(t)
+        console().print(t)
     return 0 if all(r["id"] for r in rows) else 1
 
 
@@ -255,14 +204,14 @@ def run_match(args: argparse.Namespace) -> int:
 def run_pull(args: argparse.Namespace) -> int:
     keep = None
     if args.only_workspace:
-        names, aliases, _ = _workspace_names(args.only_workspace)
+        names, aliases, _ = workspace_names(args.only_workspace)
         keep = [*names, *aliases.values()]
     opts = PullOptions(
         read_timeout=args.timeout, accept_suspicious=args.accept_suspicious, progress=args.progress, keep=keep
     )
     result = pull(args.source, opts)
     if args.format == "json":
-        _emit_json(
+        emit_json(
             {
                 "url": result.url,
                 "status": result.status,

@@ -1,7 +1,8 @@
 """``advisor prices history`` and ``advisor prices diff``: what moved between dated sheets.
 
 Kept apart from ``advisor.cli.prices`` (which registers them) so that each
-module stays small: these two render comparisons across snapshots.
+module stays small: these two render comparisons across snapshots. What both
+share lives in ``advisor.cli.prices_output``.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ import argparse
 
 from rich.table import Table
 
-from advisor.cli.prices import (
+from advisor.cli.prices_output import (
     RATES,
-    _cell,
-    _console,
-    _emit_json,
-    _num,
-    _sheet_json,
-    _workspace_names,
+    cell,
+    console,
+    emit_json,
+    num,
     price_json,
+    sheet_json,
+    workspace_names,
 )
 from advisor.errors import InputError
 from advisor.prices import history
@@ -33,7 +34,7 @@ def run_history(args: argparse.Namespace) -> int:
     snaps = history.list_snapshots()
     if args.model is None:
         if args.format == "json":
-            _emit_json(
+            emit_json(
                 [
                     {"as_of": s.as_of.isoformat(), "origin": s.origin, "label": s.label, "path": str(s.path)}
                     for s in snaps
@@ -45,12 +46,12 @@ def run_history(args: argparse.Namespace) -> int:
             t.add_column(col)
         for s in snaps:
             t.add_row(s.as_of.isoformat(), s.origin, s.label, str(s.path))
-        _console().print(t)
+        console().print(t)
         return 0
     loaded = [(s, load_sheet(s.path)) for s in snaps]
     rows = history.model_history(loaded, args.model)
     if args.format == "json":
-        _emit_json(
+        emit_json(
             [
                 {"as_of": s.as_of.isoformat(), "path": str(s.path), "price": price_json(m) if m else None}
                 for s, m in rows
@@ -69,11 +70,11 @@ def run_history(args: argparse.Namespace) -> int:
             s.as_of.isoformat(),
             s.path.name,
             m.id if m else "—",
-            *(_cell(getattr(m, f)) if m else "—" for f in RATES[:4]),
+            *(cell(getattr(m, f)) if m else "—" for f in RATES[:4]),
             change,
         )
         prev = m or prev
-    _console().print(t)
+    console().print(t)
     return 0
 
 
@@ -82,7 +83,7 @@ def _change_text(c: history.Change) -> str:
     name = c.field.removesuffix("_per_mtok")
     if c.old is None and c.new is None:
         return name
-    return f"{name} {_cell(c.old)} → {_cell(c.new)}" + (f" ({pct:+.1f}%)" if pct is not None else "")
+    return f"{name} {cell(c.old)} → {cell(c.new)}" + (f" ({pct:+.1f}%)" if pct is not None else "")
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -98,7 +99,7 @@ def run_diff(args: argparse.Namespace) -> int:
     new, new_path = open_sheet(new_ref)
     candidates: set[str] = set()
     if args.workspace:
-        names, aliases, _ = _workspace_names(args.workspace)
+        names, aliases, _ = workspace_names(args.workspace)
         for sheet in (old, new):
             for name in names:
                 try:
@@ -109,10 +110,10 @@ def run_diff(args: argparse.Namespace) -> int:
                     candidates.add(hit.id)
     d = history.diff(old, new, candidates=candidates)
     if args.format == "json":
-        _emit_json(
+        emit_json(
             {
-                "old": _sheet_json(old, old_path),
-                "new": _sheet_json(new, new_path),
+                "old": sheet_json(old, old_path),
+                "new": sheet_json(new, new_path),
                 "added": list(d.added),
                 "removed": list(d.removed),
                 "repriced": [
@@ -121,7 +122,7 @@ def run_diff(args: argparse.Namespace) -> int:
                         "new_id": r.new_id or r.id,
                         "candidate": r.candidate,
                         "changes": [
-                            {"field": c.field, "old": _num(c.old), "new": _num(c.new), "percent": c.percent}
+                            {"field": c.field, "old": num(c.old), "new": num(c.new), "percent": c.percent}
                             for c in r.changes
                         ],
                     }
@@ -130,7 +131,7 @@ def run_diff(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    c = _console()
+    c = console()
     c.print(f"[bold]{old_path.name}[/] ({old.as_of}) → [bold]{new_path.name}[/] ({new.as_of})")
     c.print(f"added {len(d.added)}, removed {len(d.removed)}, repriced {len(d.repriced)}")
     if d.repriced:

@@ -10,12 +10,13 @@ from pathlib import Path
 import orjson
 from rich.console import Console
 
-from advisor import bundled
-from advisor.decide import decide, load_inputs
+from advisor.decision.decide import decide, load_inputs
+from advisor.decision.uncertainty import uncertainty
 from advisor.errors import InputError
-from advisor.profiles import parse_weights
-from advisor.report import decision_json, markdown, print_table
-from advisor.uncertainty import uncertainty
+from advisor.files import bundled
+from advisor.inputs.profiles import parse_weights
+from advisor.report.schema import decision_json
+from advisor.report.table import markdown, print_table
 
 
 def add_decision_options(p: argparse.ArgumentParser) -> None:
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--resamples", "must be 0 (skip the bootstrap) or more")
     if args.resamples > 0 and decision.ranked:
         decision = replace(
-            decision, uncertainty=uncertainty(inputs, decision, resamples=args.resamples, seed=args.seed)
+            decision, uncertainty=uncertainty(inputs.evidence, decision, resamples=args.resamples, seed=args.seed)
         )
     if args.format == "json":
         sys.stdout.buffer.write(

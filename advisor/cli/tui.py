@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 
-from advisor import bundled
 from advisor.cli.rank import add_decision_options
-from advisor.profiles import parse_weights
+from advisor.files import bundled
+from advisor.inputs.profiles import parse_weights
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -18,19 +18,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advisor.aggregates import (
+from advisor.errors import InputError
+from advisor.ingest import common
+from advisor.records.aggregates import (
     LATENCY_KEYS,
     MODEL_LEVEL,
     TOKEN_KEYS,
     AggregateRow,
     AggregateTable,
     ModelRow,
-    empty_table,
     join,
 )
-from advisor.errors import InputError
-from advisor.ingest import common
-from advisor.samples import FAILURE_KINDS, SampleTable
+from advisor.records.samples import FAILURE_KINDS, SampleTable, empty_table
 
 NAME = "aggregates"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.ingest import aggregates, helm, inspect, lm_eval, native, openai_evals, promptfoo
-from advisor.samples import SampleTable
+from advisor.records.samples import SampleTable
 
 HEAD_BYTES = 64 * 1024
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.ingest import common
-from advisor.samples import SampleTable, build
+from advisor.records.samples import SampleTable, build
 
 NAME = "helm"
 FILES = ("run_spec.json", "per_instance_stats.json", "scenario_state.json", "stats.json", "scenario.json")

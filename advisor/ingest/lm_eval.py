@@ -15,7 +15,7 @@ the harness: they stay missing. A filtered response of ``[invalid]`` (the
 answer extractor found nothing) is a malformed answer.
 
 A results file without samples files holds only aggregates: it is imported as
-per-task aggregates (``advisor.aggregates``): mean = the reported metric, se =
+per-task aggregates (``advisor.records.aggregates``): mean = the reported metric, se =
 its ``_stderr``, n = ``n-samples`` (effective, else original). Files without
 ``n-samples`` (v0.3, early 0.4) get n = p(1−p)/se² + 1, which is exact for a
 pass/fail metric (the harness's stderr is sd/√n with ddof 1) and noted; a
@@ -34,10 +34,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from advisor.aggregates import AggregateRow, AggregateTable, empty_table
 from advisor.errors import InputError
 from advisor.ingest import common
-from advisor.samples import SampleTable, build, concat
+from advisor.records.aggregates import AggregateRow, AggregateTable
+from advisor.records.samples import SampleTable, build, concat, empty_table
 
 NAME = "lm_eval"
 

@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from advisor import aggregates
 from advisor.errors import InputError, InputErrors
 from advisor.ingest import common, detect
 from advisor.ingest.rules import RuleHit, apply_rules
-from advisor.samples import OUTCOMES, SampleTable, concat
-from advisor.workspace import FailureRule, Workspace
+from advisor.inputs.workspace import FailureRule, Workspace
+from advisor.records import aggregates
+from advisor.records.samples import OUTCOMES, SampleTable, concat
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import orjson
 
 from advisor.errors import InputError
 from advisor.ingest import common
-from advisor.samples import NO_OUTCOME, OPTIONAL_NUMBERS, OUTCOME_CODE, OUTCOMES, SampleTable, build
+from advisor.records.samples import NO_OUTCOME, OPTIONAL_NUMBERS, OUTCOME_CODE, OUTCOMES, SampleTable, build
 
 _NUMBER_TYPES = {int, float, type(None)}
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.ingest import common
-from advisor.samples import SampleTable, build
+from advisor.records.samples import SampleTable, build
 
 NAME = "openai_evals"
 

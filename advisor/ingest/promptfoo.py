@@ -26,7 +26,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.ingest import common
-from advisor.samples import OPTIONAL_NUMBERS, FloatArray, SampleTable, build
+from advisor.records.samples import OPTIONAL_NUMBERS, FloatArray, SampleTable, build
 
 NAME = "promptfoo"
 

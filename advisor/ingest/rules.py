@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from advisor.samples import OUTCOME_CODE, SampleTable
-from advisor.workspace import FailureRule
+from advisor.inputs.workspace import FailureRule
+from advisor.records.samples import OUTCOME_CODE, SampleTable
 
 
 @dataclass(frozen=True)

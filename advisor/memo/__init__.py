@@ -15,9 +15,10 @@ import datetime as dt
 from pathlib import Path
 
 from advisor import __version__
-from advisor.atomic import write_atomic, write_new
-from advisor.decide import Inputs
+from advisor.decision.decide import Inputs
+from advisor.decision.result import Decision
 from advisor.errors import InputError
+from advisor.files.atomic import write_atomic, write_new
 from advisor.memo.blocks import Doc, Para, to_html, to_markdown
 from advisor.memo.context import MemoContext, memo_context
 from advisor.memo.sections import decision_section, evidence_section, mattered_section, ranking_section
@@ -29,7 +30,6 @@ from advisor.memo.sections_more import (
     snapshot_section,
 )
 from advisor.memo.snapshot import Follows
-from advisor.rank import Decision
 
 FORMATS = ("md", "html")
 

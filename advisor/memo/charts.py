@@ -12,9 +12,9 @@ from __future__ import annotations
 import html
 import math
 
-from advisor.explain import money
-from advisor.profiles import CRITERIA
-from advisor.rank import Decision, ModelResult
+from advisor.decision.result import Decision, ModelResult
+from advisor.inputs.profiles import CRITERIA
+from advisor.text.format import money
 
 COLOURS = {"accuracy": "#2f6fbf", "cost": "#d9822b", "latency": "#7a52b3", "gracefulness": "#2e9e6a"}
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}

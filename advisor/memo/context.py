@@ -15,9 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from advisor import __version__
-from advisor.bundled import display_path
-from advisor.decide import Inputs
-from advisor.memo.aggregate_costs import schema_version_for
+from advisor.decision.decide import Inputs
+from advisor.decision.result import Decision, Uncertainty
+from advisor.decision.uncertainty import uncertainty
+from advisor.evidence.model import Evidence
+from advisor.files.bundled import display_path
+from advisor.memo.cost_inputs import cost_inputs
 from advisor.memo.snapshot import (
     SNAPSHOT_KIND,
     FileHash,
@@ -26,15 +29,12 @@ from advisor.memo.snapshot import (
     Snapshot,
     WorkspaceRef,
     anchors_snap,
-    cost_inputs,
     model_snap,
     profile_sha256,
+    schema_version_for,
     sha256_file,
 )
-from advisor.metrics import Evidence
-from advisor.rank import Decision
-from advisor.samples import OUTCOMES
-from advisor.uncertainty import Uncertainty, uncertainty
+from advisor.records.samples import OUTCOMES
 
 EXAMPLES_PER_KIND = 3
 
@@ -128,7 +128,7 @@ def memo_context(
     decision: Decision, inputs: Inputs, *, today: dt.date | None = None, follows: Follows | None = None
 ) -> MemoContext:
     day = today or dt.date.today()
-    extras = decision.uncertainty or uncertainty(inputs, decision)
+    extras = decision.uncertainty or uncertainty(inputs.evidence, decision)
     return MemoContext(
         decision=decision,
         inputs=inputs,

@@ -15,12 +15,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from advisor.aggregates import empty_table
 from advisor.errors import InputError
+from advisor.evidence.model import Evidence, ModelEvidence, TaskStats
 from advisor.memo.snapshot import DETAIL_ABOVE_INPUT_TOKENS, CostInputs, Snapshot
-from advisor.metrics import Evidence, ModelEvidence, TaskStats
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
 from advisor.prices.sheet import ModelPrice, PriceSheet, Tier
+from advisor.records.samples import empty_table
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _cost(r: tuple[float, float, float, float], inp: float, cached: float, writt
 
 
 def reprice(ci: CostInputs, price: ModelPrice | None, batch: bool) -> tuple[float | None, int, bool]:
-    """Cost per sample averaged as ``metrics.gather`` does: (mean, samples counted, approximate?)."""
+    """Cost per sample averaged as ``evidence.from_samples`` does: (mean, samples counted, approximate?)."""
     approximate = False
     if price is None or ci.token_samples == 0:
         n, total = ci.recorded_samples, ci.recorded_usd

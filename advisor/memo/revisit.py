@@ -16,25 +16,27 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advisor.bundled import display_path
-from advisor.explain import money, pct
+from advisor.decision.rank import rank
+from advisor.decision.result import Decision, ModelResult
+from advisor.evidence.gather import gather
+from advisor.evidence.model import Evidence
+from advisor.files.bundled import display_path
 from advisor.ingest.load import load_workspace_samples
+from advisor.inputs.profiles import CRITERIA
+from advisor.inputs.workspace import load_workspace
+from advisor.memo.cost_inputs import cost_inputs
 from advisor.memo.reprice import Pricing, evidence_from_snapshot, plan_pricing, relative_change
 from advisor.memo.snapshot import (
     CostInputs,
     FileHash,
     ModelSnap,
     Snapshot,
-    cost_inputs,
     read_memo,
     sha256_file,
 )
-from advisor.metrics import Evidence, gather
 from advisor.prices.select import open_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet
-from advisor.profiles import CRITERIA
-from advisor.rank import Decision, ModelResult, rank
-from advisor.workspace import load_workspace
+from advisor.text.format import money, pct
 
 EXIT_HOLDS = 0
 EXIT_CHANGED = 3

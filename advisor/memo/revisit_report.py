@@ -13,8 +13,6 @@ import datetime as dt
 from typing import Any
 
 from advisor import __version__
-from advisor.explain import money
-from advisor.memo.aggregate_costs import schema_version_for
 from advisor.memo.blocks import Bullets, Doc, Heading, Para, Raw, Table
 from advisor.memo.revisit import EXIT_CHANGED, EXIT_HOLDS, EXIT_UNDETERMINED, Revisit, headline
 from advisor.memo.snapshot import (
@@ -25,8 +23,10 @@ from advisor.memo.snapshot import (
     embed_html,
     embed_markdown,
     model_snap,
+    schema_version_for,
     sha256_file,
 )
+from advisor.text.format import money
 
 SCHEMA = "advisor.revisit/1"
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 
-from advisor.explain import compare_reason, money, p_value, pct
+from advisor.decision.explain import compare_reason
+from advisor.decision.result import Accuracy, Decision, ModelResult
+from advisor.decision.utilities import Anchors
+from advisor.inputs.profiles import CRITERIA, Constraints
 from advisor.memo import charts
 from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
-from advisor.profiles import CRITERIA, Constraints
-from advisor.rank import Accuracy, Anchors, Decision, ModelResult, fmt_ms
-from advisor.report import FLAG_LEGEND, aggregates_sentence, flags
+from advisor.report.flags import FLAG_LEGEND, aggregates_sentence, flags
+from advisor.text.format import fmt_ms, money, p_value, pct
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 
 from advisor import __version__
-from advisor.explain import money, pct
 from advisor.memo.blocks import Bullets, Doc, Heading, Para, Raw, Table
 from advisor.memo.context import MemoContext
 from advisor.memo.kendall import agreement_words, kendall_tau_b
 from advisor.memo.snapshot import embed_html, embed_markdown
-from advisor.samples import FAILURE_KINDS
+from advisor.records.samples import FAILURE_KINDS
+from advisor.text.format import money, pct
 
 
 def failures_section(doc: Doc, ctx: MemoContext) -> None:

@@ -26,15 +26,14 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from advisor import __version__
+from advisor.decision.result import Decision, ModelResult
 from advisor.errors import InputError
-from advisor.metrics import Evidence
+from advisor.evidence.model import Evidence
+from advisor.inputs.profiles import Constraints, Profile
 from advisor.prices.sheet import ModelPrice
-from advisor.profiles import Constraints, Profile
-from advisor.rank import Decision, ModelResult
 
 SNAPSHOT_KIND = "advisor-memo-snapshot"
 #: The newest schema this advisor reads and writes. 2 adds the optional per-model ``evidence``
@@ -206,53 +205,9 @@ def profile_sha256(profile: Profile) -> str:
 # ------------------------------------------------------------------ building
 
 
-def cost_inputs(evidence: Evidence) -> dict[tuple[str, str], CostInputs]:
-    """Per (model, task): the sums re-pricing needs, read from the samples behind the evidence."""
-    table = evidence.table
-    nums = table.numbers
-    inp, out = nums["input_tokens"], nums["output_tokens"]
-    cached = np.nan_to_num(nums["cached_input_tokens"])
-    written = np.nan_to_num(nums["cache_write_tokens"])
-    recorded = nums["cost_usd"]
-    has_tokens = ~np.isnan(inp) & ~np.isnan(out)
-    has_recorded = ~np.isnan(recorded)
-    result: dict[tuple[str, str], CostInputs] = {}
-    for m_code, model in enumerate(table.models):
-        for t_code, task in enumerate(table.tasks):
-            rows = (table.model == m_code) & (table.task == t_code)
-            if not rows.any():
-                continue
-            tok = rows & has_tokens
-            fill = rows & ~has_tokens & has_recorded
-            rec = rows & has_recorded
-            long_rows = tok & (np.nan_to_num(inp) > DETAIL_ABOVE_INPUT_TOKENS)
-            long: list[tuple[float, float, float, float, float]] = []
-            if long_rows.any():
-                sizes, inverse = np.unique(inp[long_rows], return_inverse=True)
-                counts = np.bincount(inverse, minlength=sizes.size)
-                sums = [
-                    np.bincount(inverse, weights=col[long_rows], minlength=sizes.size) for col in (cached, written, out)
-                ]
-                long = [
-                    (float(s), float(c), float(a), float(b), float(o))
-                    for s, c, a, b, o in zip(sizes, counts, *sums, strict=True)
-                ]
-            result[(model, task)] = CostInputs(
-                token_samples=int(tok.sum()),
-                input_tokens=float(inp[tok].sum()),
-                cached_input_tokens=float(cached[tok].sum()),
-                cache_write_tokens=float(written[tok].sum()),
-                output_tokens=float(out[tok].sum()),
-                max_input_tokens=float(inp[tok].max()) if tok.any() else 0.0,
-                long=tuple(long),
-                recorded_fill_samples=int(fill.sum()),
-                recorded_fill_usd=float(recorded[fill].sum()),
-                recorded_samples=int(rec.sum()),
-                recorded_usd=float(recorded[rec].sum()),
-            )
-    from advisor.memo.aggregate_costs import aggregate_costs  # it imports this module
-
-    return {**result, **aggregate_costs(evidence)}
+def schema_version_for(models: dict[str, ModelSnap]) -> int:
+    """1 unless a model rests on aggregates (older advisors then say "upgrade" instead of failing)."""
+    return 2 if any(m.evidence is not None for m in models.values()) else 1
 
 
 def model_snap(

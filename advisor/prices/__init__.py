@@ -1,0 +1,8 @@
+"""Price sheets: the validated sheet and its arithmetic, public sources, pulling, dated history, names.
+
+``sheet`` (the model and the cost of a request by part of the bill),
+``native`` (the TOML format), ``sources``/``sources_extra`` (LiteLLM,
+OpenRouter, genai-prices), ``pull`` (fetching with sanity checks),
+``history`` (dated snapshots), ``select`` (which sheet a workspace uses) and
+``resolve`` (an eval's model name to a sheet entry).
+"""

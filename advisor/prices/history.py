@@ -21,8 +21,8 @@ from pathlib import Path
 
 import platformdirs
 
-from advisor import bundled
 from advisor.errors import InputError
+from advisor.files import bundled
 from advisor.prices.resolve import AmbiguousModel, resolve
 from advisor.prices.sheet import ModelPrice, PriceSheet
 

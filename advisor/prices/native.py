@@ -3,7 +3,7 @@
 Readers of public sources, ``prices pull``, ``prices import`` and the bundled
 sheet script all end by writing a native sheet. They share this writer so that
 the same sheet always gives the same bytes (a diffable, testable file) and so
-that no reader ever sees a half-written sheet (writes go through ``advisor.atomic``).
+that no reader ever sees a half-written sheet (writes go through ``advisor.files.atomic``).
 """
 
 from __future__ import annotations

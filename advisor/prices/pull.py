@@ -24,8 +24,8 @@ from typing import Any
 
 import httpx
 
-from advisor.atomic import write_atomic, write_new
 from advisor.errors import InputError
+from advisor.files.atomic import write_atomic, write_new
 from advisor.prices import history
 from advisor.prices.native import dump_sheet
 from advisor.prices.resolve import AmbiguousModel, resolve

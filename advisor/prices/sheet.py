@@ -16,8 +16,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from advisor.samples import FloatArray
-from advisor.tomlfile import load_model
+from advisor.files.tomlfile import load_model
+from advisor.records.samples import FloatArray
 
 SCHEMA_VERSION = 1
 

@@ -2,7 +2,7 @@
 
 Why it exists: the decision is made interactively here (weights moved, the
 ranking re-ordered, a model inspected), while everything it shows comes from
-the engine (``advisor.decide``). ``run`` is what ``advisor tui`` calls; it
+the engine (``advisor.decision.decide``). ``run`` is what ``advisor tui`` calls; it
 imports the app lazily so importing this package stays cheap.
 """
 

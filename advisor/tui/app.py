@@ -13,14 +13,15 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
-from advisor.decide import Inputs
+from advisor.decision.decide import Inputs
+from advisor.decision.uncertainty import uncertainty
 from advisor.errors import InputError
 from advisor.tui import export
 from advisor.tui.commands import AdvisorCommands
+from advisor.tui.host import AdvisorHost
 from advisor.tui.messages import MemoWritten, SheetRepriced, StatsComputed, WorkspaceLoaded
 from advisor.tui.screens.data import DataScreen
 from advisor.tui.screens.help import HelpScreen
@@ -30,7 +31,6 @@ from advisor.tui.settings import Settings, load_settings, user_profiles_dir
 from advisor.tui.state import LoadProblem, ProfileOption, Session, load, profile_options, reprice
 from advisor.tui.widgets.priorities import Priorities
 from advisor.tui.widgets.weight_control import WeightControl
-from advisor.uncertainty import Uncertainty, uncertainty
 
 
 def tradeoff_screen() -> Screen[None]:
@@ -40,7 +40,7 @@ def tradeoff_screen() -> Screen[None]:
     return TradeoffScreen()
 
 
-class AdvisorApp(App[None]):
+class AdvisorApp(AdvisorHost):
     CSS_PATH = "app.tcss"
     TITLE = "advisor"
     COMMANDS = App.COMMANDS | {AdvisorCommands}
@@ -57,13 +57,6 @@ class AdvisorApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit", show=False),
     ]
-
-    revision: reactive[int] = reactive(0, init=False)
-    """Bumped whenever the session's decision (or load state) changes; screens watch it."""
-    stats: reactive[Uncertainty | None] = reactive(None, init=False)
-    """The bootstrap result for the current decision, or None until it arrives."""
-    selected: reactive[str | None] = reactive(None, init=False)
-    """The model highlighted in the ranking (the detail and trade-off views follow it)."""
 
     def __init__(
         self,
@@ -143,7 +136,7 @@ class AdvisorApp(App[None]):
         if inputs is None or decision is None:
             return
         try:
-            result = uncertainty(inputs, decision, resamples=self.settings.bootstrap_resamples)
+            result = uncertainty(inputs.evidence, decision, resamples=self.settings.bootstrap_resamples)
         except Exception as exc:
             self.post_message(StatsComputed(generation, None, f"{type(exc).__name__}: {exc}"))
             return

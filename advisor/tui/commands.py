@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from advisor.tui.host import AdvisorHost
 from advisor.tui.state import sheet_options
-
-if TYPE_CHECKING:
-    from advisor.tui.app import AdvisorApp
 
 #: (title, help, action run on the app)
 ACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -36,7 +34,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 
 class AdvisorCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app = cast("AdvisorApp", self.app)
+        app = cast(AdvisorHost, self.app)
         out: list[tuple[str, str, Callable[[], object]]] = [
             (title, text, partial(app.run_action, action)) for title, text, action in ACTIONS
         ]

@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from advisor.decide import Inputs
-from advisor.rank import Decision
+from advisor.decision.decide import Inputs
+from advisor.decision.result import Decision
 
 
 def memo_path(folder: Path, profile: str, today: dt.date, fmt: str = "md") -> Path:

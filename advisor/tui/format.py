@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from advisor.explain import money, pct
-from advisor.profiles import CRITERIA
-from advisor.rank import Accuracy, fmt_ms
+from advisor.decision.result import Accuracy
+from advisor.inputs.profiles import CRITERIA
+from advisor.text.format import fmt_ms, money, pct
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 LABEL = {"accuracy": "Accuracy", "cost": "Cost", "latency": "Latency", "gracefulness": "Gracefulness"}

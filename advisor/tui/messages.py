@@ -11,9 +11,9 @@ from pathlib import Path
 
 from textual.message import Message
 
-from advisor.decide import Inputs
+from advisor.decision.decide import Inputs
+from advisor.decision.result import Uncertainty
 from advisor.tui.state import LoadProblem
-from advisor.uncertainty import Uncertainty
 
 
 @dataclass

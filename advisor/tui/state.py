@@ -14,14 +14,14 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from advisor import bundled
-from advisor.decide import Inputs, decide, load_inputs
+from advisor.decision.decide import Inputs, decide, load_inputs
+from advisor.decision.result import Decision
 from advisor.errors import InputError
-from advisor.metrics import gather
+from advisor.evidence.gather import gather
+from advisor.files import bundled
+from advisor.inputs.profiles import Constraints, Profile, bundled_profile_paths, load_profile, load_profile_file
 from advisor.prices.history import list_snapshots
 from advisor.prices.select import open_sheet
-from advisor.profiles import Constraints, Profile, bundled_profile_paths, load_profile, load_profile_file
-from advisor.rank import Decision
 
 
 @dataclass(frozen=True)

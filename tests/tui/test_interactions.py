@@ -10,6 +10,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from advisor.decision.result import Uncertainty
 from advisor.errors import InputError
 from advisor.tui.app import AdvisorApp
 from advisor.tui.messages import StatsComputed
@@ -17,7 +18,6 @@ from advisor.tui.screens.help import HelpScreen
 from advisor.tui.widgets.panels import ErrorPanel
 from advisor.tui.widgets.ranking import RankingTable
 from advisor.tui.widgets.weight_control import WeightControl
-from advisor.uncertainty import Uncertainty
 
 from .conftest import WS, drive, make_app, settle
 

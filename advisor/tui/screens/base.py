@@ -1,19 +1,18 @@
-"""A screen base that knows its app is the AdvisorApp (typed, without an import cycle)."""
+"""A screen base that sees its app as an ``AdvisorHost`` (typed, without importing the app)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual.screen import Screen
 
-if TYPE_CHECKING:
-    from advisor.tui.app import AdvisorApp
+from advisor.tui.host import AdvisorHost
 
 
 class AdvisorScreen(Screen[None]):
     @property
-    def advisor(self) -> AdvisorApp:
-        return cast("AdvisorApp", self.app)
+    def advisor(self) -> AdvisorHost:
+        return cast(AdvisorHost, self.app)
 
     def on_screen_resume(self) -> None:
         self.refresh_view()

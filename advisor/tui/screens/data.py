@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from advisor.cli.data import renderables, summary
+from advisor.report.data import renderables, summary
 from advisor.tui.screens.base import AdvisorScreen
 
 

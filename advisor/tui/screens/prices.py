@@ -22,13 +22,13 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from advisor.bundled import display_path
-from advisor.decide import Inputs
+from advisor.decision.decide import Inputs
+from advisor.decision.result import Decision
 from advisor.errors import InputError
-from advisor.explain import money
+from advisor.files.bundled import display_path
 from advisor.prices.history import diff
 from advisor.prices.sheet import PriceSheet, load_sheet
-from advisor.rank import Decision
+from advisor.text.format import money
 from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.state import sheet_options
 

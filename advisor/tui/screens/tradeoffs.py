@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
-from advisor.explain import money, pct
-from advisor.rank import Decision, ModelResult, fmt_ms
+from advisor.decision.result import Decision, ModelResult
+from advisor.text.format import fmt_ms, money, pct
 from advisor.tui.screens.base import AdvisorScreen
 
 

@@ -17,12 +17,11 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Static
 
-from advisor.decide import Inputs
-from advisor.explain import money, p_value, pct
-from advisor.profiles import CRITERIA
-from advisor.rank import Decision, ModelResult, fmt_ms
+from advisor.decision.decide import Inputs
+from advisor.decision.result import Decision, ModelResult, Pairwise, Uncertainty
+from advisor.inputs.profiles import CRITERIA
+from advisor.text.format import fmt_ms, money, p_value, pct
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
-from advisor.uncertainty import Pairwise, Uncertainty
 
 SPARK = "▁▂▃▄▅▆▇█"
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from advisor.explain import verdict
-from advisor.rank import Decision
+from advisor.decision.explain import verdict
+from advisor.decision.result import Decision, Uncertainty
 from advisor.tui.state import LoadProblem
-from advisor.uncertainty import Uncertainty
 
 
 class Verdict(Static):

@@ -15,8 +15,8 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-from advisor.profiles import CRITERIA, Profile
-from advisor.rank import Decision
+from advisor.decision.result import Decision
+from advisor.inputs.profiles import CRITERIA, Profile
 from advisor.tui.state import ProfileOption
 from advisor.tui.widgets.weight_control import WeightControl
 

@@ -14,10 +14,9 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from advisor.rank import Decision, ModelResult
-from advisor.report import flags
+from advisor.decision.result import Decision, ModelResult, Uncertainty
+from advisor.report.flags import flags
 from advisor.tui.format import Palette, acc_text, latency_text, money, score_bar
-from advisor.uncertainty import Uncertainty
 
 BAR = 20
 #: (key, title, width, right-aligned)

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from advisor import bootstrap as bs
-from advisor import stats
-from advisor.metrics import Evidence
-from advisor.profiles import CRITERIA
-from advisor.rank import ModelResult
+from advisor.decision.result import ModelResult
+from advisor.evidence.model import Evidence
+from advisor.inputs.profiles import CRITERIA
+from advisor.statistics import bootstrap as bs
+from advisor.statistics import comparisons as stats
+from advisor.statistics.intervals import Z95, two_sided_p, z_value
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -120,10 +121,10 @@ def unpaired(model: ModelResult, leader: ModelResult, mix: dict[str, float]) -> 
     diff = a.mean - b.mean
     se = math.hypot(a.se, b.se)
     if se > 0:
-        half, p = stats.Z95 * se, stats.two_sided_p(diff / se)
+        half, p = Z95 * se, two_sided_p(diff / se)
     else:
         half, p = 0.0, 1.0 if diff == 0 else 0.0
-    k = stats.z_value(0.95) + stats.z_value(0.6)  # z_{0.975} + z_{0.8}
+    k = z_value(0.95) + z_value(0.6)  # z_{0.975} + z_{0.8}
     per_task = (a.n + b.n) / (2 * max(1, sum(1 for w in mix.values() if w > 0)))
     needed = None if diff == 0 or se == 0 else max(2, math.ceil(per_task * (k * se / diff) ** 2))
     return stats.Paired(diff, se, diff - half, diff + half, p, a.n + b.n, 0, 0, math.nan, k * se, needed)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from advisor.quantiles import SortedValues
+from advisor.statistics.quantiles import SortedValues
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -13,133 +13,15 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
-from advisor.metrics import Evidence, ModelEvidence
-from advisor.profiles import CRITERIA, Curve, Profile
-from advisor.stats import Z95, wilson
-
-if TYPE_CHECKING:
-    from advisor.uncertainty import Uncertainty
-
-#: Which way is better for each criterion, and the default scale of its curve.
-HIGHER_IS_BETTER = {"accuracy": True, "cost": False, "latency": False, "gracefulness": True}
-DEFAULT_SCALE = {"accuracy": "linear", "cost": "log", "latency": "log", "gracefulness": "linear"}
-_LOG_FLOOR = 1e-12
-
-
-@dataclass(frozen=True)
-class Anchors:
-    """A resolved utility curve: where utility is 1 (best) and 0 (worst)."""
-
-    best: float
-    worst: float
-    scale: str
-    from_data: bool
-
-    def utility(self, x: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        arr = np.asarray(x, dtype=np.float64)
-        best, worst = self.best, self.worst
-        if self.scale == "log":
-            arr = np.log(np.maximum(arr, _LOG_FLOOR))
-            best, worst = math.log(max(best, _LOG_FLOOR)), math.log(max(worst, _LOG_FLOOR))
-        if best == worst:
-            better = arr >= best if best >= worst else arr <= best
-            return np.where(np.isnan(arr), np.nan, np.where(better, 1.0, 0.0))
-        with np.errstate(invalid="ignore"):
-            return np.clip((arr - worst) / (best - worst), 0.0, 1.0)
-
-
-@dataclass(frozen=True)
-class Accuracy:
-    mean: float
-    se: float
-    ci_low: float
-    ci_high: float
-    n: int
-
-
-@dataclass(frozen=True)
-class ModelResult:
-    model: str
-    rank: int | None
-    score: float
-    breakdown: dict[str, float]
-    utilities: dict[str, float]
-    accuracy: Accuracy | None
-    task_accuracy: dict[str, Accuracy]
-    cost_per_task_usd: float | None
-    #: Mean USD per request by part of the bill (input, cached_input, cache_write, output, reasoning).
-    cost_split: dict[str, float]
-    cost_per_success_usd: float | None
-    monthly_cost_usd: float | None
-    latency_ms: dict[str, float] | None
-    latency_value: float | None
-    gracefulness: float
-    failures: dict[str, int]
-    unsafe_rate: float
-    pareto: bool
-    excluded: str | None
-    not_clearly_behind: bool
-    priced_as: str | None
-    price_match: str
-    cost_source: str | None
-    #: "samples", or "aggregates": per-task statistics only (interval from the given SE, no paired tests).
-    evidence: str = "samples"
-
-    @property
-    def aggregated(self) -> bool:
-        return self.evidence == "aggregates"
-
-
-@dataclass(frozen=True)
-class Decision:
-    profile: Profile
-    weights: dict[str, float]
-    task_weights: dict[str, float]
-    anchors: dict[str, Anchors]
-    models: tuple[ModelResult, ...]
-    tasks_per_month: float
-    warnings: tuple[str, ...]
-    #: P(best), rank intervals, ties, pairwise tests, sensitivity (advisor.uncertainty), when computed.
-    uncertainty: Uncertainty | None = None
-
-    @property
-    def p_best(self) -> dict[str, float] | None:
-        return self.uncertainty.p_best if self.uncertainty else None
-
-    @property
-    def rank_interval(self) -> dict[str, tuple[int, int]] | None:
-        return self.uncertainty.rank_interval if self.uncertainty else None
-
-    @property
-    def tied_for_first(self) -> tuple[str, ...] | None:
-        return self.uncertainty.tied_for_first if self.uncertainty else None
-
-    @property
-    def aggregated(self) -> list[str]:
-        """Models that rest on per-task aggregates rather than samples."""
-        return [m.model for m in self.models if m.aggregated]
-
-    @property
-    def ranked(self) -> list[ModelResult]:
-        return [m for m in self.models if m.rank is not None]
-
-    @property
-    def pick(self) -> ModelResult | None:
-        ranked = self.ranked
-        return ranked[0] if ranked else None
-
-    @property
-    def runner_up(self) -> ModelResult | None:
-        ranked = self.ranked
-        return ranked[1] if len(ranked) > 1 else None
-
-    def get(self, model: str) -> ModelResult:
-        return next(m for m in self.models if m.model == model)
+from advisor.decision.result import Accuracy, Decision, ModelResult
+from advisor.decision.utilities import HIGHER_IS_BETTER, resolve_anchors
+from advisor.evidence.model import Evidence, ModelEvidence
+from advisor.inputs.profiles import CRITERIA, Curve, Profile
+from advisor.statistics.intervals import Z95, wilson
+from advisor.text.format import fmt_ms
 
 
 def task_weights(profile: Profile, tasks: tuple[str, ...]) -> tuple[dict[str, float], list[str]]:
@@ -192,31 +74,6 @@ def cost_per_task(ev: ModelEvidence, mix: dict[str, float]) -> float | None:
     return sum(w * c for w, c in parts if c is not None)
 
 
-def resolve_anchors(curve: Curve, criterion: str, values: list[float]) -> Anchors:
-    """Fill unset anchors from the data: best and worst of the eligible models."""
-    scale = curve.scale or DEFAULT_SCALE[criterion]
-    finite = [v for v in values if v is not None and math.isfinite(v)]
-    hi = max(finite) if finite else 1.0
-    lo = min(finite) if finite else 0.0
-    best_default, worst_default = (hi, lo) if HIGHER_IS_BETTER[criterion] else (lo, hi)
-    best = curve.best if curve.best is not None else best_default
-    worst = curve.worst if curve.worst is not None else worst_default
-    return Anchors(best=best, worst=worst, scale=scale, from_data=curve.best is None or curve.worst is None)
-
-
-def score_arrays(
-    values: dict[str, npt.NDArray[np.float64]],
-    anchors: dict[str, Anchors],
-    weights: dict[str, float],
-) -> npt.NDArray[np.float64]:
-    """Vectorised score for any array shape (the bootstrap calls this per resample)."""
-    total = np.zeros(np.shape(next(iter(values.values()))))
-    for c in CRITERIA:
-        if weights[c] > 0:
-            total = total + weights[c] * np.nan_to_num(anchors[c].utility(values[c]), nan=0.0)
-    return total
-
-
 def pareto_front(raw: dict[str, dict[str, float]]) -> set[str]:
     """Models no other model beats on every criterion (and strictly on one)."""
     names = list(raw)
@@ -261,10 +118,6 @@ def _exclusions(
     if limits.max_unsafe_rate is not None and ev.unsafe_rate > limits.max_unsafe_rate:
         reasons.append(f"unsafe rate {ev.unsafe_rate:.1%} exceeds the {limits.max_unsafe_rate:.1%} maximum")
     return reasons
-
-
-def fmt_ms(ms: float) -> str:
-    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from advisor.decision.rank import rank
+from advisor.decision.result import Decision
+from advisor.evidence.gather import gather
+from advisor.evidence.model import Evidence
 from advisor.ingest.load import Loaded, load_workspace_samples
-from advisor.metrics import Evidence, gather
+from advisor.inputs.profiles import Profile, load_profile
+from advisor.inputs.workspace import Workspace, load_workspace
 from advisor.prices.select import open_sheet
 from advisor.prices.sheet import PriceSheet
-from advisor.profiles import Profile, load_profile
-from advisor.rank import Decision, rank
-from advisor.workspace import Workspace, load_workspace
 
 
 @dataclass(frozen=True)

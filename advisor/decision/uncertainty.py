@@ -3,7 +3,7 @@
 Why this module exists: ``rank`` must stay fast (the TUI re-ranks on every
 slider move), while the paired bootstrap takes a fraction of a second and the
 sensitivity figures are only worth having next to it. This module is the glue
-between the engine (``metrics``, ``rank``) and the pure statistics (``stats``,
+between the engine (``evidence``, ``rank``) and the pure statistics (``comparisons``,
 ``bootstrap``, ``sensitivity``): it lays the samples out as per-item matrices,
 re-scores every resample with the ranking's own utilities and weights, and
 compares every ranked model with the leader. The CLI attaches the result to the
@@ -12,94 +12,29 @@ Decision (``Decision.uncertainty``); the TUI calls ``uncertainty`` in a worker.
 Only eligible (ranked) models take part; excluded models stay excluded in every
 resample. Models resting on per-task aggregates have no items: their accuracy
 is drawn per resample and their comparisons are unpaired
-(``advisor.uncertainty_aggregates``). Anchors of the utility curves stay where the ranking put them.
+(``uncertainty_aggregates``). Anchors of the utility curves stay where the ranking put them.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from advisor import bootstrap as bs
-from advisor import sensitivity as sv
-from advisor import stats
-from advisor import uncertainty_aggregates as ua
-from advisor.metrics import Evidence
-from advisor.profiles import CRITERIA
-from advisor.rank import Decision, ModelResult, score_arrays
-from advisor.samples import FAILURE_KINDS
-
-if TYPE_CHECKING:
-    from advisor.decide import Inputs
+from advisor.decision import uncertainty_aggregates as ua
+from advisor.decision.result import Decision, ModelResult, NamedRange, Pairwise, Uncertainty
+from advisor.decision.utilities import score_arrays
+from advisor.evidence.model import Evidence
+from advisor.inputs.profiles import CRITERIA
+from advisor.records.samples import FAILURE_KINDS
+from advisor.statistics import bootstrap as bs
+from advisor.statistics import comparisons as stats
+from advisor.statistics import sensitivity as sv
 
 FloatArray = npt.NDArray[np.float64]
 QUANTILE = {"p50": 0.5, "p95": 0.95, "p99": 0.99}
-
-
-@dataclass(frozen=True)
-class Pairwise:
-    """One ranked model against the leader: accuracy difference (model − leader), paired."""
-
-    model: str
-    leader: str
-    diff: float
-    ci_low: float
-    ci_high: float
-    p_value: float
-    p_adjusted: float  # Holm, over all comparisons with the leader
-    detectable: float  # smallest difference this sample detects (80% power, 5% two-sided)
-    items_needed: int | None  # items per task to separate them at the observed gap
-    n: int  # shared items
-    only_leader: int  # items only the leader saw (left out)
-    only_model: int
-    mcnemar: stats.McNemar | None  # items of pass/fail tasks; b = model passed, leader failed
-    mcnemar_tasks: tuple[str, ...]  # the tasks it covers
-    score_diff: float  # bootstrap: model − leader in score, with its 95% interval
-    score_ci_low: float
-    score_ci_high: float
-    #: False when either model rests on aggregates: unpaired difference, SE = √(SE_a² + SE_b²).
-    paired: bool = True
-
-    @property
-    def clear(self) -> bool:
-        return not math.isnan(self.p_adjusted) and self.p_adjusted < 0.05
-
-
-@dataclass(frozen=True)
-class NamedRange:
-    criterion: str
-    weight: float
-    low: float
-    high: float
-    below: str | None  # who takes over under ``low``
-    above: str | None  # who takes over above ``high``
-
-
-@dataclass(frozen=True)
-class Uncertainty:
-    resamples: int
-    seed: int
-    p_best: dict[str, float]  # ranked models only
-    rank_low: dict[str, int]
-    rank_high: dict[str, int]
-    tied_for_first: tuple[str, ...]  # best P(best) first
-    pairwise: tuple[Pairwise, ...]
-    weight_ranges: tuple[NamedRange, ...]
-    first_place_share: dict[str, float]  # weights drawn around the user's
-    first_place_share_uniform: dict[str, float]  # weights drawn uniformly
-    break_even: dict[str, float | None]  # price multiplier at which a model ties the pick
-
-    @property
-    def rank_interval(self) -> dict[str, tuple[int, int]]:
-        return {m: (lo, self.rank_high[m]) for m, lo in self.rank_low.items()}
-
-    def pair(self, model: str) -> Pairwise | None:
-        """The comparison of a model with the leader, if it has one."""
-        return next((p for p in self.pairwise if p.model == model), None)
 
 
 @dataclass(frozen=True)
@@ -177,9 +112,8 @@ def criteria_stats(latency_metric: str) -> dict[str, bs.Stat]:
     }
 
 
-def uncertainty(inputs: Inputs | Evidence, decision: Decision, *, resamples: int = 1000, seed: int = 0) -> Uncertainty:
+def uncertainty(evidence: Evidence, decision: Decision, *, resamples: int = 1000, seed: int = 0) -> Uncertainty:
     """P(best), rank intervals, ties, paired comparisons with the leader, weight and price sensitivity."""
-    evidence = inputs if isinstance(inputs, Evidence) else inputs.evidence
     ranked = decision.ranked
     names = [m.model for m in ranked]
     if not ranked:

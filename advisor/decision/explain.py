@@ -2,34 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
-from advisor.rank import Decision, ModelResult, fmt_ms
-
-
-def money(usd: float | None, digits: int = 3) -> str:
-    if usd is None:
-        return "n/a"
-    if usd == 0:
-        return "$0"
-    if abs(usd) >= 100:
-        return f"${usd:,.0f}"
-    if abs(usd) >= 1:
-        return f"${usd:,.2f}"
-    return f"${usd:.{digits}g}"
-
-
-def p_value(p: float) -> str:
-    """A p-value as people write it: <0.001, 0.012, 0.66 (n/a when undefined)."""
-    if math.isnan(p):
-        return "n/a"
-    if p < 0.001:
-        return "<0.001"
-    return f"{p:.3f}" if p < 0.1 else f"{p:.2f}"
-
-
-def pct(x: float | None, digits: int = 1) -> str:
-    return "n/a" if x is None else f"{100 * x:.{digits}f}%"
+from advisor.decision.result import Decision, ModelResult
+from advisor.text.format import fmt_ms, money, pct
 
 
 def describe(m: ModelResult, decision: Decision) -> str:

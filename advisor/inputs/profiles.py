@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from advisor import bundled
 from advisor.errors import InputError
-from advisor.tomlfile import load_model
+from advisor.files import bundled
+from advisor.files.tomlfile import load_model
 
 CRITERIA: tuple[str, ...] = ("accuracy", "cost", "latency", "gracefulness")
 LatencyMetric = Literal["p50", "p95", "p99"]

@@ -27,11 +27,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from advisor.aggregates import LATENCY_KEYS, AggregateRow, AggregateTable
-from advisor.metrics import ModelEvidence, TaskStats
+from advisor.evidence.model import ModelEvidence, TaskStats
 from advisor.prices.resolve import Resolution, resolve
 from advisor.prices.sheet import ModelPrice, PriceSheet, sample_cost_parts
-from advisor.samples import FAILURE_KINDS
+from advisor.records.aggregates import LATENCY_KEYS, AggregateRow, AggregateTable
+from advisor.records.samples import FAILURE_KINDS
 
 #: The token means ``ModelEvidence.tokens`` shows (as ``metrics.gather`` does for samples).
 SHOWN_TOKENS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens")

@@ -1,6 +1,6 @@
 """The decision's uncertainty and robustness in words and in JSON, shared by CLI, memo and TUI.
 
-Why this module exists: the figures in ``advisor.uncertainty`` only help if they
+Why this module exists: the figures in ``advisor.decision.uncertainty`` only help if they
 are said plainly: who is statistically tied for first and why the pick is still
 the pick, which gaps with the leader are real after Holm's correction (and,
 beside every "no clear difference", how much evidence would settle it), how far
@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from advisor.explain import compare_reason, p_value, pct
-from advisor.rank import Decision
-from advisor.uncertainty import Pairwise, Uncertainty
+from advisor.decision.explain import compare_reason
+from advisor.decision.result import Decision, Pairwise, Uncertainty
+from advisor.text.format import p_value, pct
 
 
 def _num(x: float) -> float | None:

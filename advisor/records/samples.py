@@ -12,15 +12,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from advisor.errors import InputError
-
-if TYPE_CHECKING:
-    from advisor.aggregates import AggregateTable
+from advisor.records.aggregates import MODEL_LEVEL, AggregateTable, join
 
 OUTCOMES: tuple[str, ...] = (
     "ok",
@@ -84,7 +81,7 @@ class SampleTable:
     place: IntArray
     #: Free text per row for failure rules (model output, error message); may be absent.
     texts: dict[str, list[str | None]] = field(default_factory=dict)
-    #: Per (model, task) aggregates of models with no samples here (advisor.aggregates), if any.
+    #: Per (model, task) aggregates of models with no samples here (advisor.records.aggregates), if any.
     aggregates: AggregateTable | None = None
 
     def __len__(self) -> int:
@@ -342,8 +339,6 @@ def concat(tables: Sequence[SampleTable]) -> SampleTable:
         texts={k: [x for t in tables for x in t.texts.get(k, [None] * len(t))] for k in text_keys},
     )
     if any(t.aggregates is not None for t in tables):
-        from advisor.aggregates import check_disjoint, join  # aggregates imports this module
-
         agg = join([t.aggregates for t in tables if t.aggregates is not None])
         check_disjoint(table, agg)
         table = dataclasses.replace(table, aggregates=agg)
@@ -358,3 +353,48 @@ def concat(tables: Sequence[SampleTable]) -> SampleTable:
             f"is also at {table.where(first)}",
         )
     return table
+
+
+def check_disjoint(table: SampleTable, agg: AggregateTable) -> None:
+    """A model with samples must not also have aggregates; the error names both files."""
+    if not agg.rows and not agg.model_rows:
+        return
+    codes = {name: i for i, name in enumerate(table.models)}
+    places = [(r.model, r.task, r.where) for r in agg.rows]
+    places += [(m.model, MODEL_LEVEL, m.where) for m in agg.model_rows]
+    for model, task, where in places:
+        code = codes.get(model)
+        if code is None:
+            continue
+        rows = np.flatnonzero(table.model == code)
+        if not rows.size:
+            continue
+        same = rows[table.task[rows] == table.tasks.index(task)] if task in table.tasks else rows[:0]
+        at = table.where(int(same[0] if same.size else rows[0]))
+        what = f"on task {task!r} " if same.size else ""
+        raise InputError(
+            where,
+            f"model {model!r} has aggregates here and samples {what}at {at}; a model's results must "
+            "be all samples or all aggregates (aggregate its samples too, or name the models differently)",
+        )
+
+
+def empty_table(agg: AggregateTable | None = None) -> SampleTable:
+    """A SampleTable with no samples, carrying aggregates (what an aggregates file loads as)."""
+    i32 = np.zeros(0, dtype=np.int32)
+    return SampleTable(
+        models=(),
+        tasks=(),
+        sample_ids=(),
+        sources=(),
+        model=i32,
+        task=i32,
+        sample=i32,
+        epoch=i32,
+        score=np.zeros(0),
+        outcome=np.zeros(0, dtype=np.int8),
+        numbers={k: np.zeros(0) for k in OPTIONAL_NUMBERS},
+        source=i32,
+        place=i32,
+        aggregates=agg,
+    )

@@ -1,79 +1,21 @@
-"""Per model × task aggregates: the evidence a ranking is computed from.
+"""Evidence from samples: epoch-averaged items, per-sample cost, per model × task statistics.
 
-Everything here depends on the samples and the price sheet only, not on the
-user's weights, so the TUI computes it once and re-ranks from it in
-milliseconds when a weight moves. Accuracy is computed per item (epochs
-averaged first, which clusters the standard error by item), then per task.
-Cost is per sample: tokens × the sheet, else the cost the tool recorded.
-Models known only from per-task aggregates get the same shapes, flagged
-``evidence="aggregates"`` (see ``metrics_aggregates``).
+Accuracy is computed per item (epochs averaged first, which clusters the
+standard error by item), then per task. Cost is per sample: tokens × the
+sheet, else the cost the tool recorded.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from advisor.errors import InputError
-from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
+from advisor.evidence.model import PERCENTILES, ModelEvidence, TaskStats
+from advisor.prices.resolve import Resolution, resolve
 from advisor.prices.sheet import PriceSheet, sample_cost_parts
-from advisor.samples import FAILURE_KINDS, FloatArray, SampleTable
-
-PERCENTILES: dict[str, float] = {"p50": 50.0, "p95": 95.0, "p99": 99.0}
-
-
-@dataclass(frozen=True)
-class TaskStats:
-    """One model on one task."""
-
-    n_items: int
-    n_samples: int
-    epochs: int
-    mean: float
-    se: float
-    binary: bool
-    cost_mean: float | None
-    cost_samples: int
-
-
-@dataclass(frozen=True)
-class ModelEvidence:
-    model: str
-    tasks: dict[str, TaskStats]
-    n_samples: int
-    latency_ms: dict[str, float] | None
-    latency_samples: int
-    failures: dict[str, int]
-    price: Resolution | None
-    cost_source: str | None
-    #: Mean tokens per sample, for the cost split shown to users.
-    tokens: dict[str, float]
-    #: "samples", or "aggregates" for a model known only from per-task statistics (no items).
-    evidence: str = "samples"
-    #: Mean USD per request by part of the bill (``COST_PARTS``), where tokens × the sheet priced it.
-    cost_split: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def unsafe_rate(self) -> float:
-        return self.failures.get("unsafe", 0) / self.n_samples if self.n_samples else 0.0
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Aggregates for every model, plus the table they came from (for paired statistics)."""
-
-    models: dict[str, ModelEvidence]
-    tasks: tuple[str, ...]
-    table: SampleTable
-    sheet: PriceSheet | None
-    batch: bool
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-    #: Cost per sample row of ``table`` (NaN where unknown), for the paired bootstrap.
-    sample_cost: FloatArray | None = None
+from advisor.records.samples import FAILURE_KINDS, FloatArray, SampleTable
 
 
 def item_means(
@@ -152,36 +94,15 @@ def price_table(
     return cost, resolutions, sources, splits
 
 
-def gather(
+def sample_models(
     table: SampleTable,
-    sheet: PriceSheet | None,
-    aliases: Mapping[str, str] | None = None,
-    *,
-    batch: bool = False,
-    candidates: tuple[str, ...] | None = None,
-) -> Evidence:
-    """Aggregate a SampleTable into per model × task evidence.
-
-    Models that rest on aggregates (``table.aggregates``) are mapped by ``metrics_aggregates``.
-    """
-    from advisor.metrics_aggregates import aggregate_models  # it imports this module
-
+    cost: FloatArray,
+    resolutions: Mapping[str, Resolution],
+    cost_sources: Mapping[str, str | None],
+    cost_splits: Mapping[str, dict[str, float]],
+) -> tuple[dict[str, ModelEvidence], list[str]]:
+    """``ModelEvidence`` per model with samples, and warnings, given each sample's cost."""
     warnings: list[str] = []
-    agg = table.aggregates
-    if candidates is not None:
-        known = set(table.models) | set(agg.models if agg is not None else ())
-        unknown = [c for c in candidates if c not in known]
-        if unknown:
-            warnings.append(f"candidates with no results: {', '.join(unknown)}")
-        wanted = np.isin(table.model, [table.models.index(c) for c in candidates if c in table.models])
-        agg = agg.only(candidates) if agg is not None else None
-        table = dataclasses.replace(table.select(wanted), aggregates=agg)
-    try:
-        cost, resolutions, cost_sources, cost_splits = price_table(table, sheet, aliases, batch=batch)
-        aggregated, agg_notes = aggregate_models(agg, sheet, aliases, batch=batch) if agg is not None else ({}, [])
-    except AmbiguousModel as exc:
-        raise InputError(None, str(exc)) from None
-
     n_t = len(table.tasks)
     n_groups = len(table.models) * n_t
     keys, means, epochs = item_means(table, table.score)
@@ -257,15 +178,4 @@ def gather(
             cost_split=cost_splits.get(name, {}),
             tokens=tokens,
         )
-    models.update(aggregated)
-    warnings.extend(agg_notes)
-    sample_tasks = tuple(table.tasks[t] for t in np.unique(table.task))
-    return Evidence(
-        models=models,
-        tasks=tuple(dict.fromkeys((*sample_tasks, *(agg.tasks if agg is not None else ())))),
-        table=table,
-        sheet=sheet,
-        batch=batch,
-        warnings=tuple(warnings),
-        sample_cost=cost,
-    )
+    return models, warnings

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from advisor.errors import InputError
-from advisor.tomlfile import load_model
+from advisor.files.tomlfile import load_model
 
 WORKSPACE_FILE = "advisor.toml"
 

@@ -19,10 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from advisor.errors import InputError
-from advisor.samples import OPTIONAL_NUMBERS, SampleTable
 
 #: ``task`` value of a model-level row: latency percentiles over all of a model's samples.
 MODEL_LEVEL = "*"
@@ -117,51 +114,6 @@ def join(tables: Sequence[AggregateTable]) -> AggregateTable:
             model_rows.append(m)
     sources = tuple(dict.fromkeys(s for t in tables for s in t.sources))
     return AggregateTable(tuple(rows), tuple(model_rows), sources)
-
-
-def check_disjoint(table: SampleTable, agg: AggregateTable) -> None:
-    """A model with samples must not also have aggregates; the error names both files."""
-    if not agg.rows and not agg.model_rows:
-        return
-    codes = {name: i for i, name in enumerate(table.models)}
-    places = [(r.model, r.task, r.where) for r in agg.rows]
-    places += [(m.model, MODEL_LEVEL, m.where) for m in agg.model_rows]
-    for model, task, where in places:
-        code = codes.get(model)
-        if code is None:
-            continue
-        rows = np.flatnonzero(table.model == code)
-        if not rows.size:
-            continue
-        same = rows[table.task[rows] == table.tasks.index(task)] if task in table.tasks else rows[:0]
-        at = table.where(int(same[0] if same.size else rows[0]))
-        what = f"on task {task!r} " if same.size else ""
-        raise InputError(
-            where,
-            f"model {model!r} has aggregates here and samples {what}at {at}; a model's results must "
-            "be all samples or all aggregates (aggregate its samples too, or name the models differently)",
-        )
-
-
-def empty_table(agg: AggregateTable | None = None) -> SampleTable:
-    """A SampleTable with no samples, carrying aggregates (what an aggregates file loads as)."""
-    i32 = np.zeros(0, dtype=np.int32)
-    return SampleTable(
-        models=(),
-        tasks=(),
-        sample_ids=(),
-        sources=(),
-        model=i32,
-        task=i32,
-        sample=i32,
-        epoch=i32,
-        score=np.zeros(0),
-        outcome=np.zeros(0, dtype=np.int8),
-        numbers={k: np.zeros(0) for k in OPTIONAL_NUMBERS},
-        source=i32,
-        place=i32,
-        aggregates=agg,
-    )
 
 
 def describe(agg: AggregateTable) -> dict[str, object]:

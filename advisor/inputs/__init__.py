@@ -1,0 +1,1 @@
+"""What people write to steer a decision: priority profiles and the workspace (``advisor.toml``)."""

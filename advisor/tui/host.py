@@ -1,0 +1,37 @@
+"""The app's shared state as screens and the command palette see it, without importing the app.
+
+Why this module exists: screens and palette providers sit below the app (the
+app composes them), so they must not import ``advisor.tui.app``. The reactive
+state they watch (the session's revision, the bootstrap result, the selected
+model) and the few calls they make are declared here; ``AdvisorApp`` subclasses
+this and fills it in, and the import graph stays acyclic.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.reactive import reactive
+
+from advisor.decision.result import Uncertainty
+from advisor.tui.settings import Settings
+from advisor.tui.state import ProfileOption, Session
+
+
+class AdvisorHost(App[None]):
+    revision: reactive[int] = reactive(0, init=False)
+    """Bumped whenever the session's decision (or load state) changes; screens watch it."""
+    stats: reactive[Uncertainty | None] = reactive(None, init=False)
+    """The bootstrap result for the current decision, or None until it arrives."""
+    selected: reactive[str | None] = reactive(None, init=False)
+    """The model highlighted in the ranking (the detail and trade-off views follow it)."""
+
+    session: Session
+    profile_options: list[ProfileOption]
+    stats_pending: bool
+    settings: Settings
+
+    def choose_profile(self, ref: str) -> None:
+        raise NotImplementedError
+
+    def choose_sheet(self, ref: str) -> None:
+        raise NotImplementedError
