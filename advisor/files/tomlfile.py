@@ -15,25 +15,21 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from advisor.errors import InputError
+from advisor.files.reading import TEXT_LIMIT, read_regular
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_toml(path: Path) -> tuple[dict[str, object], str]:
     """The parsed document and its text (for locating keys in error messages)."""
+    data = read_regular(path, limit=TEXT_LIMIT)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
         return tomllib.loads(text), text
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a TOML file") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, f"not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
 
 
 def load_model(path: Path, model: type[M]) -> M:

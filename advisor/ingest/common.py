@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from advisor.errors import InputError
+from advisor.files.reading import read_regular
 
 #: Total bytes the importers will decompress from one zip before giving up.
 MAX_UNZIPPED_BYTES = 1 << 30
@@ -51,10 +52,7 @@ def note(message: str) -> None:
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    data = read_regular(path)
     if not data.strip():
         raise InputError(path, "the file is empty")
     return data
