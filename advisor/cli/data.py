@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 from rich.console import Console
 
-from advisor.files import bundled
+from advisor.cli.rank import WORKSPACE_HELP, workspace_folder
 from advisor.ingest.load import load_workspace_samples
 from advisor.inputs.workspace import load_workspace
 from advisor.report.data import renderables, summary
@@ -25,14 +25,14 @@ from advisor.report.data import renderables, summary
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("data", help="show what was loaded from the result files", description=__doc__)
-    p.add_argument("workspace", nargs="?", type=Path, help="workspace folder (default: the bundled demo)")
+    p.add_argument("workspace", nargs="?", type=Path, help=WORKSPACE_HELP)
     p.add_argument("--format", choices=["table", "json"], default="table", help="output format")
     p.add_argument("--input-format", dest="input_format", help="force one importer (e.g. inspect, promptfoo)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    ws = load_workspace(args.workspace or bundled.demo_workspace())
+    ws = load_workspace(workspace_folder(args.workspace))
     loaded = load_workspace_samples(ws, args.input_format)
     report = summary(loaded, ws.root)
     if args.format == "json":

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from advisor.decision.result import Accuracy, Decision, ModelResult
+from advisor.decision.result import Accuracy, Decision, ModelResult, ProfileEdits
 from advisor.decision.utilities import HIGHER_IS_BETTER, resolve_anchors
+from advisor.errors import InputError
 from advisor.evidence.model import Evidence, ModelEvidence
 from advisor.inputs.profiles import CRITERIA, Curve, Profile
 from advisor.statistics.intervals import Z95, wilson
@@ -60,6 +61,7 @@ def interval(mean: float, se: float, n: int) -> Accuracy:
 
 
 def gracefulness(failures: dict[str, int], profile: Profile) -> float:
+    """1 − mean severity of the failures (1 with none); callers check ``failures_known`` first."""
     total = sum(failures.values())
     if total == 0:
         return 1.0
@@ -74,12 +76,27 @@ def cost_per_task(ev: ModelEvidence, mix: dict[str, float]) -> float | None:
     return sum(w * c for w, c in parts if c is not None)
 
 
+def cost_split(ev: ModelEvidence, mix: dict[str, float]) -> dict[str, float]:
+    """Cost per task by part of the bill, task-weighted like ``cost_per_task`` so the parts add up to it."""
+    parts = [(w, ev.tasks[t].cost_split) for t, w in mix.items() if w > 0]
+    if not parts or any(not split for _, split in parts):
+        return {}
+    names = dict.fromkeys(k for _, split in parts for k in split)
+    return {k: sum(w * split.get(k, 0.0) for w, split in parts) for k in names}
+
+
 def pareto_front(raw: dict[str, dict[str, float]]) -> set[str]:
-    """Models no other model beats on every criterion (and strictly on one)."""
+    """Models no other model beats on every criterion (and strictly on one).
+
+    Only criteria every model has a value for are compared (a criterion nobody
+    measured cannot separate anyone).
+    """
     names = list(raw)
     if not names:
         return set()
-    criteria = list(raw[names[0]])
+    criteria = [c for c in raw[names[0]] if all(math.isfinite(raw[n][c]) for n in names)]
+    if not criteria:
+        return set(names)
     sign = np.array([1.0 if HIGHER_IS_BETTER[c] else -1.0 for c in criteria])
     better = np.array([[raw[n][c] for c in criteria] for n in names]) * sign  # higher is better everywhere
     # dominates[b, a]: b is at least as good as a on every criterion and strictly better on one
@@ -89,26 +106,33 @@ def pareto_front(raw: dict[str, dict[str, float]]) -> set[str]:
     return {n for n, d in zip(names, dominated, strict=True) if not d}
 
 
+#: Why a model lacks a criterion, said in its exclusion reason.
+LACKING = {"latency": "no latency data", "gracefulness": "gracefulness unknown (no failure kinds recorded)"}
+#: Why a criterion is left out when no candidate has it.
+NOBODY_HAS = {
+    "cost": "no candidate has a cost (the results record no tokens and no cost)",
+    "latency": "no candidate has latency data",
+    "gracefulness": "no candidate's results say how it failed (no outcome recorded)",
+}
+
+
 def _exclusions(
     ev: ModelEvidence,
     profile: Profile,
-    weights: dict[str, float],
     mix: dict[str, float],
-    acc: Accuracy | None,
-    cost: float | None,
-    latency: float | None,
+    m: _Measured,
 ) -> list[str]:
     reasons: list[str] = []
+    acc, cost, latency = m.accuracy, m.cost, m.latency
     lacking = [t for t, w in mix.items() if w > 0 and t not in ev.tasks]
     if lacking:
         reasons.append(f"no results for task {', '.join(lacking)}")
     limits = profile.constraints
     metric = profile.latency.metric
-    if cost is None and not lacking and (weights["cost"] > 0 or limits.max_cost_per_task_usd is not None):
+    if "cost" in m.lacks:
         why = ev.price.how if ev.price is not None and not ev.price.priced else "some samples have no tokens or cost"
         reasons.append(f"unpriced: {why}")
-    if latency is None and (weights["latency"] > 0 or limits.max_latency_ms is not None):
-        reasons.append("no latency data")
+    reasons += [LACKING[c] for c in ("latency", "gracefulness") if c in m.lacks]
     if limits.max_latency_ms is not None and latency is not None and latency > limits.max_latency_ms:
         reasons.append(f"{metric} latency {fmt_ms(latency)} exceeds the {fmt_ms(limits.max_latency_ms)} ceiling")
     if limits.max_cost_per_task_usd is not None and cost is not None and cost > limits.max_cost_per_task_usd:
@@ -127,43 +151,94 @@ class _Measured:
     accuracy: Accuracy | None
     cost: float | None
     latency: float | None
-    gracefulness: float
-    exclusions: list[str]
+    gracefulness: float | None
+    #: Criteria the profile uses (weight or constraint) that this model has no value for.
+    lacks: tuple[str, ...]
 
     def raw(self) -> dict[str, float]:
         return {
             "accuracy": self.accuracy.mean if self.accuracy else math.nan,
             "cost": self.cost if self.cost is not None else math.nan,
             "latency": self.latency if self.latency is not None else math.nan,
-            "gracefulness": self.gracefulness,
+            "gracefulness": self.gracefulness if self.gracefulness is not None else math.nan,
         }
 
 
-def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict[str, _Measured]:
-    weights = profile.weights.normalised()
-    out: dict[str, _Measured] = {}
+def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict[str, tuple[_Measured, list[str]]]:
+    """Each model's raw metrics and the reasons (if any) it is excluded."""
+    out: dict[str, tuple[_Measured, list[str]]] = {}
     for name, ev in evidence.models.items():
         complete = all(t in ev.tasks for t, w in mix.items() if w > 0)
         acc = combine_accuracy(ev, mix) if complete else None
         cost = cost_per_task(ev, mix) if complete else None
         lat = ev.latency_ms.get(profile.latency.metric) if ev.latency_ms else None
-        out[name] = _Measured(
-            accuracy=acc,
-            cost=cost,
-            latency=lat,
-            gracefulness=gracefulness(ev.failures, profile),
-            exclusions=_exclusions(ev, profile, weights, mix, acc, cost, lat),
-        )
+        grace = gracefulness(ev.failures, profile) if ev.failures_known else None
+        values = {"cost": cost if complete else 0.0, "latency": lat, "gracefulness": grace}
+        lacks = tuple(c for c, v in values.items() if v is None and profile.uses(c))
+        m = _Measured(accuracy=acc, cost=cost, latency=lat, gracefulness=grace, lacks=lacks)
+        out[name] = (m, _exclusions(ev, profile, mix, m))
     return out
 
 
+def unavailable(
+    evidence: Evidence, measured: dict[str, tuple[_Measured, list[str]]], profile: Profile
+) -> dict[str, str]:
+    """Criteria the profile uses that no candidate with results on every task has, and why.
+
+    Cost counts as missing only when there is nothing to price (no tokens, no
+    recorded cost): unpriced names are fixed with ``[aliases]``, not by dropping cost.
+    """
+    complete = [n for n, (m, _) in measured.items() if m.accuracy is not None]
+    if not complete:
+        return {}
+    out: dict[str, str] = {}
+    for c, why in NOBODY_HAS.items():
+        if not profile.uses(c) or not all(c in measured[n][0].lacks for n in complete):
+            continue
+        if c == "cost" and any(evidence.models[n].tokens for n in complete):
+            continue
+        out[c] = why
+    return out
+
+
+def profile_edits(profile: Profile, dropped: dict[str, str]) -> ProfileEdits:
+    """How the profile in force departs from the profile as written, beyond the criteria left out."""
+    written = profile.as_written
+    try:
+        expected = written.ignoring(dropped)
+    except InputError:
+        expected = written
+    mine, theirs = profile.weights.normalised(), expected.weights.normalised()
+    changed_weights = any(abs(mine[c] - theirs[c]) > 1e-9 for c in CRITERIA)
+    now, before = profile.constraints.model_dump(), expected.constraints.model_dump()
+    return ProfileEdits(
+        base=written.name,
+        weights=written.weights.normalised() if changed_weights else None,
+        constraints=tuple((k, before[k], now[k]) for k in now if now[k] != before[k]),
+    )
+
+
 def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) -> Decision:
-    """Rank every model in the evidence under a profile."""
-    weights = profile.weights.normalised()
+    """Rank every model in the evidence under a profile.
+
+    A criterion the profile uses that no candidate has (say, latency in lm-eval
+    results) is left out, with the reason in ``Decision.dropped``, rather than
+    excluding everyone; models that lack a criterion others have are excluded,
+    and ``Decision.lacking`` names them so the way out (``Profile.ignoring``) can be offered.
+    """
     mix, notes = task_weights(profile, evidence.tasks)
     measured = measure(evidence, profile, mix)
-    raws = {n: m.raw() for n, m in measured.items()}
-    eligible = [n for n, m in measured.items() if not m.exclusions]
+    dropped = unavailable(evidence, measured, profile)
+    if dropped:
+        try:
+            profile = profile.ignoring(dropped)
+        except InputError:  # nothing else has weight: keep it, and let the exclusions say why
+            dropped = {}
+        else:
+            measured = measure(evidence, profile, mix)
+    weights = profile.weights.normalised()
+    raws = {n: m.raw() for n, (m, _) in measured.items()}
+    eligible = [n for n, (_, why) in measured.items() if not why]
     curves = profile.utility.model_dump()
     anchors = {c: resolve_anchors(Curve(**curves[c]), c, [raws[n][c] for n in eligible]) for c in CRITERIA}
     front = pareto_front({n: raws[n] for n in eligible})
@@ -176,16 +251,16 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
     scores = {n: sum(b.values()) for n, b in breakdowns.items()}
     order = sorted(
         measured,
-        key=lambda n: (bool(measured[n].exclusions), -scores[n], -np.nan_to_num(raws[n]["accuracy"]), n),
+        key=lambda n: (bool(measured[n][1]), -scores[n], -np.nan_to_num(raws[n]["accuracy"]), n),
     )
-    leader = measured[order[0]] if order and not measured[order[0]].exclusions else None
+    leader = measured[order[0]][0] if order and not measured[order[0]][1] else None
     results: list[ModelResult] = []
     position = 0
     for name in order:
         ev = evidence.models[name]
-        m = measured[name]
+        m, why = measured[name]
         acc = m.accuracy
-        excluded = "; ".join(m.exclusions) if m.exclusions else None
+        excluded = "; ".join(why) if why else None
         if excluded is None:
             position += 1
         behind = (
@@ -207,7 +282,7 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 accuracy=acc,
                 task_accuracy={t: interval(s.mean, s.se, s.n_items) for t, s in ev.tasks.items()},
                 cost_per_task_usd=m.cost,
-                cost_split=ev.cost_split,
+                cost_split=cost_split(ev, mix) if m.cost is not None else {},
                 cost_per_success_usd=m.cost / acc.mean if m.cost is not None and acc and acc.mean > 0 else None,
                 monthly_cost_usd=m.cost * tasks_per_month if m.cost is not None else None,
                 latency_ms=ev.latency_ms,
@@ -224,6 +299,10 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 evidence=ev.evidence,
             )
         )
+    lacking = {  # models that only this could rank: excluded with results on every task
+        c: tuple(r.model for r in results if r.excluded and r.accuracy and c in measured[r.model][0].lacks)
+        for c in ("cost", "latency", "gracefulness")
+    }
     return Decision(
         profile=profile,
         weights=weights,
@@ -232,4 +311,7 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
         models=tuple(results),
         tasks_per_month=tasks_per_month,
         warnings=tuple([*evidence.warnings, *notes]),
+        dropped=dropped,
+        lacking={c: names for c, names in lacking.items() if names},
+        edits=profile_edits(profile, dropped),
     )

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-from advisor.evidence.model import PERCENTILES, ModelEvidence, TaskStats
+from advisor.evidence.model import PERCENTILES, RECORDED_PART, ModelEvidence, TaskStats
 from advisor.prices.resolve import Resolution, resolve
-from advisor.prices.sheet import PriceSheet, sample_cost_parts
+from advisor.prices.sheet import COST_PARTS, PriceSheet, sample_cost_parts
 from advisor.records.samples import FAILURE_KINDS, FloatArray, SampleTable
 
 
@@ -52,16 +52,18 @@ def price_table(
     aliases: Mapping[str, str] | None = None,
     *,
     batch: bool = False,
-) -> tuple[FloatArray, dict[str, Resolution], dict[str, str | None], dict[str, dict[str, float]]]:
-    """Cost per sample, how each model was priced, where its costs came from, and its cost split.
+) -> tuple[FloatArray, dict[str, Resolution], dict[str, str | None], dict[str, FloatArray]]:
+    """Cost per sample, how each model was priced, where its costs came from, and each sample's cost by part.
 
     Tokens × the sheet wins (current prices); the recorded ``cost_usd`` fills
-    samples without tokens. Raises AmbiguousModel when a name matches several entries.
+    samples without tokens (its part is ``recorded``). The parts of a sample
+    add up to its cost; all are NaN where the cost is unknown. Raises
+    AmbiguousModel when a name matches several entries.
     """
     cost = np.full(len(table), np.nan)
+    split = {part: np.full(len(table), np.nan) for part in (*COST_PARTS, RECORDED_PART)}
     resolutions: dict[str, Resolution] = {}
     sources: dict[str, str | None] = {}
-    splits: dict[str, dict[str, float]] = {}
     nums = table.numbers
     for code, name in enumerate(table.models):
         rows = np.flatnonzero(table.model == code)
@@ -80,18 +82,23 @@ def price_table(
                 batch=batch,
             )
             priced = np.asarray(sum(parts.values()), dtype=np.float64)
-            known = ~np.isnan(priced)
-            if known.any():
+            if (~np.isnan(priced)).any():
                 used.append(f"tokens × {res.price.id}")
-                splits[name] = {k: float(v[known].mean()) for k, v in parts.items()}
+            for part, values in parts.items():
+                split[part][rows] = values
         recorded = nums["cost_usd"][rows]
         fill = np.isnan(priced) & ~np.isnan(recorded)
         if fill.any():
             priced[fill] = recorded[fill]
             used.append("recorded cost_usd")
+        costed = ~np.isnan(priced)
+        split[RECORDED_PART][rows] = np.where(fill, recorded, 0.0)
+        for values in split.values():  # a costed sample has every part (0 where it has none of it)
+            values[rows[costed]] = np.nan_to_num(values[rows[costed]])
+            values[rows[~costed]] = np.nan
         cost[rows] = priced
         sources[name] = " + ".join(used) if used else None
-    return cost, resolutions, sources, splits
+    return cost, resolutions, sources, split
 
 
 def sample_models(
@@ -99,9 +106,9 @@ def sample_models(
     cost: FloatArray,
     resolutions: Mapping[str, Resolution],
     cost_sources: Mapping[str, str | None],
-    cost_splits: Mapping[str, dict[str, float]],
+    cost_split: Mapping[str, FloatArray],
 ) -> tuple[dict[str, ModelEvidence], list[str]]:
-    """``ModelEvidence`` per model with samples, and warnings, given each sample's cost."""
+    """``ModelEvidence`` per model with samples, and warnings, given each sample's cost and its parts."""
     warnings: list[str] = []
     n_t = len(table.tasks)
     n_groups = len(table.models) * n_t
@@ -119,6 +126,16 @@ def sample_models(
     has_cost = ~np.isnan(cost)
     cost_n = np.bincount(g_row[has_cost], minlength=n_groups)
     cost_sum = np.bincount(g_row[has_cost], weights=cost[has_cost], minlength=n_groups)
+    part_sums = {
+        part: np.bincount(g_row[has_cost], weights=values[has_cost], minlength=n_groups)
+        for part, values in cost_split.items()
+    }
+    failed = table.outcome != 0
+    given = table.outcome_given
+    failed_rows = np.bincount(table.model[failed], minlength=len(table.models))
+    failed_given = (
+        failed_rows if given is None else np.bincount(table.model[failed & given], minlength=len(table.models))
+    )
     n_kinds = len(FAILURE_KINDS) + 1
     outcome_counts = np.bincount(
         table.model.astype(np.int64) * n_kinds + table.outcome, minlength=len(table.models) * n_kinds
@@ -146,6 +163,11 @@ def sample_models(
                 binary=bool(not_binary[g] == 0),
                 cost_mean=float(cost_sum[g] / cost_n[g]) if cost_n[g] else None,
                 cost_samples=int(cost_n[g]),
+                cost_split=(
+                    {p: float(v[g] / cost_n[g]) for p, v in part_sums.items() if v[g] > 0 or p in COST_PARTS}
+                    if cost_n[g]
+                    else {}
+                ),
             )
             if 0 < cost_n[g] < n_rows[g]:
                 warnings.append(
@@ -175,7 +197,7 @@ def sample_models(
             failures=failures,
             price=resolutions[name],
             cost_source=cost_sources[name],
-            cost_split=cost_splits.get(name, {}),
             tokens=tokens,
+            failures_known=bool(failed_rows[code] == 0 or failed_given[code] > 0),
         )
     return models, warnings

@@ -16,6 +16,8 @@ from advisor.prices.sheet import PriceSheet
 from advisor.records.samples import FloatArray, SampleTable
 
 PERCENTILES: dict[str, float] = {"p50": 50.0, "p95": 95.0, "p99": 99.0}
+#: The part of a cost split that holds costs the eval tool recorded (samples priced without tokens).
+RECORDED_PART = "recorded"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class TaskStats:
     binary: bool
     cost_mean: float | None
     cost_samples: int
+    #: ``cost_mean`` by part of the bill (``COST_PARTS``, plus ``recorded`` for costs the tool recorded):
+    #: means over the same samples, so the parts add up to ``cost_mean``. Empty when not known.
+    cost_split: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,9 @@ class ModelEvidence:
     tokens: dict[str, float]
     #: "samples", or "aggregates" for a model known only from per-task statistics (no items).
     evidence: str = "samples"
-    #: Mean USD per request by part of the bill (``COST_PARTS``), where tokens × the sheet priced it.
-    cost_split: dict[str, float] = field(default_factory=dict)
+    #: False when the model failed and no failed sample says how (no ``outcome`` recorded): its
+    #: gracefulness is unknown, not 0.
+    failures_known: bool = True
 
     @property
     def unsafe_rate(self) -> float:

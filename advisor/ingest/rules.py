@@ -34,6 +34,7 @@ def apply_rules(table: SampleTable, rules: Sequence[FailureRule]) -> tuple[Sampl
     responses = table.texts.get("response") or [None] * len(table)
     errors = table.texts.get("error") or [None] * len(table)
     outcome = table.outcome.copy()
+    given = table.outcome_given.copy() if table.outcome_given is not None else None
     score = table.score.copy()
     ok = OUTCOME_CODE["ok"]
     compiled = [re.compile(r.pattern, re.IGNORECASE if r.ignore_case else 0) for r in rules]
@@ -50,11 +51,18 @@ def apply_rules(table: SampleTable, rules: Sequence[FailureRule]) -> tuple[Sampl
             }[rule.on]
             if any(t is not None and rx.search(t) for t in texts):
                 outcome[row] = OUTCOME_CODE[rule.kind]
+                if given is not None:
+                    given[row] = True
                 if passing:
                     score[row] = 0.0
                 counts[i] += 1
                 break
     if not any(counts):
         return table, [RuleHit(r, 0) for r in rules]
-    new = dataclasses.replace(table, outcome=outcome.astype(np.int8), score=score)
+    new = dataclasses.replace(
+        table,
+        outcome=outcome.astype(np.int8),
+        score=score,
+        outcome_given=None if given is None or given.all() else given,
+    )
     return new, [RuleHit(r, c) for r, c in zip(rules, counts, strict=True)]

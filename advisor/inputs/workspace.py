@@ -58,7 +58,8 @@ class FailureRule(BaseModel):
 class WorkspaceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1)
+    #: Shown in tables and memos; the folder's name when left out.
+    name: str | None = Field(default=None, min_length=1)
     description: str = ""
     results: tuple[str, ...] = Field(min_length=1)
     prices: str = "bundled"
@@ -82,6 +83,11 @@ class Workspace:
     root: Path
     config_path: Path
     config: WorkspaceConfig
+
+    @property
+    def name(self) -> str:
+        """The workspace's name, or its folder's when advisor.toml gives none."""
+        return self.config.name or self.root.resolve().name or str(self.root)
 
     def result_files(self) -> list[Path]:
         """Every file the ``results`` globs match, in a stable order; a glob matching nothing is an error."""

@@ -36,12 +36,19 @@ FORMATS = ("md", "html")
 __all__ = ["FORMATS", "memo_document", "render", "render_html", "render_markdown", "write_memo"]
 
 
+def _priorities(d: Decision) -> str:
+    name = d.profile.as_written.name
+    if d.edits is None or d.edits.as_written:
+        return f"profile **{name}**"
+    return f"**custom weights** from profile {name}" if d.edits.weights else f"profile **{name}**, constraints changed"
+
+
 def memo_document(ctx: MemoContext) -> Doc:
     d = ctx.decision
-    doc = Doc(f"Decision memo: {ctx.inputs.workspace.config.name}")
+    doc = Doc(f"Decision memo: {ctx.inputs.workspace.name}")
     doc.add(
         Para(
-            f"{ctx.today.isoformat()} · advisor {__version__} · profile **{d.profile.name}** · prices as of "
+            f"{ctx.today.isoformat()} · advisor {__version__} · {_priorities(d)} · prices as of "
             f"{ctx.inputs.sheet.as_of.isoformat()} · {d.tasks_per_month:,.0f} tasks a month"
         )
     )

@@ -93,7 +93,7 @@ def build_snapshot(
         advisor_version=__version__,
         created=today,
         workspace=WorkspaceRef(
-            name=cfg.name,
+            name=ws.name,
             config_sha256=sha256_file(ws.config_path),
             tasks_per_month=decision.tasks_per_month,
             batch=cfg.batch,

@@ -127,7 +127,8 @@ class ModelSnap(Frozen):
     monthly_cost_usd: float | None
     latency_ms: dict[str, float] | None
     latency_samples: int
-    gracefulness: float
+    #: None when the results do not say how the model fails (no outcome recorded).
+    gracefulness: float | None
     failures: dict[str, int]
     unsafe_rate: float
     n_samples: int

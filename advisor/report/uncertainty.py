@@ -14,7 +14,7 @@ from typing import Any
 
 from advisor.decision.explain import compare_reason
 from advisor.decision.result import Decision, Pairwise, Uncertainty
-from advisor.text.format import p_value, pct
+from advisor.text.format import p_value, pct, signed
 
 
 def _num(x: float) -> float | None:
@@ -96,7 +96,7 @@ def cell(u: Uncertainty | None, model: str) -> str:
 
 
 def _pp(x: float) -> str:
-    return f"{100 * x:+.1f} pp"
+    return f"{signed(100 * x)} pp"
 
 
 def _p(p: float) -> str:
@@ -130,7 +130,7 @@ def pair_sentence(p: Pairwise) -> str:
     ci = f"95% CI {_pp(p.ci_low)} to {_pp(p.ci_high)}"
     if not p.paired:
         ci = f"unpaired (aggregates), {ci}"
-    mc = f", McNemar p {_p(p.mcnemar.p_value)}" if p.mcnemar is not None else ""
+    mc = f", McNemar p {_p(p.mcnemar.p_value)} on pass/fail tasks {', '.join(p.mcnemar_tasks)}" if p.mcnemar else ""
     head = f"{p.model}: accuracy {_pp(p.diff)} vs the leader ({ci}, Holm-adjusted p {_p(p.p_adjusted)}{mc})"
     if p.clear:
         return f"{head}: clearly {'higher' if p.diff > 0 else 'lower'}."

@@ -91,7 +91,7 @@ class MainScreen(AdvisorScreen):
                 priorities.show(session.profile, decision)
                 self.query_one(Warnings).show(decision.warnings)
                 self._show_detail()
-        self.sub_title = f"{session.inputs.workspace.config.name}"
+        self.sub_title = f"{session.inputs.workspace.name}"
 
     def _profile_ref(self) -> str | None:
         app = self.advisor

@@ -20,7 +20,7 @@ from textual.widgets import Static
 from advisor.decision.decide import Inputs
 from advisor.decision.result import Decision, ModelResult, Pairwise, Uncertainty
 from advisor.inputs.profiles import CRITERIA
-from advisor.text.format import fmt_ms, money, p_value, pct
+from advisor.text.format import fmt_ms, graceful, money, p_value, pct
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -63,7 +63,9 @@ def failures_view(m: ModelResult, decision: Decision) -> RenderableType:
             table.add_row(kind, str(count), pct(count / total, 0), f"{severity[kind]:.1f}")
     if not total:
         return Text("No failures recorded.")
-    return Group(table, Text(f"gracefulness {m.gracefulness:.2f} = 1 − mean severity; unsafe {pct(m.unsafe_rate)}"))
+    return Group(
+        table, Text(f"gracefulness {graceful(m.gracefulness)} = 1 − mean severity; unsafe {pct(m.unsafe_rate)}")
+    )
 
 
 def latency_view(m: ModelResult, inputs: Inputs, metric: str) -> RenderableType:
@@ -98,6 +100,7 @@ PART_LABEL = {
     "cache_write": "cache write",
     "output": "output",
     "reasoning": "reasoning",
+    "recorded": "recorded by the tool",
 }
 
 
@@ -159,7 +162,7 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette, stats: Uncert
             fmt_ms(m.latency_value) if m.latency_value else "n/a",
             fmt_ms(leader.latency_value) if leader.latency_value else "n/a",
         ),
-        "gracefulness": (f"{m.gracefulness:.2f}", f"{leader.gracefulness:.2f}"),
+        "gracefulness": (graceful(m.gracefulness), graceful(leader.gracefulness)),
     }
     for c in CRITERIA:
         diff = m.breakdown[c] - leader.breakdown[c]

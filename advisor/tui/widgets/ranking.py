@@ -16,6 +16,7 @@ from textual.widgets import DataTable
 
 from advisor.decision.result import Decision, ModelResult, Uncertainty
 from advisor.report.flags import flags
+from advisor.text.format import graceful
 from advisor.tui.format import Palette, acc_text, latency_text, money, score_bar
 
 BAR = 20
@@ -104,7 +105,7 @@ class RankingTable(DataTable[Text]):
             t(money(m.cost_per_success_usd)),
             t(money(m.monthly_cost_usd)),
             t(latency_text(m.latency_value)),
-            t(f"{m.gracefulness:.2f}"),
+            t(graceful(m.gracefulness)),
             t(flags(m, stats.tied_for_first if stats else ()), "left", palette.bad if m.excluded else ""),
         ]
 
