@@ -284,7 +284,8 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 cost_per_task_usd=m.cost,
                 cost_split=cost_split(ev, mix) if m.cost is not None else {},
                 cost_per_success_usd=m.cost / acc.mean if m.cost is not None and acc and acc.mean > 0 else None,
-                monthly_cost_usd=m.cost * tasks_per_month if m.cost is not None else None,
+                # no volume given: no monthly figure (not $0)
+                monthly_cost_usd=m.cost * tasks_per_month if m.cost is not None and tasks_per_month > 0 else None,
                 latency_ms=ev.latency_ms,
                 latency_value=m.latency,
                 gracefulness=m.gracefulness,

@@ -52,7 +52,8 @@ def scatter(decision: Decision) -> str | None:
         return None
     w, h, left, right, top, bottom = 720, 380, 64, 150, 20, 48
     xs = [math.log10(c) for _, c, _ in pts]
-    ys = [a for _, _, a in pts]
+    # the y range holds every interval, so no error bar runs off the plot
+    ys = [v for m, _, _ in pts if m.accuracy is not None for v in (m.accuracy.ci_low, m.accuracy.ci_high)]
     x0, x1 = math.floor(min(xs) * 2) / 2, math.ceil(max(xs) * 2) / 2
     if x1 - x0 < 0.5:
         x1 = x0 + 0.5

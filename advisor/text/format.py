@@ -15,7 +15,11 @@ def money(usd: float | None, digits: int = 3) -> str:
         return f"${usd:,.0f}"
     if abs(usd) >= 1:
         return f"${usd:,.2f}"
-    return f"${usd:.{digits}g}"
+    text = f"{usd:.{digits}g}"
+    if "e" in text:  # $0.0000069, not $6.9e-06
+        places = digits - 1 - math.floor(math.log10(abs(usd)))
+        text = f"{usd:.{places}f}".rstrip("0").rstrip(".")
+    return f"${text}"
 
 
 def p_value(p: float) -> str:
