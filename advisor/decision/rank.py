@@ -78,11 +78,16 @@ def cost_per_task(ev: ModelEvidence, mix: dict[str, float]) -> float | None:
 
 def cost_split(ev: ModelEvidence, mix: dict[str, float]) -> dict[str, float]:
     """Cost per task by part of the bill, task-weighted like ``cost_per_task`` so the parts add up to it."""
-    parts = [(w, ev.tasks[t].cost_split) for t, w in mix.items() if w > 0]
-    if not parts or any(not split for _, split in parts):
-        return {}
-    names = dict.fromkeys(k for _, split in parts for k in split)
-    return {k: sum(w * split.get(k, 0.0) for w, split in parts) for k in names}
+    out: dict[str, float] = {}
+    for t, w in mix.items():
+        if w <= 0:
+            continue
+        split = ev.tasks[t].cost_split
+        if not split:
+            return {}
+        for part, usd in split.items():
+            out[part] = out.get(part, 0.0) + w * usd
+    return out
 
 
 def pareto_front(raw: dict[str, dict[str, float]]) -> set[str]:
@@ -116,11 +121,52 @@ NOBODY_HAS = {
 }
 
 
+@dataclass(frozen=True)
+class _Measured:
+    """One model's raw metrics, before utilities (they do not depend on the weights)."""
+
+    accuracy: Accuracy | None
+    cost: float | None
+    latency: float | None
+    gracefulness: float | None
+    #: Results on every task the mix weighs.
+    complete: bool
+
+    def raw(self) -> dict[str, float]:
+        return {
+            "accuracy": self.accuracy.mean if self.accuracy else math.nan,
+            "cost": self.cost if self.cost is not None else math.nan,
+            "latency": self.latency if self.latency is not None else math.nan,
+            "gracefulness": self.gracefulness if self.gracefulness is not None else math.nan,
+        }
+
+    def lacks(self, uses: dict[str, bool]) -> tuple[str, ...]:
+        """Criteria in use (by weight or constraint) this model has no value for (cost only when complete)."""
+        values = {
+            "cost": self.cost if self.complete else 0.0,
+            "latency": self.latency,
+            "gracefulness": self.gracefulness,
+        }
+        return tuple(c for c, v in values.items() if v is None and uses[c])
+
+
+def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict[str, _Measured]:
+    """Each model's raw metrics under the profile's latency percentile and severities."""
+    out: dict[str, _Measured] = {}
+    for name, ev in evidence.models.items():
+        complete = all(t in ev.tasks for t, w in mix.items() if w > 0)
+        out[name] = _Measured(
+            accuracy=combine_accuracy(ev, mix) if complete else None,
+            cost=cost_per_task(ev, mix) if complete else None,
+            latency=ev.latency_ms.get(profile.latency.metric) if ev.latency_ms else None,
+            gracefulness=gracefulness(ev.failures, profile) if ev.failures_known else None,
+            complete=complete,
+        )
+    return out
+
+
 def _exclusions(
-    ev: ModelEvidence,
-    profile: Profile,
-    mix: dict[str, float],
-    m: _Measured,
+    ev: ModelEvidence, profile: Profile, mix: dict[str, float], m: _Measured, lacks: tuple[str, ...]
 ) -> list[str]:
     reasons: list[str] = []
     acc, cost, latency = m.accuracy, m.cost, m.latency
@@ -129,10 +175,10 @@ def _exclusions(
         reasons.append(f"no results for task {', '.join(lacking)}")
     limits = profile.constraints
     metric = profile.latency.metric
-    if "cost" in m.lacks:
+    if "cost" in lacks:
         why = ev.price.how if ev.price is not None and not ev.price.priced else "some samples have no tokens or cost"
         reasons.append(f"unpriced: {why}")
-    reasons += [LACKING[c] for c in ("latency", "gracefulness") if c in m.lacks]
+    reasons += [LACKING[c] for c in ("latency", "gracefulness") if c in lacks]
     if limits.max_latency_ms is not None and latency is not None and latency > limits.max_latency_ms:
         reasons.append(f"{metric} latency {fmt_ms(latency)} exceeds the {fmt_ms(limits.max_latency_ms)} ceiling")
     if limits.max_cost_per_task_usd is not None and cost is not None and cost > limits.max_cost_per_task_usd:
@@ -144,56 +190,20 @@ def _exclusions(
     return reasons
 
 
-@dataclass(frozen=True)
-class _Measured:
-    """One model's raw metrics under the current profile, before utilities."""
-
-    accuracy: Accuracy | None
-    cost: float | None
-    latency: float | None
-    gracefulness: float | None
-    #: Criteria the profile uses (weight or constraint) that this model has no value for.
-    lacks: tuple[str, ...]
-
-    def raw(self) -> dict[str, float]:
-        return {
-            "accuracy": self.accuracy.mean if self.accuracy else math.nan,
-            "cost": self.cost if self.cost is not None else math.nan,
-            "latency": self.latency if self.latency is not None else math.nan,
-            "gracefulness": self.gracefulness if self.gracefulness is not None else math.nan,
-        }
-
-
-def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict[str, tuple[_Measured, list[str]]]:
-    """Each model's raw metrics and the reasons (if any) it is excluded."""
-    out: dict[str, tuple[_Measured, list[str]]] = {}
-    for name, ev in evidence.models.items():
-        complete = all(t in ev.tasks for t, w in mix.items() if w > 0)
-        acc = combine_accuracy(ev, mix) if complete else None
-        cost = cost_per_task(ev, mix) if complete else None
-        lat = ev.latency_ms.get(profile.latency.metric) if ev.latency_ms else None
-        grace = gracefulness(ev.failures, profile) if ev.failures_known else None
-        values = {"cost": cost if complete else 0.0, "latency": lat, "gracefulness": grace}
-        lacks = tuple(c for c, v in values.items() if v is None and profile.uses(c))
-        m = _Measured(accuracy=acc, cost=cost, latency=lat, gracefulness=grace, lacks=lacks)
-        out[name] = (m, _exclusions(ev, profile, mix, m))
-    return out
-
-
 def unavailable(
-    evidence: Evidence, measured: dict[str, tuple[_Measured, list[str]]], profile: Profile
+    evidence: Evidence, measured: dict[str, _Measured], lacks: dict[str, tuple[str, ...]]
 ) -> dict[str, str]:
-    """Criteria the profile uses that no candidate with results on every task has, and why.
+    """Criteria in use that no candidate with results on every task has, and why.
 
     Cost counts as missing only when there is nothing to price (no tokens, no
     recorded cost): unpriced names are fixed with ``[aliases]``, not by dropping cost.
     """
-    complete = [n for n, (m, _) in measured.items() if m.accuracy is not None]
+    complete = [n for n, m in measured.items() if m.complete]
     if not complete:
         return {}
     out: dict[str, str] = {}
     for c, why in NOBODY_HAS.items():
-        if not profile.uses(c) or not all(c in measured[n][0].lacks for n in complete):
+        if not all(c in lacks[n] for n in complete):
             continue
         if c == "cost" and any(evidence.models[n].tokens for n in complete):
             continue
@@ -228,17 +238,21 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
     """
     mix, notes = task_weights(profile, evidence.tasks)
     measured = measure(evidence, profile, mix)
-    dropped = unavailable(evidence, measured, profile)
+    uses = {c: profile.uses(c) for c in CRITERIA}
+    lacks = {n: m.lacks(uses) for n, m in measured.items()}
+    dropped = unavailable(evidence, measured, lacks)
     if dropped:
         try:
             profile = profile.ignoring(dropped)
         except InputError:  # nothing else has weight: keep it, and let the exclusions say why
             dropped = {}
         else:
-            measured = measure(evidence, profile, mix)
+            uses = {c: profile.uses(c) for c in CRITERIA}
+            lacks = {n: m.lacks(uses) for n, m in measured.items()}
+    excluded_for = {n: _exclusions(evidence.models[n], profile, mix, m, lacks[n]) for n, m in measured.items()}
     weights = profile.weights.normalised()
-    raws = {n: m.raw() for n, (m, _) in measured.items()}
-    eligible = [n for n, (_, why) in measured.items() if not why]
+    raws = {n: m.raw() for n, m in measured.items()}
+    eligible = [n for n, why in excluded_for.items() if not why]
     curves = profile.utility.model_dump()
     anchors = {c: resolve_anchors(Curve(**curves[c]), c, [raws[n][c] for n in eligible]) for c in CRITERIA}
     front = pareto_front({n: raws[n] for n in eligible})
@@ -251,14 +265,14 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
     scores = {n: sum(b.values()) for n, b in breakdowns.items()}
     order = sorted(
         measured,
-        key=lambda n: (bool(measured[n][1]), -scores[n], -np.nan_to_num(raws[n]["accuracy"]), n),
+        key=lambda n: (bool(excluded_for[n]), -scores[n], -np.nan_to_num(raws[n]["accuracy"]), n),
     )
-    leader = measured[order[0]][0] if order and not measured[order[0]][1] else None
+    leader = measured[order[0]] if order and not excluded_for[order[0]] else None
     results: list[ModelResult] = []
     position = 0
     for name in order:
         ev = evidence.models[name]
-        m, why = measured[name]
+        m, why = measured[name], excluded_for[name]
         acc = m.accuracy
         excluded = "; ".join(why) if why else None
         if excluded is None:
@@ -301,7 +315,7 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
             )
         )
     lacking = {  # models that only this could rank: excluded with results on every task
-        c: tuple(r.model for r in results if r.excluded and r.accuracy and c in measured[r.model][0].lacks)
+        c: tuple(r.model for r in results if r.excluded and r.accuracy and c in lacks[r.model])
         for c in ("cost", "latency", "gracefulness")
     }
     return Decision(

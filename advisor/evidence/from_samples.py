@@ -46,31 +46,39 @@ def unpack_item_key(table: SampleTable, key: npt.NDArray[np.int64]) -> tuple[npt
     return rest // n_tasks, rest % n_tasks, sample
 
 
+def _sums(groups: npt.NDArray[np.int32], values: FloatArray, n: int) -> FloatArray:
+    return np.asarray(np.bincount(groups, weights=values, minlength=n), dtype=np.float64)
+
+
 def price_table(
     table: SampleTable,
     sheet: PriceSheet | None,
     aliases: Mapping[str, str] | None = None,
     *,
     batch: bool = False,
-) -> tuple[FloatArray, dict[str, Resolution], dict[str, str | None], dict[str, FloatArray]]:
-    """Cost per sample, how each model was priced, where its costs came from, and each sample's cost by part.
+) -> tuple[FloatArray, dict[str, Resolution], dict[str, str | None], dict[str, dict[str, FloatArray]]]:
+    """Cost per sample, how each model was priced, where its costs came from, and its cost by part.
 
     Tokens × the sheet wins (current prices); the recorded ``cost_usd`` fills
-    samples without tokens (its part is ``recorded``). The parts of a sample
-    add up to its cost; all are NaN where the cost is unknown. Raises
-    AmbiguousModel when a name matches several entries.
+    samples without tokens (its part is ``recorded``). The parts are summed
+    per task (model → part → array over ``table.tasks``) over the samples that
+    have a cost, so divided by their count they add up to the task's mean
+    cost. Raises AmbiguousModel when a name matches several entries.
     """
     cost = np.full(len(table), np.nan)
-    split = {part: np.full(len(table), np.nan) for part in (*COST_PARTS, RECORDED_PART)}
+    part_sums: dict[str, dict[str, FloatArray]] = {}
     resolutions: dict[str, Resolution] = {}
     sources: dict[str, str | None] = {}
     nums = table.numbers
+    n_tasks = len(table.tasks)
     for code, name in enumerate(table.models):
         rows = np.flatnonzero(table.model == code)
         res = resolve(name, sheet, aliases) if sheet is not None else Resolution(name, None, "no price sheet")
         resolutions[name] = res
         priced = np.full(rows.size, np.nan)
         used: list[str] = []
+        tasks = table.task[rows]
+        sums: dict[str, FloatArray] = {}
         if res.price is not None:
             parts = sample_cost_parts(
                 res.price,
@@ -82,23 +90,22 @@ def price_table(
                 batch=batch,
             )
             priced = np.asarray(sum(parts.values()), dtype=np.float64)
-            if (~np.isnan(priced)).any():
+            known = ~np.isnan(priced)
+            if known.any():
                 used.append(f"tokens × {res.price.id}")
-            for part, values in parts.items():
-                split[part][rows] = values
+                every = bool(known.all())  # usually every sample has tokens: no copies then
+                at = tasks if every else tasks[known]
+                sums = {k: _sums(at, v if every else v[known], n_tasks) for k, v in parts.items()}
         recorded = nums["cost_usd"][rows]
         fill = np.isnan(priced) & ~np.isnan(recorded)
         if fill.any():
             priced[fill] = recorded[fill]
             used.append("recorded cost_usd")
-        costed = ~np.isnan(priced)
-        split[RECORDED_PART][rows] = np.where(fill, recorded, 0.0)
-        for values in split.values():  # a costed sample has every part (0 where it has none of it)
-            values[rows[costed]] = np.nan_to_num(values[rows[costed]])
-            values[rows[~costed]] = np.nan
+            sums[RECORDED_PART] = _sums(tasks[fill], recorded[fill], n_tasks)
+        part_sums[name] = sums
         cost[rows] = priced
         sources[name] = " + ".join(used) if used else None
-    return cost, resolutions, sources, split
+    return cost, resolutions, sources, part_sums
 
 
 def sample_models(
@@ -106,7 +113,7 @@ def sample_models(
     cost: FloatArray,
     resolutions: Mapping[str, Resolution],
     cost_sources: Mapping[str, str | None],
-    cost_split: Mapping[str, FloatArray],
+    part_sums: Mapping[str, Mapping[str, FloatArray]],
 ) -> tuple[dict[str, ModelEvidence], list[str]]:
     """``ModelEvidence`` per model with samples, and warnings, given each sample's cost and its parts."""
     warnings: list[str] = []
@@ -126,10 +133,6 @@ def sample_models(
     has_cost = ~np.isnan(cost)
     cost_n = np.bincount(g_row[has_cost], minlength=n_groups)
     cost_sum = np.bincount(g_row[has_cost], weights=cost[has_cost], minlength=n_groups)
-    part_sums = {
-        part: np.bincount(g_row[has_cost], weights=values[has_cost], minlength=n_groups)
-        for part, values in cost_split.items()
-    }
     failed = table.outcome != 0
     given = table.outcome_given
     failed_rows = np.bincount(table.model[failed], minlength=len(table.models))
@@ -164,7 +167,10 @@ def sample_models(
                 cost_mean=float(cost_sum[g] / cost_n[g]) if cost_n[g] else None,
                 cost_samples=int(cost_n[g]),
                 cost_split=(
-                    {p: float(v[g] / cost_n[g]) for p, v in part_sums.items() if v[g] > 0 or p in COST_PARTS}
+                    {
+                        **dict.fromkeys(COST_PARTS, 0.0),
+                        **{p: float(v[t] / cost_n[g]) for p, v in part_sums[name].items() if v[t] > 0},
+                    }
                     if cost_n[g]
                     else {}
                 ),
