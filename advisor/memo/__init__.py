@@ -30,6 +30,7 @@ from advisor.memo.sections_more import (
     snapshot_section,
 )
 from advisor.memo.snapshot import Follows
+from advisor.text.sanitise import markdown as md
 
 FORMATS = ("md", "html")
 
@@ -38,10 +39,10 @@ __all__ = ["FORMATS", "memo_document", "render", "render_html", "render_markdown
 
 def memo_document(ctx: MemoContext) -> Doc:
     d = ctx.decision
-    doc = Doc(f"Decision memo: {ctx.inputs.workspace.config.name}")
+    doc = Doc(f"Decision memo: {md(ctx.inputs.workspace.config.name)}")
     doc.add(
         Para(
-            f"{ctx.today.isoformat()} · advisor {__version__} · profile **{d.profile.name}** · prices as of "
+            f"{ctx.today.isoformat()} · advisor {__version__} · profile **{md(d.profile.name)}** · prices as of "
             f"{ctx.inputs.sheet.as_of.isoformat()} · {d.tasks_per_month:,.0f} tasks a month"
         )
     )
