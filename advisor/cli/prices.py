@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from advisor.cli.prices_output import (
     RATES,
@@ -36,6 +37,8 @@ from advisor.prices.select import open_sheet
 from advisor.prices.sheet import PriceSheet, load_sheet
 from advisor.prices.sources import Imported, read_litellm
 from advisor.prices.sources_extra import read_genai_prices, read_openrouter
+from advisor.text.redact import redact_text
+from advisor.text.sanitise import clean, plain
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -117,13 +120,15 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json({"sheet": sheet_json(sheet, path), "models": [price_json(m) for m in models]})
         return 0
-    t = Table(title=f"{path.name}: as of {sheet.as_of} · {len(models)} of {len(sheet.models)} models · USD/1M tok")
+    t = Table(
+        title=plain(f"{path.name}: as of {sheet.as_of} · {len(models)} of {len(sheet.models)} models · USD/1M tok")
+    )
     for col in ("id", "provider", "input", "output", "cached in", "cache write", "batch −", "tiers"):
         t.add_column(col, justify="left" if col in {"id", "provider"} else "right")
     for m in models:
         t.add_row(
-            m.id,
-            m.provider or "",
+            plain(m.id),
+            plain(m.provider or ""),
             *(cell(getattr(m, f)) for f in RATES[:4]),
             cell(m.batch_discount),
             str(len(m.tiers) or ""),
@@ -161,9 +166,14 @@ def run_show(args: argparse.Namespace) -> int:
         )
         return 0
     c = console()
-    c.print(f"[bold]{m.id}[/]  ({m.provider or 'provider unknown'})  matched by: {res.how}")
-    c.print(f"sheet: {path}  as of {sheet.as_of}\nsource: {sheet.source}")
-    c.print(f"aliases: {', '.join(m.aliases) or '—'}")
+    c.print(
+        Text.assemble(
+            (clean(m.id), "bold"), f"  ({clean(m.provider or 'provider unknown')})  matched by: ", clean(res.how)
+        )
+    )
+    c.print(plain(f"sheet: {path}  as of {sheet.as_of}"))
+    c.print(plain(f"source: {redact_text(sheet.source)}"))
+    c.print(plain(f"aliases: {', '.join(m.aliases) or '—'}"))
     t = Table(title="USD per 1M tokens")
     t.add_column("applies")
     for col in ("input", "output", "cached in", "cache write"):
@@ -189,11 +199,11 @@ def run_match(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json({"sheet": sheet_json(sheet, path), "models": rows})
     else:
-        t = Table(title=f"{ws.config.name}: eval model names → {path.name}")
+        t = Table(title=plain(f"{ws.config.name}: eval model names → {path.name}"))
         for col in ("eval model name", "price entry", "how"):
             t.add_column(col)
         for r in rows:
-            t.add_row(r["name"], r["id"] or "[red]unpriced[/]", r["how"])
+            t.add_row(plain(r["name"]), plain(r["id"]) if r["id"] else Text("unpriced", style="red"), plain(r["how"]))
         console().print(t)
     return 0 if all(r["id"] for r in rows) else 1
 

@@ -128,7 +128,9 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
             )
     excluded = [m for m in d.models if m.excluded]
     if excluded:
-        doc.add(Para("Excluded by the constraints:"), Bullets(tuple(f"{md(m.model)}: {md(m.excluded)}" for m in excluded)))
+        doc.add(
+            Para("Excluded by the constraints:"), Bullets(tuple(f"{md(m.model)}: {md(m.excluded)}" for m in excluded))
+        )
     if d.warnings:
         doc.add(Bullets(tuple(f"Warning: {md(w)}" for w in d.warnings)))
 

@@ -56,7 +56,8 @@ def failures_section(doc: Doc, ctx: MemoContext) -> None:
             items.append(f"**{md(m.model)}**: no failures.")
             continue
         parts = [
-            f"{kind} {count:,} (e.g. {', '.join(markdown_code(s) for s in ids)})" for kind, (count, ids) in per_kind.items()
+            f"{kind} {count:,} (e.g. {', '.join(markdown_code(s) for s in ids)})"
+            for kind, (count, ids) in per_kind.items()
         ]
         items.append(f"**{md(m.model)}**: " + "; ".join(parts) + ".")
     doc.add(Para("Examples by sample id:"), Bullets(tuple(items)))
@@ -177,7 +178,8 @@ def provenance_section(doc: Doc, ctx: MemoContext) -> None:
                 f"Price sheet: {markdown_code(s.prices.name)}, as of {s.prices.as_of.isoformat()}, "
                 f"source: {md(redact_text(s.prices.source))}; "
                 f"SHA-256 `{s.prices.sha256}`.",
-                f"Profile: {md(s.profile.name)} (SHA-256 of the profile as used, canonical JSON: `{s.profile_sha256}`).",
+                f"Profile: {md(s.profile.name)} (SHA-256 of the profile as used, canonical JSON: "
+                f"`{s.profile_sha256}`).",
             )
         )
     )

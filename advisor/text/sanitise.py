@@ -75,11 +75,7 @@ def markdown(text: object) -> str:
             while end < len(s) and s[end] == "_":
                 end += 1
             inside = start > 0 and s[start - 1].isalnum() and end < len(s) and s[end].isalnum()
-        if (
-            ch in _MD_ALWAYS
-            or (ch == "_" and not inside)
-            or (ch == "@" and not before.isalnum())
-        ):
+        if ch in _MD_ALWAYS or (ch == "_" and not inside) or (ch == "@" and not before.isalnum()):
             out.append("\\" + ch)
         else:
             out.append(ch)
