@@ -284,6 +284,7 @@ def run_import(args: argparse.Namespace) -> int:
     kind = args.input_format or _guess_format(path, data)
     store.ready_dir()  # a read-only or missing data folder fails now, before any work
     bad_rates: list[str] = []
+    told: list[str] = []  # said after the save, so a refused import is one error line
     if kind == "native":
         sheet = load_sheet(path)
         if as_of is not None:
@@ -293,15 +294,13 @@ def run_import(args: argparse.Namespace) -> int:
         today = history.today()
         day = as_of or _date_in_name(path) or today
         if as_of is None:
-            say(
-                f"prices dated {day} ({'from the file name' if day != today else 'today'}; --as-of sets another date)",
-                err=True,
+            told.append(
+                f"prices dated {day} ({'from the file name' if day != today else 'today'}; --as-of sets another date)"
             )
         imported = reader(data, as_of=day, source=f"{kind} file {path.name} (imported)", where=str(path))
         sheet = imported.sheet
         bad_rates = imported.report.bad_rates
-        for line in imported.report.lines():
-            say(line, err=True)
+        told += imported.report.lines()
     if not sheet.models:
         raise InputError(path, "no priced models in this file; nothing imported")
     slug = "".join(ch if ch.isalnum() else "-" for ch in path.stem.lower())[:32].strip("-")
@@ -315,6 +314,8 @@ def run_import(args: argparse.Namespace) -> int:
         whole_source=False,
         same_needs_date=True,
     )
+    for line in told:
+        say(line, err=True)
     _flags_and_notes(saved.flagged, saved.notes)
     if saved.status == "same":
         say(f"{path}: same prices and date as {saved.path}; no new snapshot")
