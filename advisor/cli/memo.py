@@ -12,8 +12,8 @@ from advisor.decision.decide import decide, load_inputs
 from advisor.errors import InputError
 from advisor.files import bundled
 from advisor.inputs.profiles import parse_weights
-from advisor.text.sanitise import clean
 from advisor.memo import check_target, render, write_memo
+from advisor.text.sanitise import clean
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,12 +6,13 @@ infrastructure, that a JSON parse failure is a malformed answer. Rules are
 regexes on a row's response or error text; the first matching rule sets the
 row's failure kind. Each rule's hit count is returned so ``advisor data`` can
 show which rule fired how often (a rule that never fires is usually a typo).
+Patterns run on RE2 (``FailureRule.compiled``): linear time, so a
+catastrophic pattern on a long response costs microseconds, not minutes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,18 +37,20 @@ def apply_rules(table: SampleTable, rules: Sequence[FailureRule]) -> tuple[Sampl
     outcome = table.outcome.copy()
     score = table.score.copy()
     ok = OUTCOME_CODE["ok"]
-    compiled = [re.compile(r.pattern, re.IGNORECASE if r.ignore_case else 0) for r in rules]
+    compiled = [r.compiled() for r in rules]
     counts = [0] * len(rules)
     for row in range(len(table)):
         passing = outcome[row] == ok
+        if passing and not any(r.also_passing for r in rules):
+            continue
+        # RE2 searches UTF-8 bytes; "surrogatepass" keeps a lone surrogate (a JSON "\ud800") from ending the run
+        response, error = (
+            t.encode("utf-8", "surrogatepass") if t is not None else None for t in (responses[row], errors[row])
+        )
         for i, (rule, rx) in enumerate(zip(rules, compiled, strict=True)):
             if passing and not rule.also_passing:
                 continue
-            texts = {
-                "response": (responses[row],),
-                "error": (errors[row],),
-                "either": (responses[row], errors[row]),
-            }[rule.on]
+            texts = {"response": (response,), "error": (error,), "either": (response, error)}[rule.on]
             if any(t is not None and rx.search(t) for t in texts):
                 outcome[row] = OUTCOME_CODE[rule.kind]
                 if passing:
