@@ -247,9 +247,11 @@ def test_price_sheets(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> 
 SETTINGS = b'theme = "nord"\nweight_step = 0.5\ndebounce_ms = 40\nkeymap = {export-memo = "ctrl+e"}\n'
 
 
+SETTING_KEYS = ["theme", "weight_step", "debounce_ms", "keymap", "export_dir", "memo_format", "bootstrap_resamples"]
+
+
 @FAST
-@given(ops=byte_ops, value=json_values, key=st.sampled_from(["theme", "weight_step", "debounce_ms", "keymap",
-                                                             "export_dir", "memo_format", "bootstrap_resamples"]))  # fmt: skip
+@given(ops=byte_ops, value=json_values, key=st.sampled_from(SETTING_KEYS))
 def test_tui_settings_never_raise(
     tmp_path_factory: pytest.TempPathFactory,
     ops: list,
