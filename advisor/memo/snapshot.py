@@ -42,6 +42,7 @@ from advisor.evidence.model import Evidence
 from advisor.files.reading import MIB, read_regular
 from advisor.inputs.profiles import Constraints, Profile
 from advisor.prices.sheet import ModelPrice
+from advisor.text.sanitise import json_visible
 
 SNAPSHOT_KIND = "advisor-memo-snapshot"
 #: The newest schema this advisor reads and writes. 2 adds the optional per-model ``evidence``
@@ -317,7 +318,7 @@ def dump(snapshot: Snapshot) -> str:
         if model.get("evidence") is None:
             model.pop("evidence", None)
     data[DIGEST_KEY] = canonical_digest(data)
-    return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False)
+    return json_visible(json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False))
 
 
 def embed_markdown(snapshot: Snapshot) -> str:

@@ -11,6 +11,8 @@ through this module (one place, one rule):
 - ``clean``: control and invisible formatting characters become visible
   escapes (``\\x1b``, ``\\n``, ``\\u202e``), so the user sees exactly what the
   file said. Terminal tables and error lines use it.
+- ``json_visible``: JSON text with those characters as ``\\u`` escapes
+  (for JSON embedded in a file people read, such as the memo's snapshot).
 - ``plain``: ``clean`` as a Rich ``Text``, so ``[bold]`` in a name stays
   literal (Rich and Textual read markup in plain strings).
 - ``markdown``, ``markdown_code``, ``markdown_link``: ``clean``, then escaped
@@ -28,6 +30,8 @@ from rich.text import Text
 #: C0 and C1 controls, DEL, zero-width and bidirectional formatting characters, line/paragraph separators, BOM.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: The same without the C0 controls, which JSON escapes itself (and whose \n, \t may be JSON's own layout).
+_INVISIBLE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -41,6 +45,18 @@ def _visible(match: re.Match[str]) -> str:
 def clean(text: object) -> str:
     """``text`` as a string with every control or invisible formatting character shown as its escape."""
     return _UNSAFE.sub(_visible, str(text))
+
+
+def json_visible(text: str) -> str:
+    """JSON text with every control or invisible formatting character written as a ``\\uXXXX`` escape.
+
+    The same data (JSON reads the escape back), but a file that embeds it (the
+    memo's snapshot) shows no bidirectional override or hidden character to
+    someone reading it raw. Valid because such characters occur only inside
+    JSON strings; C0 controls are left to the JSON encoder (it escapes them
+    in strings, and its own line breaks are layout).
+    """
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def plain(text: object, style: str = "") -> Text:
