@@ -41,7 +41,15 @@ OPTIONAL_NUMBERS: tuple[str, ...] = (
     "cache_write_tokens",
     "reasoning_tokens",
     "cost_usd",
+    # Written by ``advisor probe`` (one row per request; ``concurrency`` marks a probe row):
+    "ttft_ms",  # time to first token
+    "itl_ms",  # inter-token latency: (last token - first token) / (output tokens - 1)
+    "concurrency",  # requests in flight (closed loop), or the in-flight cap at a rate
+    "rate_rps",  # the target arrival rate (open loop), else missing
+    "start_ms",  # when the request was sent, since the run started
 )
+#: Set on the rows ``advisor probe`` writes: load-test measurements, not eval samples.
+PROBE_MARK = "concurrency"
 TOKEN_COLUMNS: tuple[str, ...] = (
     "input_tokens",
     "output_tokens",
