@@ -71,7 +71,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: ProbeServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
+    def log_message(self, fmt: str, *args: Any) -> None:  # quiet
         pass
 
     def _chunk(self, data: bytes) -> None:
@@ -113,9 +113,7 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if model == "limited-429" and nth <= b.rate_limited:
                 rec.status = 429
-                self._plain(
-                    429, b'{"error": {"message": "rate limited"}}', {"Retry-After": f"{b.retry_after_s:g}"}
-                )
+                self._plain(429, b'{"error": {"message": "rate limited"}}', {"Retry-After": f"{b.retry_after_s:g}"})
                 rec.responded = time.monotonic()
                 return
             if model == "flaky" and nth % b.fail_every == 0:

@@ -14,6 +14,7 @@ import argparse
 import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from advisor.errors import InputError
@@ -129,7 +130,7 @@ def _prompts(args: argparse.Namespace, ws: Workspace | None, count: int) -> tupl
 
 
 def _check_numbers(args: argparse.Namespace) -> None:
-    checks = [
+    checks: list[tuple[str, float | None, Callable[[float], bool], str]] = [
         ("--requests", args.requests, lambda v: v >= 1, "must be 1 or more"),
         ("--duration", args.duration, lambda v: v > 0 and math.isfinite(v), "must be a positive number of seconds"),
         ("--max-tokens", args.max_tokens, lambda v: v >= 1, "must be 1 or more"),

@@ -41,7 +41,9 @@ class Level:
     rate: float | None = None
 
     def label(self) -> str:
-        return f"rate {self.rate:g}/s (≤{self.concurrency} in flight)" if self.rate else f"concurrency {self.concurrency}"
+        return (
+            f"rate {self.rate:g}/s (≤{self.concurrency} in flight)" if self.rate else f"concurrency {self.concurrency}"
+        )
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,7 @@ async def run_level(
     key = (target.name, level)
     state.peak.setdefault(key, 0)
     schedule = (
-        arrivals(level.rate, count=plan.requests, duration_s=plan.duration_s, seed=plan.seed)
-        if level.rate
-        else None
+        arrivals(level.rate, count=plan.requests, duration_s=plan.duration_s, seed=plan.seed) if level.rate else None
     )
     start = clock()
 

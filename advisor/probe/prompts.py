@@ -59,7 +59,7 @@ def _messages(value: Any, where: str) -> Messages:
             if not (isinstance(m, dict) and isinstance(m.get("role"), str) and "content" in m):
                 raise InputError(where, "messages must be objects with a role and a content")
         return [{"role": m["role"], "content": m["content"]} for m in value]
-    raise InputError(where, "expected a prompt string, {\"prompt\": …} or {\"messages\": [...]}")
+    raise InputError(where, 'expected a prompt string, {"prompt": …} or {"messages": [...]}')
 
 
 def from_file(path: Path) -> list[Messages]:
