@@ -3,7 +3,8 @@
 Tolerance: on loopback a measured time exceeds the injected one by the
 client's and server's overhead, never the other way round; the injected
 delays are 20–200 ms, and a measured percentile must lie in
-[injected, injected + 20 ms].
+[injected, injected + tolerance], the tolerance 15 ms at p50, 30 ms at p95 and
+50 ms at p99 (the tail is what a busy shared machine's scheduling delays reach).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from advisor.probe.load import Level, Plan, Target, arrivals
 from advisor.probe.prompts import synthetic
 from tests.probe_server import Behaviour, ProbeServer
 
-TOLERANCE_MS = 20.0
+TOLERANCE_MS = {50: 15.0, 95: 30.0, 99: 50.0}
 KEY = "sk-probe-test-SECRET-7f3a"
 
 
@@ -50,8 +51,8 @@ def levels_of(path: Path) -> dict[str, tuple]:  # type: ignore[type-arg]
     return load_levels(rows)
 
 
-def within(measured: float, truth: float) -> bool:
-    return truth - 0.5 <= measured <= truth + TOLERANCE_MS
+def within(measured: float, truth: float, p: int = 50) -> bool:
+    return truth - 0.5 <= measured <= truth + TOLERANCE_MS[p]
 
 
 def test_percentiles_match_the_injected_latency(tmp_path: Path) -> None:
@@ -63,9 +64,9 @@ def test_percentiles_match_the_injected_latency(tmp_path: Path) -> None:
     assert level.requests == level.ok == 40 and not level.errors
     for p in (50, 95, 99):
         truth = float(np.percentile(injected_ttft, p))
-        assert within(level.latency["ttft"][f"p{p}"], truth), (p, level.latency["ttft"], truth)
+        assert within(level.latency["ttft"][f"p{p}"], truth, p), (p, level.latency["ttft"], truth)
         # end to end: the first token, then 7 more 5 ms apart (sleep never returns early)
-        assert within(level.latency["e2e"][f"p{p}"], float(np.percentile(injected_ttft + 35.0, p)))
+        assert within(level.latency["e2e"][f"p{p}"], float(np.percentile(injected_ttft + 35.0, p)), p)
     assert 5.0 <= level.latency["itl"]["p50"] <= 5.0 + 3.0  # (last − first) / (8 − 1) with 5 ms gaps
     rows = [orjson.loads(line) for line in path.read_bytes().splitlines()]
     assert {r["output_tokens"] for r in rows} == {8} and {r["input_tokens"] for r in rows} == {17}  # from usage

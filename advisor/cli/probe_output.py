@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from advisor.evidence.under_load import LoadLevel
+from advisor.evidence.model import LoadLevel
 from advisor.probe.client import Endpoint, Result
 from advisor.probe.load import Level, Plan, RunState, Target
 from advisor.probe.spend import Estimate

@@ -20,39 +20,12 @@ is one request, marked by ``concurrency``; the eval evidence never sees them
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from advisor.evidence.model import PERCENTILES
-from advisor.records.samples import OUTCOME_CODE, PROBE_MARK, FloatArray, SampleTable
-
-LATENCY_OF = {"ttft": "ttft_ms", "e2e": "latency_ms", "itl": "itl_ms"}
-
-
-@dataclass(frozen=True)
-class LoadLevel:
-    """One model at one load level."""
-
-    concurrency: int
-    rate: float | None
-    requests: int
-    ok: int
-    errors: dict[str, int]
-    duration_s: float
-    output_tokens_per_s: float | None
-    requests_per_s: float
-    #: Percentiles (ms) over the successful requests, per ``LATENCY_OF`` key; None where none was timed.
-    latency: dict[str, dict[str, float] | None]
-    #: The successful requests' values (ms) per ``LATENCY_OF`` key, for resampling.
-    values: dict[str, FloatArray] = field(repr=False, compare=False, default_factory=dict)
-
-    @property
-    def error_rate(self) -> float:
-        return (self.requests - self.ok) / self.requests if self.requests else 0.0
-
-    def label(self) -> str:
-        return f"rate {self.rate:g}/s" if self.rate is not None else f"c={self.concurrency}"
+from advisor.evidence.from_samples import percentiles
+from advisor.evidence.model import LATENCY_OF, LoadLevel
+from advisor.records.samples import OUTCOME_CODE, PROBE_MARK, SampleTable
 
 
 def is_probe(table: SampleTable) -> np.ndarray:
@@ -77,12 +50,6 @@ def error_kind(outcome: int, error: str | None) -> str:
         if kind and " " not in kind and len(kind) <= 40:
             return kind
     return "error"
-
-
-def percentiles(values: FloatArray) -> dict[str, float] | None:
-    if not values.size:
-        return None
-    return dict(zip(PERCENTILES, (float(v) for v in np.percentile(values, list(PERCENTILES.values()))), strict=True))
 
 
 def load_levels(table: SampleTable) -> dict[str, tuple[LoadLevel, ...]]:

@@ -374,7 +374,7 @@ def check_disjoint(table: SampleTable, agg: AggregateTable) -> None:
         code = codes.get(model)
         if code is None:
             continue
-        rows = np.flatnonzero(table.model == code)
+        rows = np.flatnonzero((table.model == code) & np.isnan(table.numbers[PROBE_MARK]))  # probe rows may join
         if not rows.size:
             continue
         same = rows[table.task[rows] == table.tasks.index(task)] if task in table.tasks else rows[:0]
