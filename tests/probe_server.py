@@ -50,6 +50,7 @@ class Record:
     completed: bool = False
     authorization: str | None = None
     responded: float | None = None
+    prompt: str | None = None
 
 
 @dataclass
@@ -97,7 +98,8 @@ class Handler(BaseHTTPRequestHandler):
         b = state.behaviour
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         model = body["model"]
-        rec = Record(model, time.monotonic(), authorization=self.headers.get("Authorization"))
+        prompt = body["messages"][-1]["content"]
+        rec = Record(model, time.monotonic(), authorization=self.headers.get("Authorization"), prompt=prompt)
         with state.lock:
             state.records.append(rec)
             nth = state.per_model.get(model, 0) + 1

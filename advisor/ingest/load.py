@@ -23,7 +23,7 @@ from advisor.ingest import common, detect
 from advisor.ingest.rules import RuleHit, apply_rules
 from advisor.inputs.workspace import FailureRule, Workspace
 from advisor.records import aggregates
-from advisor.records.samples import OUTCOMES, PROBE_MARK, SampleTable, concat
+from advisor.records.samples import OUTCOMES, PROBE_FIELDS, PROBE_MARK, SampleTable, concat
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def describe(table: SampleTable) -> dict[str, Any]:
         "epochs": int(table.epoch.max(initial=0)) + 1,
         "fields_present": sorted(k for k, v in present.items() if v == len(table)),
         "fields_partial": {k: v for k, v in sorted(present.items()) if 0 < v < len(table)},
-        "fields_missing": sorted(k for k, v in present.items() if v == 0),
+        "fields_missing": sorted(k for k, v in present.items() if v == 0 and k not in PROBE_FIELDS),
         "outcomes": {OUTCOMES[i]: int(c) for i, c in enumerate(kinds) if c},
         #: Models known only from per-task aggregates, and what their rows carry (None: no aggregates).
         "aggregated_models": facts["models"] if facts else [],

@@ -50,6 +50,8 @@ OPTIONAL_NUMBERS: tuple[str, ...] = (
 )
 #: Set on the rows ``advisor probe`` writes: load-test measurements, not eval samples.
 PROBE_MARK = "concurrency"
+#: The probe's columns: eval files rarely have them, so their absence is not news.
+PROBE_FIELDS: tuple[str, ...] = ("ttft_ms", "itl_ms", "concurrency", "rate_rps", "start_ms")
 TOKEN_COLUMNS: tuple[str, ...] = (
     "input_tokens",
     "output_tokens",
