@@ -2,10 +2,11 @@
 
 Tolerance: a measured time exceeds the injected one by the client's and the
 server's overhead, never the other way round. Each request is paired with its
-injected delay (by its prompt): it must measure at least that delay, and the
-median overhead must stay under 50 ms (an idle machine: 1–3 ms; a busy shared
-2-core one: tens). A measured percentile must then lie in [injected, injected +
-tolerance], the tolerance the run's largest per-request overhead (at least 15 ms).
+injected delay (by its prompt) and must measure at least that delay (a probe
+timing the role-only first chunk, sent at once, would not). A measured
+percentile must then lie in [injected, injected + tolerance], the tolerance the
+run's largest per-request overhead, at least 15 ms (an idle machine adds 1–3 ms
+per request; a busy shared 2-core machine tens, which is why it is measured).
 """
 
 from __future__ import annotations
@@ -66,7 +67,6 @@ def paired(path: Path, records: list[Record], prompts: list[str], column: str) -
 def tolerance(measured: np.ndarray, truth: np.ndarray) -> float:
     overhead = measured - truth
     assert (overhead >= -0.5).all(), "a request measured faster than its injected delay"
-    assert np.median(overhead) < 50.0, "the probe measures something other than the injected delay"
     return max(TOLERANCE_MS, float(overhead.max()))
 
 
@@ -105,7 +105,8 @@ def test_percentiles_match_the_injected_latency(tmp_path: Path) -> None:
     for p in (50, 95, 99):
         assert within(level.latency["ttft"][f"p{p}"], float(np.percentile(truth, p)), tol), (p, level.latency, tol)
         assert within(level.latency["e2e"][f"p{p}"], float(np.percentile(truth + 35.0, p)), e2e_tol)
-    assert 5.0 <= level.latency["itl"]["p50"] <= 5.0 + 3.0  # (last − first) / (8 − 1) with 5 ms gaps
+    # ITL = (last − first) / (8 − 1) with gaps of at least 5 ms; 7 × (ITL − 5) never exceeds the e2e overhead
+    assert 5.0 - 0.1 <= level.latency["itl"]["p50"] <= 5.0 + e2e_tol / 7, (level.latency["itl"], e2e_tol)
     rows = [orjson.loads(line) for line in path.read_bytes().splitlines()]
     assert {r["output_tokens"] for r in rows} == {8} and {r["input_tokens"] for r in rows} == {17}  # from usage
     # throughput by hand from the written rows: tokens of the answered requests over first send → last end
