@@ -17,7 +17,7 @@ from advisor.text.redact import redact_text
 from advisor.text.sanitise import clean
 
 #: Command modules under advisor.cli, in the order ``--help`` lists them.
-COMMANDS: list[str] = ["rank", "data", "prices", "tui", "memo", "revisit", "compare"]
+COMMANDS: list[str] = ["rank", "data", "prices", "tui", "memo", "revisit", "compare", "probe"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
