@@ -9,7 +9,8 @@ from pathlib import Path
 
 from advisor.cli.rank import add_decision_options, add_profile_edits, decide_from_args
 from advisor.errors import InputError
-from advisor.memo import render, write_memo
+from advisor.memo import check_target, render, write_memo
+from advisor.text.sanitise import clean
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,7 +25,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "-o",
         "--output",
-        type=Path,
         metavar="FILE",
         help="file to write (default: print to stdout); the format follows .html/.md unless --format",
     )
@@ -42,12 +42,15 @@ def _date(text: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output == "":
+        raise InputError("-o", "needs a file name, such as memo.md")
+    output = Path(args.output) if args.output is not None else None
+    if output is not None:
+        check_target(output, force=args.force)  # before the work, not after
     inputs, decision = decide_from_args(args)
-    if args.output is None:
+    if output is None:
         sys.stdout.write(render(decision, inputs, args.format or "md", today=args.date))
         return 0
-    if args.output.exists() and not args.force:
-        raise InputError(args.output, "already exists; use --force to overwrite it")
-    path = write_memo(decision, inputs, args.output, args.format, args.force, today=args.date)
-    print(f"wrote {path}", file=sys.stderr)
+    path = write_memo(decision, inputs, output, args.format, args.force, today=args.date)
+    print(f"wrote {clean(path)}", file=sys.stderr)
     return 0

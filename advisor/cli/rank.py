@@ -115,6 +115,8 @@ def add_bootstrap_options(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.seed < 0:  # numpy seeds are non-negative; a traceback is no answer
+        raise InputError("--seed", f"must be 0 or more, not {args.seed}")
     if args.resamples < 0:
         raise InputError("--resamples", "must be 0 (skip the bootstrap) or more")
     columns = parse_columns(args.columns) if args.columns else None

@@ -46,12 +46,15 @@ def compare_reason(a: ModelResult, b: ModelResult) -> str:
     return ", ".join(words for favours_a, words in differences(a, b) if favours_a)
 
 
-def reason_phrase(a: ModelResult, b: ModelResult) -> str | None:
-    """Why a is preferred to b as a verb phrase: "is 1.8× cheaper than b and more graceful when it fails"."""
+def reason_phrase(a: ModelResult, b: ModelResult, name: Callable[[str], str] = str) -> str | None:
+    """Why a is preferred to b as a verb phrase: "is 1.8× cheaper than b and more graceful when it fails".
+
+    ``name`` writes b's name for where the phrase goes (the memo escapes it for Markdown).
+    """
     reasons = [words for favours_a, words in differences(a, b) if favours_a]
     if not reasons:
         return None
-    first = f"{reasons[0]} than {b.model}"
+    first = f"{reasons[0]} than {name(b.model)}"
     rest = reasons[1:]
     if not rest:
         return f"is {first}"

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.decision.latency import ChosenLatency, choose
+from advisor.decision.latency import notes as latency_notes
 from advisor.decision.result import Accuracy, Decision, ModelResult, ProfileEdits
 from advisor.decision.utilities import HIGHER_IS_BETTER, resolve_anchors
 from advisor.errors import InputError
@@ -131,6 +133,8 @@ class _Measured:
     gracefulness: float | None
     #: Results on every task the mix weighs.
     complete: bool
+    #: The latency the profile's ``[latency]`` chooses (samples or probe) and why it may be missing.
+    chosen_latency: ChosenLatency
 
     def raw(self) -> dict[str, float]:
         return {
@@ -151,16 +155,18 @@ class _Measured:
 
 
 def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict[str, _Measured]:
-    """Each model's raw metrics under the profile's latency percentile and severities."""
+    """Each model's raw metrics under the profile's latency choice and severities."""
     out: dict[str, _Measured] = {}
     for name, ev in evidence.models.items():
         complete = all(t in ev.tasks for t, w in mix.items() if w > 0)
+        chosen = choose(ev, profile.latency)
         out[name] = _Measured(
             accuracy=combine_accuracy(ev, mix) if complete else None,
             cost=cost_per_task(ev, mix) if complete else None,
-            latency=ev.latency_ms.get(profile.latency.metric) if ev.latency_ms else None,
+            latency=chosen.value,
             gracefulness=gracefulness(ev.failures, profile) if ev.failures_known else None,
             complete=complete,
+            chosen_latency=chosen,
         )
     return out
 
@@ -174,11 +180,14 @@ def _exclusions(
     if lacking:
         reasons.append(f"no results for task {', '.join(lacking)}")
     limits = profile.constraints
-    metric = profile.latency.metric
+    metric = profile.latency.label()
     if "cost" in lacks:
         why = ev.price.how if ev.price is not None and not ev.price.priced else "some samples have no tokens or cost"
         reasons.append(f"unpriced: {why}")
-    reasons += [LACKING[c] for c in ("latency", "gracefulness") if c in lacks]
+    if "latency" in lacks:
+        reasons.append(m.chosen_latency.missing or LACKING["latency"])
+    if "gracefulness" in lacks:
+        reasons.append(LACKING["gracefulness"])
     if limits.max_latency_ms is not None and latency is not None and latency > limits.max_latency_ms:
         reasons.append(f"{metric} latency {fmt_ms(latency)} exceeds the {fmt_ms(limits.max_latency_ms)} ceiling")
     if limits.max_cost_per_task_usd is not None and cost is not None and cost > limits.max_cost_per_task_usd:
@@ -197,6 +206,8 @@ def unavailable(
 
     Cost counts as missing only when there is nothing to price (no tokens, no
     recorded cost): unpriced names are fixed with ``[aliases]``, not by dropping cost.
+    Latency likewise only when there is none at all, not when a ``[latency]``
+    choice (a probe level, time to first token) finds none.
     """
     complete = [n for n, m in measured.items() if m.complete]
     if not complete:
@@ -207,6 +218,8 @@ def unavailable(
             continue
         if c == "cost" and any(evidence.models[n].tokens for n in complete):
             continue
+        if c == "latency" and any(measured[n].chosen_latency.missing for n in complete):
+            continue  # a [latency] choice the data does not meet (a probe level, TTFT): say so, do not drop it
         out[c] = why
     return out
 
@@ -300,8 +313,9 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 cost_per_success_usd=m.cost / acc.mean if m.cost is not None and acc and acc.mean > 0 else None,
                 # no volume given: no monthly figure (not $0)
                 monthly_cost_usd=m.cost * tasks_per_month if m.cost is not None and tasks_per_month > 0 else None,
-                latency_ms=ev.latency_ms,
+                latency_ms=m.chosen_latency.percentiles,
                 latency_value=m.latency,
+                latency_source=m.chosen_latency.source,
                 gracefulness=m.gracefulness,
                 failures=ev.failures,
                 unsafe_rate=ev.unsafe_rate,
@@ -325,7 +339,9 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
         anchors=anchors,
         models=tuple(results),
         tasks_per_month=tasks_per_month,
-        warnings=tuple([*evidence.warnings, *notes]),
+        warnings=tuple(
+            [*evidence.warnings, *notes, *latency_notes({n: m.chosen_latency for n, m in measured.items()})]
+        ),
         dropped=dropped,
         lacking={c: names for c, names in lacking.items() if names},
         edits=profile_edits(profile, dropped),

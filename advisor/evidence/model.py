@@ -18,6 +18,33 @@ from advisor.records.samples import FloatArray, SampleTable
 PERCENTILES: dict[str, float] = {"p50": 50.0, "p95": 95.0, "p99": 99.0}
 #: The part of a cost split that holds costs the eval tool recorded (samples priced without tokens).
 RECORDED_PART = "recorded"
+#: The latencies a probe row times, by the name profiles use (``[latency] of``), and their columns.
+LATENCY_OF = {"ttft": "ttft_ms", "e2e": "latency_ms", "itl": "itl_ms"}
+
+
+@dataclass(frozen=True)
+class LoadLevel:
+    """One model at one load level."""
+
+    concurrency: int
+    rate: float | None
+    requests: int
+    ok: int
+    errors: dict[str, int]
+    duration_s: float
+    output_tokens_per_s: float | None
+    requests_per_s: float
+    #: Percentiles (ms) over the successful requests, per ``LATENCY_OF`` key; None where none was timed.
+    latency: dict[str, dict[str, float] | None]
+    #: The successful requests' values (ms) per ``LATENCY_OF`` key, for resampling.
+    values: dict[str, FloatArray] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def error_rate(self) -> float:
+        return (self.requests - self.ok) / self.requests if self.requests else 0.0
+
+    def label(self) -> str:
+        return f"rate {self.rate:g}/s" if self.rate is not None else f"c={self.concurrency}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +81,10 @@ class ModelEvidence:
     #: False when the model failed and no failed sample says how (no ``outcome`` recorded): its
     #: gracefulness is unknown, not 0.
     failures_known: bool = True
+    #: Latency under load from ``advisor probe`` runs, per level (``evidence.under_load``).
+    load: tuple[LoadLevel, ...] = ()
+    #: Time-to-first-token percentiles over the eval samples that record it.
+    ttft_ms: dict[str, float] | None = None
 
     @property
     def unsafe_rate(self) -> float:

@@ -110,7 +110,8 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
         )
     if any(e > 0 for e in cols["epoch"]):
         common.note("repeated tests (--repeat) read as epochs")
-    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in OPTIONAL_NUMBERS}
+    # only the columns promptfoo fills (the probe's columns stay empty: absent, not zero-length)
+    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in OPTIONAL_NUMBERS if cols[k]}
     return build(
         model=cols["model"],
         task=cols["task"],

@@ -19,6 +19,7 @@ from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
 from advisor.report.flags import aggregates_sentence, flags, legend
 from advisor.text.format import fmt_ms, graceful, money, p_value, pct, percentages, rounded_parts, signed
+from advisor.text.sanitise import markdown as md
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 
@@ -57,7 +58,7 @@ def constraint_lines(c: Constraints, metric: str) -> list[str]:
 
 def why_text(a: ModelResult, b: ModelResult) -> str | None:
     """Why a is preferred to b, as a verb phrase: "is 1.8× cheaper than b and 1.5× faster"."""
-    return reason_phrase(a, b)
+    return reason_phrase(a, b, name=md)
 
 
 def _facts(m: ModelResult, d: Decision) -> str:
@@ -66,7 +67,7 @@ def _facts(m: ModelResult, d: Decision) -> str:
         monthly = f" ({money(m.monthly_cost_usd)} a month)" if d.tasks_per_month else ""
         parts.append(f"{money(m.cost_per_task_usd)} per task{monthly}")
     if m.latency_value is not None:
-        parts.append(f"{d.profile.latency.metric} latency {fmt_ms(m.latency_value)}")
+        parts.append(f"{d.profile.latency.label()} latency {fmt_ms(m.latency_value)}")
     parts.append(f"gracefulness {graceful(m.gracefulness)}")
     return ", ".join(parts)
 
@@ -85,14 +86,15 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
     else:
         doc.add(
             Para(
-                f"**Use {pick.model}.** It scores {pick.score:.2f} of 1 under {profile_sentence(d)}: {_facts(pick, d)}."
+                f"**Use {md(pick.model)}.** It scores {pick.score:.2f} of 1 under {md(profile_sentence(d))}: "
+                f"{_facts(pick, d)}."
             )
         )
         runner = d.runner_up
         if runner is not None:
             doc.add(
                 Para(
-                    f"Runner-up: **{runner.model}**, {pick.score - runner.score:.2f} points behind: "
+                    f"Runner-up: **{md(runner.model)}**, {pick.score - runner.score:.2f} points behind: "
                     f"{_facts(runner, d)}."
                 )
             )
@@ -101,29 +103,31 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
             because = why_text(pick, d.get(tied[0])) or "scores highest under your weights"
             doc.add(
                 Para(
-                    f"{pick.model} and {', '.join(tied)} are statistically tied for first (their 95% rank "
-                    f"intervals reach rank 1 in the paired bootstrap); {pick.model} is chosen because it "
+                    f"{md(pick.model)} and {', '.join(map(md, tied))} are statistically tied for first (their 95% "
+                    f"rank intervals reach rank 1 in the paired bootstrap); {md(pick.model)} is chosen because it "
                     f"{because}."
                 )
             )
         close = [m for m in d.ranked[1:] if m.not_clearly_behind and m.model not in tied]
         if close:
             why = why_text(pick, close[0])
-            names = ", ".join(m.model for m in close)
+            names = ", ".join(md(m.model) for m in close)
             verb = "is" if len(close) == 1 else "are"
             doc.add(
                 Para(
                     f"{names} {verb} not clearly behind on accuracy (the 95% intervals overlap)"
-                    + (f"; {pick.model} {why}." if why else f"; {pick.model} is ahead on the weighted score.")
+                    + (f"; {md(pick.model)} {why}." if why else f"; {md(pick.model)} is ahead on the weighted score.")
                 )
             )
     excluded = [m for m in d.models if m.excluded]
     if excluded:
-        doc.add(Para("Excluded by the constraints:"), Bullets(tuple(f"{m.model}: {m.excluded}" for m in excluded)))
+        doc.add(
+            Para("Excluded by the constraints:"), Bullets(tuple(f"{md(m.model)}: {md(m.excluded)}" for m in excluded))
+        )
     if notes := criteria_notes(d):
-        doc.add(Bullets(tuple(notes)))
+        doc.add(Bullets(tuple(md(n) for n in notes)))
     if d.warnings:
-        doc.add(Bullets(tuple(f"Warning: {w}" for w in d.warnings)))
+        doc.add(Bullets(tuple(f"Warning: {md(w)}" for w in d.warnings)))
 
 
 def mattered_section(doc: Doc, ctx: MemoContext) -> None:
@@ -133,19 +137,19 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     edits = d.edits
     doc.add(Heading(2, "2. What mattered", "what-mattered"))
     if edits is None or edits.as_written:
-        desc = f": {written.description.strip()}" if written.description.strip() else "."
-        doc.add(Para(f"Profile **{written.name}**{desc}"))
+        desc = f": {md(written.description.strip())}" if written.description.strip() else "."
+        doc.add(Para(f"Profile **{md(written.name)}**{desc}"))
     else:
         doc.add(
             Para(
-                f"**{profile_sentence(d)[0].upper()}{profile_sentence(d)[1:]}**. The profile's own rationale is "
+                f"**{md(profile_sentence(d)[0].upper() + profile_sentence(d)[1:])}**. The profile's own rationale is "
                 "not quoted: it argues for its own weights and constraints, not these."
             )
         )
         if changed := [line for line in edits_lines(d) if not line.startswith("Weights in force")]:
-            doc.add(Bullets(tuple(changed)))
+            doc.add(Bullets(tuple(md(line) for line in changed)))
     if d.dropped:
-        doc.add(Bullets(tuple(criteria_notes(d)[: len(d.dropped)])))
+        doc.add(Bullets(tuple(md(n) for n in criteria_notes(d)[: len(d.dropped)])))
     own = edits.weights if edits is not None and edits.weights is not None else None
     shown = percentages([d.weights[c] for c in CRITERIA])
     theirs = percentages([own[c] for c in CRITERIA]) if own is not None else None
@@ -171,11 +175,11 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     )
     doc.add(
         Para(
-            f"Latency counts at {p.latency.metric}. Score = Σ weight × utility; the breakdown "
+            f"Latency counts at {p.latency.label()}. Score = Σ weight × utility; the breakdown "
             "in the ranking is each term."
         )
     )
-    lines = constraint_lines(p.constraints, p.latency.metric)
+    lines = constraint_lines(p.constraints, p.latency.label())
     doc.add(
         Para("Constraints (a model that breaks one is excluded, and stays visible):" if lines else "Constraints: none.")
     )
@@ -189,7 +193,7 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     doc.add(
         Table(
             ("task", "weight", "items"),
-            tuple((t, pct(w), str(items[t])) for t, w in d.task_weights.items()),
+            tuple((md(t), pct(w), str(items[t])) for t, w in d.task_weights.items()),
             "lrr",
         )
     )
@@ -219,7 +223,7 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
         rows.append(
             (
                 str(m.rank) if m.rank else "–",
-                m.model,
+                md(m.model),
                 score,
                 *parts,
                 pct(pb[m.model], 0) if m.model in pb else "n/a",
@@ -250,14 +254,14 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
             )
         )
     if note := aggregates_sentence(d):
-        doc.add(Para(note + " In the bootstrap their per-task accuracy is drawn from Normal(mean, se)."))
+        doc.add(Para(md(note) + " In the bootstrap their per-task accuracy is drawn from Normal(mean, se)."))
     metric = d.profile.latency.metric
     rows = []
     for m in d.models:
         lat = m.latency_ms or {}
         rows.append(
             (
-                m.model,
+                md(m.model),
                 acc_text(m.accuracy),
                 money(m.cost_per_task_usd),
                 money(m.cost_per_success_usd),
@@ -295,8 +299,8 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
     doc.add(Para("Accuracy per task (95% interval):"))
     doc.add(
         Table(
-            ("model", *tasks),
-            tuple((m.model, *(acc_text(m.task_accuracy.get(t)) for t in tasks)) for m in d.models),
+            ("model", *map(md, tasks)),
+            tuple((md(m.model), *(acc_text(m.task_accuracy.get(t)) for t in tasks)) for m in d.models),
             "l" + "r" * len(tasks),
         )
     )
@@ -335,7 +339,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         settle = f"{r.items_needed:,}" if r.items_needed is not None and verdict == "no clear difference" else "–"
         rows.append(
             (
-                r.model if r.paired else f"{r.model} (unpaired (aggregates))",
+                md(r.model) if r.paired else f"{md(r.model)} (unpaired (aggregates))",
                 f"{signed(100 * r.diff)} pts",
                 f"{signed(100 * r.ci_low)} to {signed(100 * r.ci_high)}",
                 p_value(r.p_value),
@@ -348,7 +352,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         )
     doc.add(
         Para(
-            f"Accuracy of each model minus the leader ({pick.model}) on the items both saw, "
+            f"Accuracy of each model minus the leader ({md(pick.model)}) on the items both saw, "
             f"epochs averaged per item. p-values are Holm-adjusted for {len(ex.pairwise)} comparisons "
             "against the leader. The detectable difference is the smallest gap this sample finds "
             "80% of the time at 5% (two-sided); the last number is roughly how many items per task "
@@ -362,8 +366,8 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         if partial:
             one = len(partial) == 1
             has, be = ("has", "is") if one else ("have", "are")
-            rest = f"; {', '.join(partial)} {has} partial credit and {be} left out."
-        doc.add(Para(f"McNemar's exact test covers only the pass/fail tasks ({', '.join(binary)}){rest}"))
+            rest = f"; {', '.join(map(md, partial))} {has} partial credit and {be} left out."
+        doc.add(Para(f"McNemar's exact test covers only the pass/fail tasks ({', '.join(map(md, binary))}){rest}"))
     if any(not r.paired for r in ex.pairwise):
         doc.add(
             Para(

@@ -28,7 +28,9 @@ from advisor.report.flags import LETTER, aggregates_sentence, flags, legend
 from advisor.report.uncertainty import cell as uncertainty_cell
 from advisor.report.uncertainty import lines as uncertainty_lines
 from advisor.text.format import fmt_ms, graceful, money, pct, rounded_parts
-from advisor.text.sanitise import clean
+from advisor.text.redact import redact_text
+from advisor.text.sanitise import clean, plain
+from advisor.text.sanitise import markdown as md
 
 #: Characters after which a model name may be wrapped.
 _BREAKS = frozenset("/-_.:@ ")
@@ -113,7 +115,7 @@ LABEL = {
 
 
 def header(col: Column, decision: Decision) -> str:
-    return f"latency\n{decision.profile.latency.metric}" if col.key == "latency" else col.header
+    return f"latency\n{decision.profile.latency.label()}" if col.key == "latency" else col.header
 
 
 def parse_columns(text: str) -> list[str]:
@@ -203,7 +205,7 @@ def header_lines(decision: Decision, inputs: Inputs) -> list[str]:
     priorities = profile_sentence(decision)
     return [
         f"Workspace: {clean(inputs.workspace.name)} · {priorities} · weights: {weights_text(decision.weights)}",
-        f"Prices: {inputs.sheet.as_of} ({clean(inputs.sheet.source)}) · volume: "
+        f"Prices: {inputs.sheet.as_of} ({clean(redact_text(inputs.sheet.source))}) · volume: "
         f"{decision.tasks_per_month:,.0f} tasks/month",
     ]
 
@@ -237,7 +239,7 @@ def print_table(
 ) -> None:
     """The ranking at the console's width: every number whole, the columns that do not fit named."""
     for line in header_lines(decision, inputs):
-        console.print(Text(line))
+        console.print(plain(line))
     lay = layout(decision, console.width, wanted=columns, wide=wide)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
     for key in lay.shown:
@@ -253,44 +255,48 @@ def print_table(
         row = []
         for key in lay.shown:
             text = BY_KEY[key].cell(m, decision)
-            row.append(Text(wrap_name(text, lay.widths[key]) if key == "model" else text))
+            # the model cell is already clean: wrap it in lines (Text, since plain() would show the breaks as \n)
+            row.append(Text(wrap_name(text, lay.widths[key])) if key == "model" else plain(text))
         table.add_row(*row, style="dim" if m.excluded else ("bold" if m.rank == 1 else None))
     if lay.total > console.width:  # --wide or --columns asked for more than fits: print whole, let lines run long
         console = Console(file=console.file, width=lay.total, force_terminal=console.is_terminal)
     console.print(table)
     if note := hidden_note(lay.hidden, console.width):
-        console.print(Text(note, style="dim"))
-    console.print(Text(verdict(decision)))
+        console.print(plain(note, "dim"))
+    console.print(plain(verdict(decision)))
     for line in notes(decision):
-        console.print(Text(line))
+        console.print(plain(line))
     for line in uncertainty_lines(decision):
-        console.print(Text(line))
+        console.print(plain(line))
     if "breakdown" in lay.shown:
         console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
     if meaning := legend(decision, flags_shown="flags" in lay.shown):
-        console.print(Text(f"Flags: {meaning}", style="dim"))
+        console.print(plain(f"Flags: {meaning}", "dim"))
     for w in decision.warnings:
-        console.print(Text(f"warning: {clean(w)}", style="yellow"))
+        console.print(plain(f"warning: {w}", "yellow"))
 
 
 def markdown(decision: Decision, inputs: Inputs) -> str:
-    """Every column (Markdown has no width), names escaped for a table cell."""
+    """Every column (Markdown has no width); untrusted text (names, reasons) escaped as literal Markdown."""
 
     def cell(s: str) -> str:
-        return clean(s).replace("\\", "\\\\").replace("|", "\\|")
+        return s.replace("|", "\\|")
 
-    lines = [*(f"{cell(line)}  " for line in header_lines(decision, inputs)), ""]
+    untrusted = ("model", "flags")  # the model name, and the flags (an exclusion reason)
+    lines = [*(f"{md(line)}  " for line in header_lines(decision, inputs)), ""]
     cols = COLUMNS
     lines.append("| " + " | ".join(header(c, decision).replace("\n", " ") for c in cols) + " |")
     lines.append("|" + "|".join("---:" if c.right else "---" for c in cols) + "|")
     for m in decision.models:
         row = [c.cell(m, decision) if c.key != "flags" else flags(m, decision.tied_for_first or ()) for c in cols]
-        lines.append("| " + " | ".join(cell(c) for c in row) + " |")
-    lines += ["", cell(verdict(decision)), ""]
-    lines += [f"{cell(line)}  " for line in notes(decision)]
-    lines += [f"{cell(line)}  " for line in uncertainty_lines(decision)]
+        lines.append(
+            "| " + " | ".join(md(t) if c.key in untrusted else cell(t) for c, t in zip(cols, row, strict=True)) + " |"
+        )
+    lines += ["", md(verdict(decision)), ""]
+    lines += [f"{md(line)}  " for line in notes(decision)]
+    lines += [f"{md(line)}  " for line in uncertainty_lines(decision)]
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
     if meaning := legend(decision):
         lines.append(f"Flags: {meaning}")
-    lines += [f"\n> warning: {cell(w)}" for w in decision.warnings]
+    lines += [f"\n> warning: {md(w)}" for w in decision.warnings]
     return "\n".join(lines) + "\n"
