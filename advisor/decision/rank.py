@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.decision.entry_constraints import context_flags, entry_exclusions
 from advisor.decision.result import Accuracy, Decision, ModelResult
 from advisor.decision.utilities import HIGHER_IS_BETTER, resolve_anchors
 from advisor.evidence.model import Evidence, ModelEvidence
@@ -117,6 +118,7 @@ def _exclusions(
         reasons.append(f"accuracy {acc.mean:.1%} is below the {limits.min_accuracy:.1%} minimum")
     if limits.max_unsafe_rate is not None and ev.unsafe_rate > limits.max_unsafe_rate:
         reasons.append(f"unsafe rate {ev.unsafe_rate:.1%} exceeds the {limits.max_unsafe_rate:.1%} maximum")
+    reasons.extend(entry_exclusions(ev, profile.constraints))
     return reasons
 
 
@@ -129,6 +131,8 @@ class _Measured:
     latency: float | None
     gracefulness: float
     exclusions: list[str]
+    #: Not excluding, but worth saying (a few prompts longer than the context window).
+    flags: list[str]
 
     def raw(self) -> dict[str, float]:
         return {
@@ -153,6 +157,7 @@ def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict
             latency=lat,
             gracefulness=gracefulness(ev.failures, profile),
             exclusions=_exclusions(ev, profile, weights, mix, acc, cost, lat),
+            flags=context_flags(ev, profile.constraints),
         )
     return out
 
@@ -222,6 +227,7 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 price_match=ev.price.how if ev.price else "no price sheet",
                 cost_source=ev.cost_source,
                 evidence=ev.evidence,
+                cost_model=ev.price.cost_model if ev.price else None,
             )
         )
     return Decision(
@@ -231,5 +237,5 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
         anchors=anchors,
         models=tuple(results),
         tasks_per_month=tasks_per_month,
-        warnings=tuple([*evidence.warnings, *notes]),
+        warnings=tuple([*evidence.warnings, *notes, *(f for m in measured.values() for f in m.flags)]),
     )

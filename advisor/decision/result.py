@@ -114,6 +114,8 @@ class ModelResult:
     cost_source: str | None
     #: "samples", or "aggregates": per-task statistics only (interval from the given SE, no paired tests).
     evidence: str = "samples"
+    #: A model you run yourself: how its cost is made ("self-hosted: $4.98/h … ÷ 1,800 tok/s …").
+    cost_model: str | None = None
 
     @property
     def aggregated(self) -> bool:
@@ -148,6 +150,11 @@ class Decision:
     def aggregated(self) -> list[str]:
         """Models that rest on per-task aggregates rather than samples."""
         return [m.model for m in self.models if m.aggregated]
+
+    @property
+    def cost_models(self) -> list[tuple[str, str]]:
+        """(model, how its cost is made) for the models you run yourself."""
+        return [(m.model, m.cost_model) for m in self.models if m.cost_model]
 
     @property
     def ranked(self) -> list[ModelResult]:

@@ -19,7 +19,7 @@ from advisor.errors import InputError
 from advisor.evidence.model import Evidence, ModelEvidence, TaskStats
 from advisor.memo.snapshot import DETAIL_ABOVE_INPUT_TOKENS, CostInputs, Snapshot
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
-from advisor.prices.sheet import ModelPrice, PriceSheet, Tier
+from advisor.prices.sheet import ModelPrice, PriceSheet, Tier, level_rates
 from advisor.records.samples import empty_table
 
 
@@ -53,6 +53,8 @@ def plan_pricing(snap: Snapshot, sheet: PriceSheet, where: str) -> Pricing:
             res = Resolution(name, None, "ambiguous")
             why = f"ambiguous on the new sheet: {' or '.join(exc.candidates)}"
         if res.price is None and old is not None:
+            if old.on_premises:  # declared by the workspace, not by any sheet
+                why = "your own model (self-hosted or local), not on any sheet"
             kept.append(name)
             why_kept[name] = why
             if sheet.get(old.id) is None and all(p.id != old.id for p in extra):
@@ -62,15 +64,12 @@ def plan_pricing(snap: Snapshot, sheet: PriceSheet, where: str) -> Pricing:
         elif res.price is None:
             unpriced.append(name)
         resolutions[name] = res
-    full = sheet if not extra else sheet.model_copy(update={"models": (*sheet.models, *extra)})
+    full = sheet.overlay(tuple(extra))
     return Pricing(full, aliases, resolutions, tuple(kept), why_kept, tuple(unpriced))
 
 
 def _rates(level: ModelPrice | Tier) -> tuple[float, float, float, float]:
-    base = level.input_per_mtok
-    cached = level.cached_input_per_mtok if level.cached_input_per_mtok is not None else base
-    written = level.cache_write_per_mtok if level.cache_write_per_mtok is not None else base
-    return float(base), float(cached), float(written), float(level.output_per_mtok)
+    return level_rates(level)
 
 
 def _cost(r: tuple[float, float, float, float], inp: float, cached: float, written: float, out: float) -> float:

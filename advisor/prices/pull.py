@@ -172,8 +172,15 @@ def detect_kind(body: bytes, url: str) -> str:
 # ----------------------------------------------------------------------------- sanity
 
 
-def sanity(new: Imported, previous: PriceSheet | None, *, where: str, keep: Collection[str] | None) -> list[str]:
-    """Reject broken results (InputError); return suspicious moves that need ``--accept-suspicious``."""
+def sanity(
+    new: Imported, previous: PriceSheet | None, *, where: str, keep: Collection[str] | None, strict: bool = True
+) -> list[str]:
+    """Reject broken results (InputError); return suspicious moves that need ``--accept-suspicious``.
+
+    Not ``strict`` (the baseline is the bundled sheet, months older than a first pull): dropped prices
+    and big moves count only when systematic (over 2% of the models, e.g. a unit change), since the
+    bundled sheet prices thousands of models and single corrections are real.
+    """
     count = len(new.sheet.models)
     floor = 1 if keep is not None else MIN_MODELS
     if count < floor:
@@ -187,8 +194,10 @@ def sanity(new: Imported, previous: PriceSheet | None, *, where: str, keep: Coll
             "(renamed or missing fields?); not saved",
         )
     prev_ids = {m.id for m in previous.models} | {a for m in previous.models for a in m.aliases}
+    missing = set(new.report.missing_rates)
     broken = [k for k in new.report.bad_rates if k in prev_ids]
-    if broken:
+    churn = len(previous.models) // 50  # 2%
+    if broken and (strict or any(k not in missing for k in broken) or len(broken) > churn):
         more = f" and {len(broken) - 5} more" if len(broken) > 5 else ""
         raise InputError(
             where,
@@ -201,6 +210,8 @@ def sanity(new: Imported, previous: PriceSheet | None, *, where: str, keep: Coll
                 continue
             if (c.old == 0) != (c.new == 0) or (c.old and c.new and max(c.new / c.old, c.old / c.new) > MAX_MOVE):
                 flagged.append(f"{r.id} {c.field} {c.old} → {c.new}")
+    if not strict and len({f.split(" ", 1)[0] for f in flagged}) <= churn:
+        return []
     return flagged
 
 
@@ -264,7 +275,7 @@ def pull(source: str, opts: PullOptions | None = None, *, today: dt.date | None 
         kept = tuple(m for m in imported.sheet.models if m.id in wanted)
         imported = Imported(imported.sheet.model_copy(update={"models": kept}), imported.report)
     previous, previous_path = _previous(kind)
-    flagged = sanity(imported, previous, where=url, keep=opts.keep)
+    flagged = sanity(imported, previous, where=url, keep=opts.keep, strict=previous_path is not None)
     if flagged and not opts.accept_suspicious:
         more = f" (and {len(flagged) - 3} more)" if len(flagged) > 3 else ""
         raise InputError(

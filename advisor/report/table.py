@@ -15,6 +15,7 @@ from advisor.report.flags import FLAG_LEGEND, LETTER, aggregates_sentence, flags
 from advisor.report.uncertainty import cell as uncertainty_cell
 from advisor.report.uncertainty import lines as uncertainty_lines
 from advisor.text.format import fmt_ms, money, pct
+from advisor.text.sanitise import clean
 
 
 def _breakdown(m: ModelResult) -> str:
@@ -95,8 +96,10 @@ def print_table(decision: Decision, inputs: Inputs, console: Console) -> None:
         console.print(Text(line))
     console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
     console.print(f"Flags: {FLAG_LEGEND}", style="dim", highlight=False)
+    for model, how in decision.cost_models:
+        console.print(Text(clean(f"cost of {model}: {how}")))
     for w in decision.warnings:
-        console.print(f"warning: {w}", style="yellow", highlight=False)
+        console.print(Text(clean(f"warning: {w}"), style="yellow"))
 
 
 def markdown(decision: Decision, inputs: Inputs) -> str:
@@ -116,5 +119,6 @@ def markdown(decision: Decision, inputs: Inputs) -> str:
     lines += [f"{line}  " for line in uncertainty_lines(decision)]
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
     lines.append(f"Flags: {FLAG_LEGEND}")
+    lines += [f"\ncost of {cell(clean(model))}: {cell(clean(how))}" for model, how in decision.cost_models]
     lines += [f"\n> warning: {w}" for w in decision.warnings]
     return "\n".join(lines) + "\n"
