@@ -49,7 +49,7 @@ class Anchors:
             better = arr >= best if best >= worst else arr <= best
             return np.where(np.isnan(arr), np.nan, np.where(better, 1.0, 0.0))
         with np.errstate(invalid="ignore"):
-            return np.clip((arr - worst) / (best - worst), 0.0, 1.0)
+            return np.clip((arr - worst) / (best - worst), 0.0, 1.0) + 0.0  # + 0.0: no "-0.000" in tables
 
 
 def resolve_anchors(curve: Curve, criterion: str, values: list[float]) -> Anchors:

@@ -82,7 +82,7 @@ class SelfHosted(BaseModel):
         busy = f"; GPUs busy {float(self.utilization):.0%} of the time" if self.utilization != 1 else ""
         always_on = _num(_canon(self.usd_per_hour * HOURS_PER_MONTH))
         return (
-            f"{head} ÷ {_count(tps)} tok/s of {what} ({where}){busy} = ${_num(self.rate_per_mtok(tps))} "
+            f"{head} ÷ {_count(tps)} tok/s of {what} ({where}){busy} = ${_rate(self.rate_per_mtok(tps))} "
             f"per 1M {'output ' if self.throughput_of == 'output' else ''}tokens; always on: ${always_on}/month"
         )
 
@@ -94,6 +94,11 @@ def _num(d: Decimal) -> str:
     if d >= 1:
         return f"{d:,.2f}".rstrip("0").rstrip(".")
     return format(_CTX.create_decimal(d).normalize(), "f") if d else "0"
+
+
+def _rate(d: Decimal) -> str:
+    """A derived rate to 4 significant digits (the inputs are not more precise than that)."""
+    return format(Context(prec=4).create_decimal(d).normalize(), "f")
 
 
 def _count(tps: Decimal) -> str:
