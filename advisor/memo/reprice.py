@@ -55,6 +55,8 @@ def plan_pricing(snap: Snapshot, sheet: PriceSheet, where: str) -> Pricing:
         if res.price is None and old is not None:
             if old.on_premises:  # declared by the workspace, not by any sheet
                 why = "your own model (self-hosted or local), not on any sheet"
+            elif res.how != "no entry in the price sheet":  # e.g. only other routes price it: say which
+                why = f"not on the new sheet: {res.how}"
             kept.append(name)
             why_kept[name] = why
             if sheet.get(old.id) is None and all(p.id != old.id for p in extra):
