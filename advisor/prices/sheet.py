@@ -76,10 +76,12 @@ class ModelPrice(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelPrice:
+        sh = self.self_hosted
+        if sh is None and not self.tiers and self.input_per_mtok is not None and self.output_per_mtok is not None:
+            return self  # the common case, checked first: a sheet has thousands of these
         limits = [t.above_input_tokens for t in self.tiers]
         if limits != sorted(set(limits)):
             raise ValueError("tiers must have distinct above_input_tokens in ascending order")
-        sh = self.self_hosted
         given = (self.input_per_mtok, self.output_per_mtok)
         if sh is None:
             if None in given:
@@ -144,25 +146,32 @@ class Listing(NamedTuple):
 LOOKUPS: tuple[str, ...] = ("alias", "name", "weights", "suffix")
 
 
-def lookup_keys(kind: str, item: Listing) -> tuple[str, ...]:
-    """The keys one entry is found under in a lookup (see ``LOOKUPS``)."""
-    if kind == "alias":
-        return item.aliases
-    if kind == "name":
-        return tuple(dict.fromkeys(n.lower() for n in (item.id, *item.aliases)))
-    if kind == "weights":
-        return (item.hugging_face_id.lower(),) if item.hugging_face_id else ()
-    parts = item.id.lower().split("/")
-    return tuple("/".join(parts[i:]) for i in range(1, len(parts)))
-
-
 def build_lookup(kind: str, listing: tuple[Listing, ...]) -> dict[str, list[str]]:
+    """One of ``LOOKUPS``: exact aliases; lower-case ids and aliases; open weights; an id's trailing segments."""
     out: dict[str, list[str]] = {}
+
+    def add(key: str, model_id: str) -> None:
+        ids = out.get(key)
+        if ids is None:
+            out[key] = [model_id]
+        elif model_id not in ids:
+            ids.append(model_id)
+
     for item in listing:
-        for key in lookup_keys(kind, item):
-            ids = out.setdefault(key, [])
-            if item.id not in ids:
-                ids.append(item.id)
+        if kind == "alias":
+            for a in item.aliases:
+                add(a, item.id)
+        elif kind == "name":
+            add(item.id.lower(), item.id)
+            for a in item.aliases:
+                add(a.lower(), item.id)
+        elif kind == "weights":
+            if item.hugging_face_id:
+                add(item.hugging_face_id.lower(), item.id)
+        else:  # suffix
+            parts = item.id.lower().split("/")
+            for i in range(1, len(parts)):
+                add("/".join(parts[i:]), item.id)
     return out
 
 

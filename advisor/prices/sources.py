@@ -221,24 +221,25 @@ def route(provider: str) -> str:
 
 
 def token_limit(value: object) -> int | None:
-    """A context limit as a positive int (older maps write ``2000000.0``); anything else is unknown."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        return None
-    if value <= 0 or value != int(value) or value > 1e12:
-        return None
-    return int(value)
+    """A context limit as a positive int (older maps write ``2000000.0``); anything else (0 too) is unknown."""
+    if type(value) is int:
+        return value if 0 < value <= 10**12 else None
+    if type(value) is float:
+        return int(value) if 0 < value <= 1e12 and value.is_integer() else None
+    return None
 
 
 def capabilities(entry: Mapping[str, Any]) -> dict[str, Any]:
     """The context limits and ``supports_*`` flags LiteLLM states for an entry (booleans only)."""
     out: dict[str, Any] = {}
+    get = entry.get
     for name in ("max_input_tokens", "max_output_tokens"):
-        limit = token_limit(entry.get(name))
+        limit = token_limit(get(name))
         if limit is not None:
             out[name] = limit
     for name in _CAPABILITY_FIELDS:
-        flag = entry.get(name)
-        if isinstance(flag, bool):
+        flag = get(name)
+        if flag is True or flag is False:
             out[name] = flag
     return out
 
