@@ -117,6 +117,15 @@ def test_an_edited_sheet_is_read_whole_not_through_its_stale_index(tmp_path: Pat
     assert sheet.get("gpt-4o") is None and sheet.get("gpt-4o-mine") is not None
 
 
+def test_a_truncated_or_foreign_index_is_ignored(tmp_path: Path) -> None:
+    copy = tmp_path / BUNDLED.name
+    copy.write_bytes(BUNDLED.read_bytes())
+    index_path(copy).write_bytes(index_path(BUNDLED).read_bytes()[:5000])
+    assert "models" in open_indexed(copy).__dict__  # read whole, correctly
+    index_path(copy).write_text("not json\n")
+    assert open_indexed(copy).get("gpt-4o") is not None
+
+
 def test_bundled_rates_spot_checks() -> None:
     sheet = load_sheet(BUNDLED)
 

@@ -139,3 +139,25 @@ def test_sensitivity_curve_with_a_shift_matches_the_utility_and_inverts() -> Non
     mult = break_even_multiplier(score_model=0.6, score_pick=0.7, cost=0.004, cost_weight=0.3, curve=c)
     assert mult is not None and 0 < mult < 1
     assert c(0.004 * mult) == pytest.approx(c(0.004) + 0.1 / 0.3)
+
+
+def test_first_pull_against_the_big_bundled_baseline_tolerates_single_corrections() -> None:
+    from advisor.prices.pull import sanity
+    from advisor.prices.sources import Imported, ReadReport
+
+    def sheet(moved: int) -> PriceSheet:
+        return PriceSheet(
+            as_of=dt.date(2026, 12, 1),
+            source="t",
+            models=tuple(
+                ModelPrice(id=f"m{i}", input_per_mtok=Decimal(100 if i < moved else 1), output_per_mtok=Decimal(2))
+                for i in range(100)
+            ),
+        )
+
+    base = sheet(0)
+    one = Imported(sheet(1), ReadReport("litellm"))
+    assert sanity(one, base, where="u", keep=None, strict=False) == []  # a correction, 1 model in 100
+    assert sanity(one, base, where="u", keep=None) == ["m0 input_per_mtok 1 → 100"]  # against your last pull
+    many = Imported(sheet(10), ReadReport("litellm"))
+    assert len(sanity(many, base, where="u", keep=None, strict=False)) == 10  # systematic: a unit change?

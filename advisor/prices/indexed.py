@@ -220,4 +220,8 @@ def open_indexed(path: Path) -> PriceSheet:
         sections = {name: list(head["sections"][name]) for name in ("entries", *BUCKETED, "listing")}
     except (ValidationError, KeyError, TypeError):
         return load_sheet(path)
-    return PriceSheet.lazy(header, _Indexed(side, start, sections))
+    try:
+        source = _Indexed(side, start, sections)
+    except InputError:
+        return load_sheet(path)  # a truncated index: read the sheet itself
+    return PriceSheet.lazy(header, source)
