@@ -200,3 +200,33 @@ def test_a_bad_own_model_entry_names_advisor_toml_and_its_line(tmp_path: Path) -
     with pytest.raises(InputError) as err:
         load_inputs(ws)
     assert "advisor.toml:" in err.value.line() and "models.0.self_hosted.tokens_per_second" in err.value.line()
+
+
+def test_revisit_keeps_own_models_priced_and_the_context_fit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = make_workspace(tmp_path, long_prompts=3)
+    memo = tmp_path / "memo.md"
+    assert main(["memo", str(ws), "-o", str(memo)]) == 0
+    capsys.readouterr()
+    main(["revisit", str(memo), "--prices", "bundled", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "holds" and data["not_repriced"] == {}  # own models are priced by their cost model
+    rows = {r["model"]: r for r in data["ranking"]}
+    assert rows[API]["new_rank"] is None  # still excluded: 3 of 80 prompts are longer than its window
+    assert rows[SELF_HOSTED]["new_score"] == pytest.approx(rows[SELF_HOSTED]["old_score"])
+
+
+def test_revisit_recounts_long_prompts_against_a_new_window(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = make_workspace(tmp_path, long_prompts=3)
+    memo = tmp_path / "memo.md"
+    assert main(["memo", str(ws), "-o", str(memo)]) == 0
+    wider = tmp_path / "wider.toml"
+    wider.write_text(
+        'schema_version = 1\nas_of = 2027-01-01\ncurrency = "USD"\nsource = "test"\n\n[[models]]\n'
+        'id = "gpt-4o-mini"\naliases = ["openai/gpt-4o-mini"]\ninput_per_mtok = 0.15\noutput_per_mtok = 0.6\n'
+        "max_input_tokens = 160000\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    main(["revisit", str(memo), "--prices", str(wider), "--format", "json"])
+    rows = {r["model"]: r for r in json.loads(capsys.readouterr().out)["ranking"]}
+    assert rows[API]["new_rank"] is not None  # 151k prompts fit a 160k window: no longer excluded

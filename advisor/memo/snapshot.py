@@ -19,6 +19,7 @@ one clear error instead of a wrong answer.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -116,6 +117,15 @@ class PriceUsed(Frozen):
     cost_source: str | None
 
 
+class PromptFitSnap(Frozen):
+    """The longest prompt against the memo's context window (``evidence.model.PromptFit``)."""
+
+    longest: float
+    counted: int
+    window: int | None
+    over: int
+
+
 class ModelSnap(Frozen):
     rank: int | None
     score: float
@@ -139,6 +149,8 @@ class ModelSnap(Frozen):
     break_even_price_multiplier: float | None = None
     #: "aggregates" for a model known only from per-task statistics; absent (None) for samples.
     evidence: Literal["aggregates"] | None = None
+    #: The eval's longest prompt against the window (absent in older memos and without input tokens).
+    prompt_fit: PromptFitSnap | None = None
 
 
 class AnchorSnap(Frozen):
@@ -146,6 +158,7 @@ class AnchorSnap(Frozen):
     worst: float
     scale: str
     from_data: bool
+    shift: float = 0.0
 
 
 class Follows(Frozen):
@@ -258,12 +271,13 @@ def model_snap(
         },
         break_even_price_multiplier=break_even,
         evidence="aggregates" if ev.evidence == "aggregates" else None,
+        prompt_fit=PromptFitSnap(**dataclasses.asdict(ev.prompt_fit)) if ev.prompt_fit is not None else None,
     )
 
 
 def anchors_snap(decision: Decision) -> dict[str, AnchorSnap]:
     return {
-        c: AnchorSnap(best=a.best, worst=a.worst, scale=a.scale, from_data=a.from_data)
+        c: AnchorSnap(best=a.best, worst=a.worst, scale=a.scale, from_data=a.from_data, shift=a.shift)
         for c, a in decision.anchors.items()
     }
 
