@@ -202,7 +202,9 @@ def test_a_bad_own_model_entry_names_advisor_toml_and_its_line(tmp_path: Path) -
     assert "advisor.toml:" in err.value.line() and "models.0.self_hosted.tokens_per_second" in err.value.line()
 
 
-def test_revisit_keeps_own_models_priced_and_the_context_fit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_revisit_keeps_own_models_priced_and_the_context_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ws = make_workspace(tmp_path, long_prompts=3)
     memo = tmp_path / "memo.md"
     assert main(["memo", str(ws), "-o", str(memo)]) == 0
