@@ -27,6 +27,7 @@ import httpx
 from advisor.errors import InputError
 from advisor.files.atomic import write_atomic, write_new
 from advisor.prices import history
+from advisor.prices.indexed import open_indexed
 from advisor.prices.native import dump_sheet
 from advisor.prices.resolve import AmbiguousModel, resolve
 from advisor.prices.sheet import PriceSheet, load_sheet
@@ -240,7 +241,7 @@ def _previous(kind: str) -> tuple[PriceSheet | None, Path | None]:
         except InputError:
             return None, None
     try:
-        return load_sheet(path), (mine[-1].path if mine else None)
+        return open_indexed(path), (mine[-1].path if mine else None)
     except InputError:
         return None, None
 
