@@ -147,31 +147,30 @@ LOOKUPS: tuple[str, ...] = ("alias", "name", "weights", "suffix")
 
 
 def build_lookup(kind: str, listing: tuple[Listing, ...]) -> dict[str, list[str]]:
-    """One of ``LOOKUPS``: exact aliases; lower-case ids and aliases; open weights; an id's trailing segments."""
+    """One of ``LOOKUPS``: exact aliases; lower-case ids and aliases; open weights; an id's trailing segments.
+
+    An id may appear twice under one key (an alias equal to its id but for case); readers de-duplicate.
+    """
     out: dict[str, list[str]] = {}
-
-    def add(key: str, model_id: str) -> None:
-        ids = out.get(key)
-        if ids is None:
-            out[key] = [model_id]
-        elif model_id not in ids:
-            ids.append(model_id)
-
-    for item in listing:
-        if kind == "alias":
+    put = out.setdefault
+    if kind == "alias":
+        for item in listing:
             for a in item.aliases:
-                add(a, item.id)
-        elif kind == "name":
-            add(item.id.lower(), item.id)
+                put(a, []).append(item.id)
+    elif kind == "name":
+        for item in listing:
+            put(item.id.lower(), []).append(item.id)
             for a in item.aliases:
-                add(a.lower(), item.id)
-        elif kind == "weights":
+                put(a.lower(), []).append(item.id)
+    elif kind == "weights":
+        for item in listing:
             if item.hugging_face_id:
-                add(item.hugging_face_id.lower(), item.id)
-        else:  # suffix
+                put(item.hugging_face_id.lower(), []).append(item.id)
+    else:  # suffix
+        for item in listing:
             parts = item.id.lower().split("/")
             for i in range(1, len(parts)):
-                add("/".join(parts[i:]), item.id)
+                put("/".join(parts[i:]), []).append(item.id)
     return out
 
 
