@@ -136,7 +136,7 @@ def test_rank_and_memo_with_a_free_model_do_not_crash_and_print_the_assumptions(
     assert by_model[SELF_HOSTED]["cost_model"].startswith("self-hosted: $4.98/h")
     memo = tmp_path / "memo.md"
     assert main(["memo", str(ws), "-o", str(memo)]) == 0
-    text = memo.read_text(encoding="utf-8")
+    text = memo.read_text(encoding="utf-8").replace("\\$", "$")  # Markdown escapes the dollar signs
     assert "self-hosted: $4.98/h (2 × H100 80GB at $2.49/GPU-hour) ÷ 1,800 tok/s" in text
     assert "local: no per-token cost (free)" in text
     page = tmp_path / "memo.html"

@@ -12,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from advisor.decision.utilities import Anchors, log_shift, resolve_anchors
+from advisor.errors import InputError
 from advisor.inputs.profiles import Curve as ProfileCurve
 from advisor.prices.indexed import index_path, make_index, open_indexed
 from advisor.prices.native import dump_sheet
@@ -141,23 +142,34 @@ def test_sensitivity_curve_with_a_shift_matches_the_utility_and_inverts() -> Non
     assert c(0.004 * mult) == pytest.approx(c(0.004) + 0.1 / 0.3)
 
 
-def test_first_pull_against_the_big_bundled_baseline_tolerates_single_corrections() -> None:
-    from advisor.prices.pull import sanity
-    from advisor.prices.sources import Imported, ReadReport
+def test_first_pull_against_the_big_bundled_baseline_tolerates_single_corrections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor.prices import history
+    from advisor.prices.checks import check
+    from advisor.prices.select import bundled_sheet_path
 
-    def sheet(moved: int) -> PriceSheet:
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path))
+
+    def sheet(moved: int, factor: int = 100) -> PriceSheet:
         return PriceSheet(
             as_of=dt.date(2026, 12, 1),
             source="t",
             models=tuple(
-                ModelPrice(id=f"m{i}", input_per_mtok=Decimal(100 if i < moved else 1), output_per_mtok=Decimal(2))
+                ModelPrice(id=f"m{i}", input_per_mtok=Decimal(factor if i < moved else 1), output_per_mtok=Decimal(2))
                 for i in range(100)
             ),
         )
 
-    base = sheet(0)
-    one = Imported(sheet(1), ReadReport("litellm"))
-    assert sanity(one, base, where="u", keep=None, strict=False) == []  # a correction, 1 model in 100
-    assert sanity(one, base, where="u", keep=None) == ["m0 input_per_mtok 1 → 100"]  # against your last pull
-    many = Imported(sheet(10), ReadReport("litellm"))
-    assert len(sanity(many, base, where="u", keep=None, strict=False)) == 10  # systematic: a unit change?
+    bundled = history.Base(sheet(0), bundled_sheet_path(), ())
+    yours = history.Base(sheet(0), history.snapshots_dir() / "2026-11-30-litellm.toml", ())
+    one = check(sheet(1), bundled, where="u")
+    assert one.suspicious == () and "1 rates moved tenfold or more since the bundled sheet" in one.notes[0]
+    assert check(sheet(1), yours, where="u").suspicious == ("m0 input_per_mtok 1 → 100",)  # your last pull: strict
+    assert len(check(sheet(10), bundled, where="u").suspicious) == 10  # systematic: a broken feed?
+    dropped = check(sheet(0), bundled, where="u", bad_rates=["m5"], missing_rates=["m5"])
+    assert "no per-token price now: m5" in dropped.notes[0]
+    with pytest.raises(InputError, match="missing or invalid rates"):
+        check(sheet(0), bundled, where="u", bad_rates=["m5"])  # an invalid rate is never churn
+    with pytest.raises(InputError, match="missing or invalid rates"):
+        check(sheet(0), yours, where="u", bad_rates=["m5"], missing_rates=["m5"])

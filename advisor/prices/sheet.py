@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, Self, get_args
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from advisor.files.tomlfile import load_model
 from advisor.inputs.profiles import Capability
 from advisor.prices.self_hosted import SelfHosted
 from advisor.records.samples import FloatArray
+from advisor.text.redact import redact_text
 
 SCHEMA_VERSION = 1
 
@@ -197,6 +198,12 @@ class PriceSheet(Strict):
     currency: Literal["USD"] = "USD"
     source: str = Field(min_length=1)
     models: tuple[ModelPrice, ...]
+
+    @field_validator("source")
+    @classmethod
+    def _no_credentials(cls, value: str) -> str:
+        """A URL in the source is kept without its credentials, whoever wrote the sheet."""
+        return redact_text(value)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PriceSheet:
