@@ -73,8 +73,9 @@ class WorkspaceConfig(BaseModel):
     failure_rules: tuple[FailureRule, ...] = ()
     #: Force one importer for every results file instead of detecting it (as ``--format`` does).
     format: str | None = None
-    #: Keyword options per importer, e.g. ``[importers.inspect] scorer = "match"``.
-    importers: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: Keyword options per importer, e.g. ``[importers.inspect] scorer = "match"``; a table gives one value
+    #: per task (``[importers.lm_eval] metric = { gsm8k = "exact_match,flexible-extract" }``).
+    importers: dict[str, dict[str, str | dict[str, str]]] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
