@@ -15,13 +15,13 @@ from types import ModuleType
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.ingest import aggregates, helm, inspect, lm_eval, native, openai_evals, promptfoo
+from advisor.ingest import aggregates, every_eval_ever, helm, inspect, lm_eval, native, openai_evals, promptfoo
 from advisor.records.samples import SampleTable
 
 HEAD_BYTES = 64 * 1024
 
 #: Most specific first: native last, since its sniff is the loosest (aggregates need n and mean).
-IMPORTERS: list[ModuleType] = [inspect, helm, lm_eval, openai_evals, promptfoo, aggregates, native]
+IMPORTERS: list[ModuleType] = [every_eval_ever, inspect, helm, lm_eval, openai_evals, promptfoo, aggregates, native]
 
 
 def formats() -> list[str]:

@@ -82,7 +82,7 @@ def agent() -> Task:
     return Task(dataset=dataset()[:4], solver=keep_talking(4), scorer=words_matched(), message_limit=6)
 
 
-def scripted(known: int, tokens: tuple[int, int], seed: int):  # type: ignore[no-untyped-def]
+def scripted(name: str, known: int, tokens: tuple[int, int], seed: int):  # type: ignore[no-untyped-def]
     """Outputs by prompt: ``known`` of the three words, rotating with the call count (epochs differ)."""
     calls: dict[str, int] = {}
 
@@ -92,7 +92,7 @@ def scripted(known: int, tokens: tuple[int, int], seed: int):  # type: ignore[no
         n = calls.get(prompt, 0)
         calls[prompt] = n + 1
         k = (known + n + seed + int(target[0][4:])) % 4
-        out = ModelOutput.from_content(model="mockllm/model", content=" ".join(target[:k]) or "no idea")
+        out = ModelOutput.from_content(model=name, content=" ".join(target[:k]) or "no idea")
         inp, outp = tokens
         inp += len(prompt) // 4 + (400 if target[0] == "word2" else 0)  # one heavy sample: a token limit
         outp += 3 * k
@@ -164,15 +164,15 @@ def facts(path: Path) -> dict:
 
 def main() -> None:
     made = []
-    model_a = get_model("mockllm/model", custom_outputs=scripted(1, (20, 5), 0))
+    model_a = get_model("mockllm/acme/model-a", custom_outputs=scripted("acme/model-a", 1, (20, 5), 0))
     made.append(run(words(errors="beta/9"), model_a, "words-model-a", fail_on_error=False))
-    model_b = get_model("mockllm/model-b", custom_outputs=scripted(2, (30, 8), 1))
+    model_b = get_model("mockllm/acme/model-b", custom_outputs=scripted("acme/model-b", 2, (30, 8), 1))
     made.append(run(words(), model_b, "words-model-b"))
     # A token limit (the 4th turn's usage passes 450) and a message limit (6 messages) in one agentic run.
-    model_c = get_model("mockllm/model", custom_outputs=scripted(3, (100, 20), 0))
+    model_c = get_model("mockllm/acme/model-a", custom_outputs=scripted("acme/model-a", 3, (100, 20), 0))
     made.append(run(agent(), model_c, "agent-limits", token_limit=450))
     # Every sample errors: with fail_on_error=False the run "succeeds" with no scores; by default it errors.
-    dead = get_model("mockllm/model-down", custom_outputs=broken)
+    dead = get_model("mockllm/acme/model-down", custom_outputs=broken)
     made.append(run(words(), dead, "all-errors-continue", fail_on_error=False, retry_on_error=0))
     made.append(run(words(), dead, "all-errors-stop", retry_on_error=0))
     # The same log as JSON, converted by Inspect itself.
