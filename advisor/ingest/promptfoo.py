@@ -282,13 +282,14 @@ def _tokens(usage: dict[str, Any]) -> tuple[float | None, ...]:
     if not prompt and not completion:
         return (None, None, None, None, None)  # all zero or absent: not reported
     details = common.obj(usage.get("completionDetails"))
+    # 0.123 zero-fills every detail a provider did not report, so a zero here says nothing: missing.
     reasoning = common.number(details.get("reasoning")) or 0.0
-    read = common.number(details.get("cacheReadInputTokens"))
-    write = common.number(details.get("cacheCreationInputTokens"))
+    read = common.number(details.get("cacheReadInputTokens")) or None
+    write = common.number(details.get("cacheCreationInputTokens")) or None
     p, c = prompt or 0.0, completion or 0.0
     if read is None:  # ``cached`` outside completionDetails: prompt-cache hits counted inside prompt
         inside = common.number(usage.get("cached"))
-        read = inside if inside is not None and inside <= p else None
+        read = inside if inside and inside <= p else None
     # Anthropic-style: cache reads/writes reported beside the prompt, not inside it.
     if (read or 0) + (write or 0) > p or (
         total is not None and total == p + c + (read or 0) + (write or 0) and (read or write)
@@ -297,4 +298,4 @@ def _tokens(usage: dict[str, Any]) -> tuple[float | None, ...]:
     # Gemini-style: reasoning beside completion (total = prompt + completion + reasoning).
     if reasoning and (reasoning > c or (total is not None and total == p + c + reasoning)):
         c += reasoning
-    return (p, c, read, write, reasoning if details.get("reasoning") is not None else None)
+    return (p, c, read, write, reasoning or None)
