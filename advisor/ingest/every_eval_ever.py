@@ -12,8 +12,10 @@ Mapping (docs/formats-import.md has the table):
 - model = ``model_info.id`` (samples: ``model_id``); task = the result's
   ``source_data.dataset_name``, else its ``evaluation_name``.
 - Per task, one result is the score: ``metric=`` (an ``evaluation_result_id``)
-  or the first that is not ``lower_is_better``, in the file's order (lm-eval
-  conversions list ``strict-match`` before ``flexible-extract``).
+  or the first that is not ``lower_is_better`` (with samples: that has sample
+  lines), ``metric_kind`` "accuracy" before an unknown kind before the rest
+  (BLEU's "text_overlap"), else in the file's order (lm-eval conversions list
+  ``strict-match`` before ``flexible-extract``).
 - Samples: score = ``evaluation.score`` rescaled to [0, 1] with the result's
   ``metric_config`` ``min_score``/``max_score``; ``error`` -> error;
   epoch = ``metadata.epoch`` - 1; latency = ``performance.generation_time_ms``
@@ -132,7 +134,7 @@ def _choose(results: list[_Result], metric: str | None, have: set[str] | None, w
             raise InputError(picked[0].where, f"{metric!r} is lower-is-better, not a score")
         return picked[:1]
     chosen: dict[str, _Result] = {}
-    for r in results:
+    for r in sorted(results, key=_kind_rank):  # stable: the file's order among equals
         if r.lower_is_better or r.task in chosen or (have is not None and r.id not in have):
             continue
         chosen[r.task] = r
@@ -140,6 +142,12 @@ def _choose(results: list[_Result], metric: str | None, have: set[str] | None, w
         if chosen.get(r.task) is not r and r.task in chosen:
             common.note(f"{r.task}: scored by {chosen[r.task].id}; also reported: {r.id}")
     return list(chosen.values())
+
+
+def _kind_rank(result: _Result) -> int:
+    """Accuracy-like metrics first, then those of unknown kind, then the rest (e.g. BLEU's text overlap)."""
+    kind = common.obj(result.raw.get("metric_config")).get("metric_kind")
+    return 0 if kind == "accuracy" else 1 if kind is None else 2
 
 
 def _read_samples(path: Path, results: list[_Result], metric: str | None) -> SampleTable:
