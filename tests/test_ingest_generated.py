@@ -168,7 +168,9 @@ def test_lm_eval_primary_metric_per_task(folder: Path) -> None:
 @pytest.mark.parametrize("folder", LM_EVAL, ids=lambda p: p.name)
 def test_lm_eval_per_task_override(folder: Path) -> None:
     f = facts(folder / "samples")["tasks"]["arith_gen"]["metrics"]["exact_match,flexible-extract"]
-    t = lm_eval.read(next((folder / "samples").glob("results_*.json")), metric={"arith_gen": "exact_match,flexible-extract"})
+    t = lm_eval.read(
+        next((folder / "samples").glob("results_*.json")), metric={"arith_gen": "exact_match,flexible-extract"}
+    )
     rows = t.task == t.tasks.index("arith_gen")
     assert math.isclose(float(t.score[rows].mean()), f["sample_mean"])
     assert int((t.outcome[rows] == OUTCOME_CODE["malformed"]).sum()) == f["invalid"] > 0
@@ -192,7 +194,12 @@ def test_lm_eval_results_only_as_aggregates(folder: Path) -> None:
 def test_lm_eval_scale_metrics_skipped_with_a_note(folder: Path, tmp_path: Path) -> None:
     src = next((folder / "results-only").glob("results_*.json"))
     doc = json.loads(src.read_text())
-    doc["results"]["phrases_gen"] = {"name": "phrases_gen", "alias": "phrases_gen", "sample_len": 4, "bleu_max,none": 10.03}
+    doc["results"]["phrases_gen"] = {
+        "name": "phrases_gen",
+        "alias": "phrases_gen",
+        "sample_len": 4,
+        "bleu_max,none": 10.03,
+    }
     path = tmp_path / src.name
     path.write_text(json.dumps(doc))
     with collect_notes() as notes:

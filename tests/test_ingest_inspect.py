@@ -16,8 +16,9 @@ from advisor.ingest.common import collect_notes
 from advisor.records.samples import OUTCOME_CODE
 
 DATA = Path(__file__).parent / "data" / "inspect_ai"
-EVALS = sorted(DATA.glob("*/*.eval"))
-JSONS = sorted(DATA.glob("*/*.json"))
+#: The public real logs; the tool-made generated-* ones are checked in test_ingest_generated.py.
+EVALS = sorted(p for p in DATA.glob("*/*.eval") if not p.parent.name.startswith("generated-"))
+JSONS = sorted(p for p in DATA.glob("*/*.json") if not p.parent.name.startswith("generated-"))
 VALUE = {"C": 1.0, "P": 0.5, "I": 0.0, "N": 0.0}
 
 

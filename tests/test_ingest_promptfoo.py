@@ -15,7 +15,8 @@ from advisor.ingest.common import collect_notes
 from advisor.records.samples import OUTCOME_CODE
 
 DATA = Path(__file__).parent / "data" / "promptfoo"
-FILES = sorted(DATA.glob("*/*.json"))
+#: The public real files; the tool-made generated-* ones are checked in test_ingest_generated.py.
+FILES = sorted(p for p in DATA.glob("*/*.json") if not p.parent.name.startswith("generated-"))
 
 
 def raw(path: Path) -> list[dict]:

@@ -1,7 +1,8 @@
 """``advisor data``: what was loaded from a workspace's result files, and what is missing.
 
 Before trusting a ranking, a user needs to see what advisor made of their
-files (a workspace's, or result files named on the command line): the format detected for each, its models, tasks, samples and epochs,
+files (a workspace's, or result files named on the command line): the format
+detected for each, its models, tasks, samples and epochs,
 which fields (latency, tokens, cost) are there or missing, the failure kinds
 found, the warnings (rows dropped, scorers ignored, samples only some models
 have), how often each failure rule fired, and per model and task the counts,

@@ -149,6 +149,13 @@ def number(value: Any) -> float | None:
     return None
 
 
+def finite(value: Any) -> float | None:
+    """A finite number of either sign (not a bool); anything else is None."""
+    if type(value) in (int, float) and value == value and value not in (float("inf"), float("-inf")):
+        return float(value)
+    return None
+
+
 def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
@@ -279,7 +286,11 @@ def _check_member_count(path: Path) -> None:
                 return  # zipfile names the problem
             entries, cd_size = struct.unpack("<HI", tail[at + 10 : at + 16])
             locator = at - 20
-            if (entries == 0xFFFF or cd_size == 0xFFFFFFFF) and locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
+            if (
+                (entries == 0xFFFF or cd_size == 0xFFFFFFFF)
+                and locator >= 0
+                and tail[locator : locator + 4] == b"PK\x06\x07"
+            ):
                 (offset,) = struct.unpack("<Q", tail[locator + 8 : locator + 16])
                 fh.seek(offset)
                 record = fh.read(56)

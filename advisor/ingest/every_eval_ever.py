@@ -107,14 +107,14 @@ def _results(doc: dict[str, Any], path: Path) -> list[_Result]:
         task = source.get("dataset_name") if type(source.get("dataset_name")) is str else None
         task = common.as_str(task or entry.get("evaluation_name"), where, "evaluation_name")
         config = common.obj(entry.get("metric_config"))
-        low, high = config.get("min_score"), config.get("max_score")
-        bounded = all(type(v) in (int, float) and math.isfinite(v) for v in (low, high)) and high > low  # type: ignore[operator]
+        low, high = common.finite(config.get("min_score")), common.finite(config.get("max_score"))
+        bounded = low is not None and high is not None and high > low
         out.append(
             _Result(
                 rid,
                 task,
-                float(low) if bounded else 0.0,
-                float(high) if bounded else 1.0,
+                low if bounded and low is not None else 0.0,
+                high if bounded and high is not None else 1.0,
                 config.get("lower_is_better") is True,
                 entry,
                 where,
@@ -192,8 +192,8 @@ def _table(path: Path, result: _Result, lines: list[tuple[int, dict[str, Any]]])
         cols["model"].append(common.as_str(row.get("model_id"), where, "model_id"))
         cols["sample_id"].append(common.as_id(row.get("sample_id"), where, "sample_id"))
         meta = common.obj(row.get("metadata"))
-        epoch = meta.get("epoch")
-        epoch = int(epoch) if type(epoch) in (int, str) and str(epoch).isdigit() and int(epoch) >= 1 else 1
+        raw_epoch = str(meta.get("epoch", ""))
+        epoch = int(raw_epoch) if raw_epoch.isdigit() and len(raw_epoch) < 10 and int(raw_epoch) >= 1 else 1
         cols["epoch"].append(epoch - 1)
         evaluation = common.as_dict(row.get("evaluation"), where, "evaluation")
         error = row.get("error")
@@ -248,7 +248,7 @@ def _scaled(score: Any, correct: Any, result: _Result, where: str) -> float:
         if type(correct) is bool:
             return 1.0 if correct else 0.0
         raise InputError(where, f"evaluation.score must be a number, found {score!r}")
-    if not math.isfinite(score):
+    if common.finite(score) is None:
         raise InputError(where, f"evaluation.score {score!r} is not a finite number")
     value = (float(score) - result.low) / (result.high - result.low)
     if not -1e-9 <= value <= 1 + 1e-9:
@@ -281,11 +281,11 @@ def _read_aggregates(doc: dict[str, Any], path: Path, results: list[_Result], me
     rows: list[AggregateRow] = []
     for r in _choose(results, metric, None, path):
         details = common.obj(r.raw.get("score_details"))
-        score = details.get("score")
-        if type(score) not in (int, float) or not math.isfinite(score):
-            raise InputError(r.where, f"score_details.score must be a number, found {score!r}")
+        score = common.finite(details.get("score"))
+        if score is None:
+            raise InputError(r.where, f"score_details.score must be a number, found {details.get('score')!r}")
         span = r.high - r.low
-        mean = (float(score) - r.low) / span
+        mean = (score - r.low) / span
         if not 0.0 <= mean <= 1.0:
             raise InputError(r.where, f"score {score:g} is outside [{r.low:g}, {r.high:g}], its metric's range")
         uncertainty = common.obj(details.get("uncertainty"))
@@ -300,7 +300,9 @@ def _read_aggregates(doc: dict[str, Any], path: Path, results: list[_Result], me
         rows.append(AggregateRow(model, r.task, n, mean, se / span, None, {}, {}, None, None, str(path), r.where))
     if not rows:
         raise InputError(path, "no result with a score, an uncertainty and num_samples; nothing to rank")
-    common.note("no samples file: imported as per-task aggregates (intervals from the uncertainty, comparisons unpaired)")
+    common.note(
+        "no samples file: imported as per-task aggregates (intervals from the uncertainty, comparisons unpaired)"
+    )
     return empty_table(AggregateTable(tuple(rows), (), (str(path),)))
 
 
@@ -309,10 +311,11 @@ def _standard_error(uncertainty: dict[str, Any], n: Any) -> float | None:
     if se is not None:
         return se
     ci = common.obj(uncertainty.get("confidence_interval"))
-    lower, upper, level = ci.get("lower"), ci.get("upper"), ci.get("confidence_level") or 0.95
-    z = _Z.get(round(float(level), 2)) if type(level) in (int, float) else None
-    if type(lower) in (int, float) and type(upper) in (int, float) and z and upper >= lower:
-        return (float(upper) - float(lower)) / (2 * z)
+    lower, upper = common.finite(ci.get("lower")), common.finite(ci.get("upper"))
+    level = common.finite(ci.get("confidence_level")) or 0.95
+    z = _Z.get(round(level, 2))
+    if lower is not None and upper is not None and z and upper >= lower:
+        return (upper - lower) / (2 * z)
     sd = common.number(uncertainty.get("standard_deviation"))
     if sd is not None and type(n) is int and n >= 1:
         return sd / math.sqrt(n)

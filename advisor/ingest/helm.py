@@ -186,7 +186,9 @@ def _metric(instances: Instances, split: str, metric: str | None, path: Path) ->
             return name
     scores = sorted(n for n in names if not n.startswith(("num_", "finish_reason", "inference_", "training_")))
     raise InputError(
-        path, f"none of {', '.join(METRICS)} here; choose a 0..1 stat with [importers.helm] metric ({', '.join(scores[:12])})"
+        path,
+        f"none of {', '.join(METRICS)} here; choose a 0..1 stat with [importers.helm] metric "
+        f"({', '.join(scores[:12])})",
     )
 
 

@@ -98,7 +98,9 @@ def primary(
 
     best = min(candidates, key=rank)  # min keeps the file's order among equals
     others = [f"{n},{f}" for n, f, _ in found if (n, f) != best]
-    note = f"task {task!r}: scored by {best[0]},{best[1]}" + (f" (also reported: {', '.join(others)})" if others else "")
+    note = f"task {task!r}: scored by {best[0]},{best[1]}" + (
+        f" (also reported: {', '.join(others)})" if others else ""
+    )
     return best, note
 
 

@@ -111,9 +111,7 @@ def require_rankable(loaded: Loaded) -> None:
         if first and first not in reason:
             reason += f"; first error: {first}"
         reasons.append(f"{info.path}: {reason}")
-    raise InputError(
-        None, "nothing can be ranked: every sample failed before it was scored. " + " | ".join(reasons)
-    )
+    raise InputError(None, "nothing can be ranked: every sample failed before it was scored. " + " | ".join(reasons))
 
 
 def load_workspace_samples(ws: Workspace, fmt: str | None = None) -> Loaded:

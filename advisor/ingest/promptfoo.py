@@ -45,7 +45,9 @@ _TIMEOUT = re.compile(r"time(d)?[ -]?out|ETIMEDOUT|deadline exceeded", re.IGNORE
 
 
 #: promptfoo's lossy exports: they have no latency, tokens or cost, so they are refused by name.
-_CSV_EXPORT = re.compile(rb"^(?:\xef\xbb\xbf)?(?:Description,)?.*\[[^\]\n]+\][^,\n]*,(?:Reasoning,)?Status,Score,", re.MULTILINE)
+_CSV_EXPORT = re.compile(
+    rb"^(?:\xef\xbb\xbf)?(?:Description,)?.*\[[^\]\n]+\][^,\n]*,(?:Reasoning,)?Status,Score,", re.MULTILINE
+)
 _YAML_EXPORT = re.compile(rb"^evalId: .*\nresults:\n  version: \d", re.MULTILINE)
 EXPORT_HINT = "export JSON or JSONL instead (promptfoo eval -o out.json, or -o out.jsonl)"
 

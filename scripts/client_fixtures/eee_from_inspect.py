@@ -25,7 +25,18 @@ with tempfile.TemporaryDirectory() as tmp:
     write_eval_log(log, str(relabelled))
     cli = Path(sys.executable).parent / "every_eval_ever"
     subprocess.run(
-        [str(cli), "convert", "inspect", "--log_path", str(relabelled), "--output_dir", str(out),
-         "--source_organization_name", "advisor-fixtures", "--evaluator_relationship", "other"],
+        [
+            str(cli),
+            "convert",
+            "inspect",
+            "--log_path",
+            str(relabelled),
+            "--output_dir",
+            str(out),
+            "--source_organization_name",
+            "advisor-fixtures",
+            "--evaluator_relationship",
+            "other",
+        ],
         check=True,
     )

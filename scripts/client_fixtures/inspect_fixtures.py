@@ -14,13 +14,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from inspect_ai import Task, eval, task
+from inspect_ai import Task, task
+from inspect_ai import eval as inspect_eval
 from inspect_ai.dataset import Sample
 from inspect_ai.log import read_eval_log
 from inspect_ai.model import ChatMessageUser, ModelOutput, ModelUsage, get_model
-from inspect_ai.scorer import Score, Target, accuracy, mean, scorer, stderr
+from inspect_ai.scorer import Score, Target, mean, scorer, stderr
 from inspect_ai.scorer._metric import value_to_float
-from inspect_ai.solver import Generate, TaskState, generate, solver
+from inspect_ai.solver import Generate, TaskState, solver
 
 OUT = Path(sys.argv[1]).resolve()
 OUT.mkdir(parents=True, exist_ok=True)
@@ -107,7 +108,7 @@ def broken(messages, tools, tool_choice, config) -> ModelOutput:  # type: ignore
 
 
 def run(tasks, model, name: str, **kwargs) -> Path:  # type: ignore[no-untyped-def]
-    logs = eval(tasks, model=model, log_dir=str(OUT / "tmp"), display="none", **kwargs)
+    logs = inspect_eval(tasks, model=model, log_dir=str(OUT / "tmp"), display="none", **kwargs)
     src = Path(logs[0].location)
     dst = OUT / f"{name}{src.suffix}"
     src.replace(dst)
@@ -177,7 +178,9 @@ def main() -> None:
     made.append(run(words(epochs=1), dead, "all-errors-stop", retry_on_error=0))
     # The agentic log also as JSON, converted by Inspect itself.
     inspect_cli = str(Path(sys.executable).parent / "inspect")
-    subprocess.run([inspect_cli, "log", "convert", str(made[2]), "--to", "json", "--output-dir", str(OUT / "json")], check=True)
+    subprocess.run(
+        [inspect_cli, "log", "convert", str(made[2]), "--to", "json", "--output-dir", str(OUT / "json")], check=True
+    )
     converted = OUT / "json" / made[2].name.replace(".eval", ".json")
     made.append(converted.replace(OUT / "agent-limits.json"))
     (OUT / "json").rmdir()

@@ -30,7 +30,13 @@ def facts(path: Path) -> dict:
         groups.setdefault((r["provider"]["id"], r["promptId"]), []).append(r)
     out = []
     for (provider, prompt_id), rs in groups.items():
-        tests = {json.dumps([r["testCase"].get("description"), r["testCase"].get("vars"), r["testCase"].get("assert")], sort_keys=True) for r in rs}
+        tests = {
+            json.dumps(
+                [r["testCase"].get("description"), r["testCase"].get("vars"), r["testCase"].get("assert")],
+                sort_keys=True,
+            )
+            for r in rs
+        }
         usage = [((r.get("response") or {}).get("tokenUsage") or {}) for r in rs]
         reported = [u for u in usage if u.get("prompt") or u.get("completion")]
         out.append(
