@@ -303,3 +303,30 @@ def test_lm_eval_per_task_metric_from_the_workspace(tmp_path: Path, capsys: pyte
     mean = {c["task"]: c["mean_score"] for c in report["by_model_task"]}
     facts = json.loads((run / "facts.json").read_text())["tasks"]["arith_gen"]["metrics"]
     assert mean["arith_gen"] == round(facts["exact_match,flexible-extract"]["sample_mean"], 6)
+
+
+# --- every-eval-ever aggregates without an uncertainty ---------------------------------------------
+
+
+def test_eee_accuracy_without_uncertainty_and_scores_without_n(tmp_path: Path) -> None:
+    from advisor.ingest import every_eval_ever
+
+    folder = sorted(DATA.glob("every_eval_ever/generated-*"))[-1] / "aggregates-only"
+    src = next(folder.glob("arith_gen-*.json"))
+    doc = json.loads(src.read_text())
+    first = doc["evaluation_results"][0]
+    del first["score_details"]["uncertainty"]["standard_error"]
+    path = tmp_path / src.name
+    path.write_text(json.dumps(doc))
+    with collect_notes() as notes:
+        t = every_eval_ever.read(path)
+    assert t.aggregates is not None
+    (row,) = t.aggregates.rows
+    p, n = first["score_details"]["score"], first["score_details"]["uncertainty"]["num_samples"]
+    assert row.se == pytest.approx((p * (1 - p) / (n - 1)) ** 0.5) and any("binomial" in x for x in notes)
+    for r in doc["evaluation_results"]:
+        r["score_details"].pop("uncertainty")
+    path.write_text(json.dumps(doc))
+    with pytest.raises(InputError, match="nothing to rank") as caught:
+        every_eval_ever.read(path)
+    assert '[benchmarks."arith_gen"] "acme/dummy-7b" = ' in caught.value.message

@@ -25,7 +25,9 @@ Mapping (docs/formats-import.md has the table):
   sample's total), with cache reads/writes added to input when reported
   beside it.
 - No samples file: results with a standard error, a confidence interval or a
-  standard deviation, and ``num_samples``, are per-task aggregates; a score
+  standard deviation, and ``num_samples``, are per-task aggregates (an
+  accuracy with ``num_samples`` but no uncertainty gets the binomial standard
+  error, noted, as the lm-eval reader does); a score
   without an uncertainty is not evidence for a ranking and is named in a note
   with the ``[benchmarks]`` line that shows it beside the ranking.
 """
@@ -279,6 +281,7 @@ def _read_aggregates(doc: dict[str, Any], path: Path, results: list[_Result], me
     info = common.as_dict(doc.get("model_info"), common.at_key(path, "model_info"), "model_info")
     model = common.as_str(info.get("id") or info.get("name"), common.at_key(path, "model_info.id"), "model_info.id")
     rows: list[AggregateRow] = []
+    hints: list[str] = []
     for r in _choose(results, metric, None, path):
         details = common.obj(r.raw.get("score_details"))
         score = common.finite(details.get("score"))
@@ -291,15 +294,24 @@ def _read_aggregates(doc: dict[str, Any], path: Path, results: list[_Result], me
         uncertainty = common.obj(details.get("uncertainty"))
         n = uncertainty.get("num_samples")
         se = _standard_error(uncertainty, n)
+        kind = common.obj(r.raw.get("metric_config")).get("metric_kind")
+        if se is None and kind == "accuracy" and type(n) is int and n > 1:
+            se = span * math.sqrt(mean * (1 - mean) / (n - 1))
+            common.note(f"{r.task}: no uncertainty for {r.id}; the binomial √(p(1−p)/(n−1)) is used")
         if se is None or type(n) is not int or n < 1:
+            hints.append(f'[benchmarks."{r.task}"] "{model}" = {mean:g}')
             common.note(
                 f"{r.task}: {r.id} = {score:g} has no standard error and sample count, so it is not evidence "
-                f'for a ranking; to show it beside the ranking add [benchmarks."{r.task}"] "{model}" = {mean:g}'
+                f"for a ranking; to show it beside the ranking add {hints[-1]}"
             )
             continue
         rows.append(AggregateRow(model, r.task, n, mean, se / span, None, {}, {}, None, None, str(path), r.where))
     if not rows:
-        raise InputError(path, "no result with a score, an uncertainty and num_samples; nothing to rank")
+        raise InputError(
+            path,
+            "no result with a score, an uncertainty and num_samples; nothing to rank"
+            + (f" (to show the scores beside the ranking, add to advisor.toml: {'; '.join(hints)})" if hints else ""),
+        )
     common.note(
         "no samples file: imported as per-task aggregates (intervals from the uncertainty, comparisons unpaired)"
     )
