@@ -330,3 +330,41 @@ def test_eee_accuracy_without_uncertainty_and_scores_without_n(tmp_path: Path) -
     with pytest.raises(InputError, match="nothing to rank") as caught:
         every_eval_ever.read(path)
     assert '[benchmarks."arith_gen"] "acme/dummy-7b" = ' in caught.value.message
+
+
+def test_eee_leaderboard_scrape_shape(tmp_path: Path) -> None:
+    """Schema 0.2.0 datastore files: no result ids, subsets as evaluation names, ± intervals, often no n."""
+    from advisor.ingest import every_eval_ever
+
+    def result(name: str, score: float, uncertainty: dict[str, Any] | None) -> dict[str, Any]:
+        details: dict[str, Any] = {"score": score}
+        if uncertainty is not None:
+            details["uncertainty"] = uncertainty
+        return {
+            "evaluation_name": name,
+            "source_data": {"dataset_name": "global-mmlu-lite", "source_type": "url"},
+            "metric_config": {"lower_is_better": False, "min_score": 0.0, "max_score": 1.0},
+            "score_details": details,
+        }
+
+    doc = {
+        "schema_version": "0.2.0",
+        "evaluation_id": "global-mmlu-lite/google_gemini-2.5-pro/1770822797.839372",
+        "model_info": {"name": "gemini-2.5-pro", "id": "google/gemini-2.5-pro"},
+        "evaluation_results": [
+            result("Global MMLU Lite", 0.9323, None),
+            result("Arabic", 0.9475, {"confidence_interval": {"lower": -0.0219, "upper": 0.0219}}),
+        ],
+    }
+    path = tmp_path / "3644fd67.json"
+    path.write_text(json.dumps(doc))
+    err = one_error([path])
+    assert '[benchmarks."global-mmlu-lite"] "google/gemini-2.5-pro" = 0.9323' in err.message
+    doc["evaluation_results"] = [
+        result("Arabic", 0.9475, {"confidence_interval": {"lower": -0.0219, "upper": 0.0219}, "num_samples": 400})
+    ]
+    path.write_text(json.dumps(doc))
+    t = every_eval_ever.read(path)
+    assert t.aggregates is not None
+    (row,) = t.aggregates.rows
+    assert row.n == 400 and row.se == pytest.approx(0.0219 / 1.9599640)
