@@ -368,3 +368,19 @@ def test_eee_leaderboard_scrape_shape(tmp_path: Path) -> None:
     assert t.aggregates is not None
     (row,) = t.aggregates.rows
     assert row.n == 400 and row.se == pytest.approx(0.0219 / 1.9599640)
+
+
+def test_helm_suite_folder_stands_for_its_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    suite = tmp_path / "benchmark_output" / "runs" / "v1"
+    suite.mkdir(parents=True)
+    helm_copy(suite, "openai/gpt2")
+    helm_copy(suite, "openai/gpt2-xl")
+    (suite / "run_specs.json").write_text("[]")  # suite-level files HELM writes beside the runs
+    for folder in (suite, suite.parent):
+        loaded = load_paths([folder])
+        assert len(loaded.files) == 2 and len(loaded.table.tasks) == 1
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "advisor.toml").write_text(f'name = "t"\nresults = ["{suite}"]\n')
+    assert main(["data", str(ws), "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["files"]) == 2

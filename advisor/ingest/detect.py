@@ -88,6 +88,21 @@ def load_file(
         raise InputError(path, f"cannot read: {exc.strerror or exc} ({why})") from None
 
 
+def expand(path: Path) -> list[Path]:
+    """A HELM suite folder (``runs/<suite>/``, or ``runs/``) stands for the run folders in it."""
+    if not path.is_dir() or helm.sniff(path, b""):
+        return [path]
+    try:
+        runs = sorted(p for p in path.iterdir() if p.is_dir() and helm.sniff(p, b""))
+        if not runs:
+            runs = sorted(
+                r for s in path.iterdir() if s.is_dir() for r in s.iterdir() if r.is_dir() and helm.sniff(r, b"")
+            )
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    return runs or [path]
+
+
 def covered(path: Path, fmt: str | None = None) -> list[Path]:
     """The files one read of ``path`` consumes (a run spread over several files)."""
     try:

@@ -69,6 +69,7 @@ def load_paths(
     infos: list[FileInfo] = []
     errors: list[InputError] = []
     consumed: set[Path] = set()
+    paths = [p for given in paths for p in detect.expand(given)]  # a HELM suite folder: its runs
     for path in paths:
         if path.resolve() in consumed:
             continue

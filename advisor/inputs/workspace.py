@@ -101,8 +101,12 @@ class Workspace:
 
 
 def _is_run_folder(path: Path) -> bool:
-    """A folder that is itself one result (a HELM run folder)."""
-    return path.is_dir() and (path / "run_spec.json").is_file()
+    """A folder that is itself one result (a HELM run folder), or a HELM suite folder of such runs."""
+    if not path.is_dir():
+        return False
+    if (path / "run_spec.json").is_file():
+        return True
+    return any((p / "run_spec.json").is_file() for p in path.iterdir() if p.is_dir())
 
 
 def load_workspace(folder: Path) -> Workspace:
