@@ -40,6 +40,7 @@ def total(t: SampleTable, column: str, rows: Any = slice(None)) -> float | None:
 
 def check(t: SampleTable, rows: Any, f: dict[str, Any], *, latency: str = "latency_ms") -> None:
     """The facts every tool's fixture states, for the rows of one model and task."""
+    assert all(len(v) == len(t) for v in t.numbers.values())  # every column, the probe's too
     assert int(np.count_nonzero(rows) if rows is not None else len(t)) == f["rows"]
     sel = rows if rows is not None else slice(None)
     assert len(set(t.sample[sel].tolist())) == f["samples"]

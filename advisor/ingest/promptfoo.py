@@ -36,7 +36,7 @@ import orjson
 
 from advisor.errors import InputError
 from advisor.ingest import common
-from advisor.records.samples import OPTIONAL_NUMBERS, FloatArray, SampleTable, build
+from advisor.records.samples import FloatArray, SampleTable, build
 
 NAME = "promptfoo"
 
@@ -143,7 +143,7 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
         )
     if any(e > 0 for e in cols["epoch"]):
         common.note("repeated tests (--repeat, or the same test twice) read as epochs of one sample")
-    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in OPTIONAL_NUMBERS}
+    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in _NUMBERS}
     return build(
         model=cols["model"],
         task=cols["task"],
@@ -158,7 +158,17 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
     )
 
 
-_COLUMNS = ("model", "task", "sample_id", "epoch", "score", "outcome", "response", "error", *OPTIONAL_NUMBERS)
+#: The numbers promptfoo records (not the probe's columns, which the records also know).
+_NUMBERS = (
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+    "cost_usd",
+)
+_COLUMNS = ("model", "task", "sample_id", "epoch", "score", "outcome", "response", "error", *_NUMBERS)
 
 
 def _where(path: Path, place: str) -> str:

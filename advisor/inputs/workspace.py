@@ -76,6 +76,8 @@ class WorkspaceConfig(BaseModel):
     #: Keyword options per importer, e.g. ``[importers.inspect] scorer = "match"``; a table gives one value
     #: per task (``[importers.lm_eval] metric = { gsm8k = "exact_match,flexible-extract" }``).
     importers: dict[str, dict[str, str | dict[str, str]]] = Field(default_factory=dict)
+    #: ``advisor probe`` results (latency under load) read with the results; none matching is fine.
+    probes: tuple[str, ...] = ("probes/*.jsonl",)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,15 @@ class Workspace:
             if not matched:
                 raise InputError(f"{self.config_path} [results]", f"{pattern!r} matches no files")
             files.extend(m for m in matched if m not in files)
+        return files
+
+    def probe_files(self) -> list[Path]:
+        """Files the ``probes`` globs match (``advisor probe`` writes into ``probes/``), in a stable order."""
+        files: list[Path] = []
+        for pattern in self.config.probes:
+            for m in sorted(self.root.glob(pattern)):
+                if m.is_file() and m not in files:
+                    files.append(m)
         return files
 
 
