@@ -19,7 +19,7 @@ import orjson
 from rich.console import Console
 
 from advisor.files import bundled
-from advisor.ingest.load import check_options, load_paths, load_workspace_samples
+from advisor.ingest.load import load_paths, load_workspace_samples
 from advisor.inputs.workspace import WORKSPACE_FILE, load_workspace
 from advisor.report.data import renderables, summary
 
@@ -45,7 +45,6 @@ def run(args: argparse.Namespace) -> int:
         loaded = load_workspace_samples(ws, args.input_format)
         root = ws.root
     else:
-        check_options({}, "advisor data")
         loaded = load_paths(paths, fmt=args.input_format)
         root = Path.cwd()
     report = summary(loaded, root)
