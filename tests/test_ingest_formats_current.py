@@ -384,3 +384,14 @@ def test_helm_suite_folder_stands_for_its_runs(tmp_path: Path, capsys: pytest.Ca
     (ws / "advisor.toml").write_text(f'name = "t"\nresults = ["{suite}"]\n')
     assert main(["data", str(ws), "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["files"]) == 2
+
+
+def test_inspect_nan_score_is_unscored(tmp_path: Path) -> None:
+    def nan(name: str, obj: dict[str, Any]) -> None:
+        if name.startswith("samples/") and obj["id"] in (1, 2):
+            obj["scores"]["match"]["value"] = float("nan")
+
+    path = rewrite(EVAL, tmp_path / "nan.eval", nan)
+    with collect_notes() as notes:
+        t = inspect.read(path)
+    assert len(t) == 8 and any("2 sample(s) without a 'match' score" in n for n in notes)

@@ -251,3 +251,16 @@ def test_eee_inspect_conversion_matches_the_inspect_log(folder: Path) -> None:
     assert len(converted) == len(original)
     assert math.isclose(float(converted.score.mean()), float(original.score.mean()))
     assert set(converted.sample_ids) == set(original.sample_ids)
+
+
+@pytest.mark.parametrize("folder", INSPECT, ids=lambda p: p.name)
+def test_inspect_bare_nan_is_read_as_unscored(folder: Path) -> None:
+    """Inspect writes a score it could not compute as a bare ``NaN`` (not JSON); the sample is unscored."""
+    with zipfile.ZipFile(folder / "nan-scores.eval") as z:
+        raw = z.read("samples/alpha/1_epoch_1.json")
+    assert b'"value":NaN' in raw
+    f = facts(folder)["nan-scores.eval"]
+    with collect_notes() as notes:
+        t = inspect.read(folder / "nan-scores.eval")
+    assert "alpha/1" not in t.sample_ids and len(t) == f["rows"]
+    assert any("1 sample(s) without a 'words_matched' score" in n for n in notes)

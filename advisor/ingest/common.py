@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
+import re
 import struct
 import sys
 from collections.abc import Iterator
@@ -72,13 +74,36 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+#: Bare NaN / Infinity: not JSON, but Python's json and pydantic (Inspect's logs) write them.
+_NONFINITE = re.compile(rb"(?:[:\[,]\s*)-?(?:NaN|Infinity)\b")
+
+
 def loads(data: bytes | str, where: str | Path, *, line: int | None = None) -> Any:
-    """Parse JSON; any failure (syntax, depth, encoding) is one InputError at the right line."""
+    """Parse JSON; any failure (syntax, depth, encoding) is one InputError at the right line.
+
+    Files with bare ``NaN`` or ``Infinity`` (Inspect writes a one-sample run's stderr so) are
+    parsed by Python's json, which reads them as floats; readers treat them as missing.
+    """
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        raw = data.encode() if isinstance(data, str) else data
+        if _NONFINITE.search(raw):
+            return _loads_nonfinite(raw, where, line)
         place = f"{where}:{line if line is not None else exc.lineno}"
         raise InputError(place, f"not valid JSON ({_reason(exc)})") from None
+    except RecursionError:
+        raise InputError(where, "JSON nested too deeply") from None
+
+
+def _loads_nonfinite(data: bytes, where: str | Path, line: int | None) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(where, "not valid JSON (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        place = f"{where}:{line if line is not None else exc.lineno}"
+        raise InputError(place, f"not valid JSON ({exc.msg})") from None
     except RecursionError:
         raise InputError(where, "JSON nested too deeply") from None
 

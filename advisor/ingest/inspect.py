@@ -316,9 +316,8 @@ def _value(value: Any, where: str, scorer: str, key: str | None = None) -> float
     if type(value) is bool:
         return 1.0 if value else 0.0
     if type(value) in (int, float):
-        if value != value:
-            raise InputError(where, f"score of scorer {scorer!r} is NaN")
-        return float(value)
+        # NaN is Inspect's "could not score" (its reducers drop it): unscored, like None.
+        return None if value != value else float(value)
     raise InputError(
         where,
         f"score of scorer {scorer!r} is a {type(value).__name__}, not one value; choose another scorer",

@@ -35,10 +35,15 @@ def dataset() -> list[Sample]:
 
 
 @scorer(metrics=[mean(), stderr()])
-def words_matched():  # type: ignore[no-untyped-def]
-    """Partial credit: the share of the target's three words present in the answer (0, 1/3, 2/3, 1)."""
+def words_matched(unscorable: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+    """Partial credit: the share of the target's three words present in the answer (0, 1/3, 2/3, 1).
+
+    Samples in ``unscorable`` score NaN, Inspect's "could not score" (written as a bare ``NaN``).
+    """
 
     async def score(state: TaskState, target: Target) -> Score:
+        if str(state.sample_id) in unscorable:
+            return Score(value=float("nan"))
         words = target.text.split()
         said = state.output.completion.split()
         got = sum(1 for w in words if w in said)
@@ -76,6 +81,11 @@ def keep_talking(turns: int):  # type: ignore[no-untyped-def]
 def words(errors: str = "", epochs: int = 3) -> Task:
     failing = set(filter(None, errors.split(",")))
     return Task(dataset=dataset(), solver=fail_on(failing), scorer=words_matched(), epochs=epochs)
+
+
+@task
+def unscorable(ids: str = "alpha/1", size: int = 10) -> Task:
+    return Task(dataset=dataset()[:size], scorer=words_matched(frozenset(ids.split(","))))
 
 
 @task
@@ -127,6 +137,8 @@ def facts(path: Path) -> dict:
         if s.error is None and score is None and s.limit is None:
             continue
         value = 0.0 if s.error is not None or score is None else to_float(score.value)
+        if value != value:  # NaN: could not score; Inspect's reducers drop it
+            continue
         usage = (s.model_usage or {}).get(model)
         rows.append(
             {
@@ -176,6 +188,10 @@ def main() -> None:
     dead = get_model("mockllm/acme/model-down", custom_outputs=broken)
     made.append(run(words(epochs=1), dead, "all-errors-continue", fail_on_error=False, retry_on_error=0))
     made.append(run(words(epochs=1), dead, "all-errors-stop", retry_on_error=0))
+    # NaN scores (Inspect writes bare NaN into the JSON) and a one-sample run (its stderr is NaN).
+    model_c = get_model("mockllm/acme/model-c", custom_outputs=scripted("acme/model-c", 2, (10, 3), 2))
+    made.append(run(unscorable(), model_c, "nan-scores"))
+    made.append(run(unscorable(ids="", size=1), model_c, "one-sample"))
     # The agentic log also as JSON, converted by Inspect itself.
     inspect_cli = str(Path(sys.executable).parent / "inspect")
     subprocess.run(
