@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.ingest import common
+from advisor.ingest import common, inspect_results
 from advisor.records.samples import SampleTable, build
 
 NAME = "inspect"
@@ -112,7 +112,7 @@ def _table(path: Path, header: dict[str, Any], samples: Samples, scorer: str | N
     if status not in (None, "success"):
         common.note(f"log {said}: the run did not finish; only its samples are read")
     if not samples:
-        return _unsampled(path, header, ev, model, task, said, run_error)
+        return inspect_results.unsampled(path, header, ev, model, task, said, scorer, _run_error(header))
     version = _version(ev)
     chosen, key = _choose_scorer(path, header, samples, scorer)
     cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
@@ -173,35 +173,6 @@ def _run_error(header: dict[str, Any]) -> str | None:
     if type(message) is not str or not message.strip():
         return None
     return message.strip().splitlines()[0][:300]
-
-
-def _unsampled(
-    path: Path, header: dict[str, Any], ev: dict[str, Any], model: str, task: str, said: str, run_error: str | None
-) -> SampleTable:
-    """A log without samples: a run that failed before any sample is error rows for its dataset; else an error."""
-    dataset = common.obj(ev.get("dataset"))
-    ids = dataset.get("sample_ids")
-    epochs = common.obj(ev.get("config")).get("epochs")
-    epochs = epochs if type(epochs) is int and epochs >= 1 else 1
-    if header.get("status") != "error" or type(ids) is not list or not ids:
-        raise InputError(path, f"no samples in this log ({said}); nothing to score")
-    where = common.at_key(path, "eval.dataset.sample_ids")
-    sids = [common.as_id(x, where, "a sample id") for x in ids]
-    message = f"the run failed before this sample ran: {run_error or 'no error message'}"
-    common.note(f"no samples, {said}: its {len(sids)} dataset sample(s) x {epochs} epoch(s) imported as errors")
-    pairs = [(sid, e) for e in range(epochs) for sid in sids]
-    n = len(pairs)
-    return build(
-        model=[model] * n,
-        task=[task] * n,
-        sample_id=[p[0] for p in pairs],
-        epoch=[p[1] for p in pairs],
-        score=[0.0] * n,
-        outcome=["error"] * n,
-        texts={"response": [None] * n, "error": [message] * n},
-        source=str(path),
-        places=[-1] * n,
-    )
 
 
 def _check_count(header: dict[str, Any], present: int) -> None:
