@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from advisor.errors import InputError
+from advisor.files.reading import read_head
 from advisor.ingest import aggregates, every_eval_ever, helm, inspect, lm_eval, native, openai_evals, promptfoo
 from advisor.records.samples import SampleTable
 
@@ -39,14 +40,7 @@ def choose(path: Path, fmt: str | None = None) -> tuple[ModuleType, str]:
             if module.NAME == fmt:
                 return module, f"read as {fmt} because the format was forced"
         raise InputError(None, f"unknown format {fmt!r} (known: {', '.join(formats())})")
-    try:
-        if path.is_dir():
-            head = b""
-        else:
-            with path.open("rb") as fh:
-                head = fh.read(HEAD_BYTES)
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
+    head = b"" if path.is_dir() else read_head(path, HEAD_BYTES)  # regular files only: never block on a FIFO
     if path.is_dir() and not helm.sniff(path, head):
         raise InputError(path, "is a folder that is not a HELM run (no run_spec.json); name the result files in it")
     if not path.is_dir() and not head.strip():
