@@ -188,7 +188,7 @@ def followup_snapshot(r: Revisit, today: dt.date, link: str) -> Snapshot:
     models = {m.model: model_snap(m, r.evidence, r.costs) for m in d.models}
     return s.model_copy(
         update={
-            "schema_version": schema_version_for(models),
+            "schema_version": schema_version_for(models, d.profile),
             "advisor_version": __version__,
             "created": today,
             "files": r.files,

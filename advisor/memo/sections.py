@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from advisor.decision.explain import compare_reason
+from advisor.decision.explain import compare_reason, judge, pairs_phrase
 from advisor.decision.result import Accuracy, Decision, ModelResult
 from advisor.decision.utilities import Anchors
 from advisor.inputs.profiles import CRITERIA, Constraints
@@ -104,8 +104,12 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
                     f"{_facts(runner, d)}."
                 )
             )
-        tied = [n for n in ex.tied_for_first if n != pick.model]
-        if tied:
+        v = judge(d)
+        how = pairs_phrase(v.family)
+        tied = [n for n in v.tied if n != pick.model]
+        if v.too_few:
+            doc.add(Para(f"Whether another model could as well be first: {v.too_few}."))
+        elif tied:
             because = why_text(pick, d.get(tied[0])) or "scores highest under your weights"
             doc.add(
                 Para(
@@ -114,14 +118,33 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
                     f"{because}."
                 )
             )
-        close = [m for m in d.ranked[1:] if m.not_clearly_behind and m.model not in tied]
+        if v.likeliest is not None and not v.too_few:
+            shares = ex.p_best
+            doc.add(
+                Para(
+                    f"{v.likeliest} is first in more bootstrap resamples than {pick.model} "
+                    f"({pct(shares[v.likeliest], 0)} against {pct(shares.get(pick.model, 0.0), 0)}): the pick "
+                    "leads on the point estimates only."
+                )
+            )
+        close = [m for m in v.unclear if m.model not in tied]
         if close:
             why = why_text(pick, close[0])
             names = ", ".join(m.model for m in close)
             verb = "is" if len(close) == 1 else "are"
             doc.add(
                 Para(
-                    f"{names} {verb} not clearly behind on accuracy (the 95% intervals overlap)"
+                    f"{names} {verb} not clearly different on accuracy ({how})"
+                    + (f"; {pick.model} {why}." if why else f"; {pick.model} is ahead on the weighted score.")
+                )
+            )
+        if v.more_accurate:
+            why = why_text(pick, v.more_accurate[0])
+            names = ", ".join(m.model for m in v.more_accurate)
+            verb = "is" if len(v.more_accurate) == 1 else "are"
+            doc.add(
+                Para(
+                    f"{names} {verb} clearly more accurate ({how})"
                     + (f"; {pick.model} {why}." if why else f"; {pick.model} is ahead on the weighted score.")
                 )
             )
@@ -206,11 +229,14 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
         )
     )
     doc.add(Para(f"Flags — {FLAG_LEGEND}"))
-    if ex.resamples:
+    if ex.too_few:
+        doc.add(Para(f"P(best) and 95% rank intervals: {ex.too_few}."))
+    elif ex.resamples:
         doc.add(
             Para(
                 f"P(best) and 95% rank intervals from a paired bootstrap over eval items "
-                f"({ex.resamples:,} resamples; prices are not resampled)."
+                f"({ex.resamples:,} resamples; prices are not resampled; ties in score go to the more accurate "
+                "model, as in the ranking)."
             )
         )
     if note := aggregates_sentence(d):
@@ -291,39 +317,45 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         return
     rows = []
     for r in ex.pairwise:
-        verdict = (
-            "clearly behind"
-            if r.p_adjusted < 0.05 and r.diff < 0
-            else ("clearly ahead" if r.p_adjusted < 0.05 else "no clear difference")
+        g = r.gap
+        verdict = {"higher": "clearly ahead", "lower": "clearly behind", "unclear": "no clear difference"}.get(
+            g.direction, "no comparison"
         )
-        settle = f"{r.items_needed:,}" if r.items_needed is not None and verdict == "no clear difference" else "–"
+        need = g.items_needed if g.direction == "unclear" else None
         rows.append(
             (
-                r.model if r.paired else f"{r.model} (unpaired (aggregates))",
-                f"{100 * r.diff:+.1f} pts",
-                f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f}",
-                p_value(r.p_value),
-                p_value(r.p_adjusted),
-                "n/a" if r.mcnemar is None else p_value(r.mcnemar.p_value),
-                f"{100 * r.detectable:.1f} pts" if not math.isnan(r.detectable) else "n/a",
-                settle,
+                g.model if g.paired else f"{g.model} (unpaired)",
+                _pts(g.diff),
+                "n/a" if math.isnan(g.diff) else f"{100 * g.ci_low:+.1f} to {100 * g.ci_high:+.1f}",
+                g.test,
+                p_value(g.p_value),
+                p_value(g.p_adjusted),
+                "n/a" if g.mcnemar is None else p_value(g.mcnemar.p_value),
+                "n/a" if math.isnan(g.detectable) else f"{100 * g.detectable:.1f} pts",
+                f"{need:,}" if need is not None else "–",
                 verdict,
             )
         )
+    family = d.comparisons.family
+    smallest = d.profile.statistics.smallest_difference
     doc.add(
         Para(
-            f"Accuracy of each model minus the leader ({pick.model}) on the items both saw, "
-            f"epochs averaged per item. p-values are Holm-adjusted for {len(ex.pairwise)} comparisons "
-            "against the leader. The detectable difference is the smallest gap this sample finds "
-            "80% of the time at 5% (two-sided); the last number is roughly how many items per task "
-            "would separate the two at the observed gap."
+            f"Accuracy of each model minus the leader ({pick.model}), task-weighted; paired on the items both "
+            "saw (epochs averaged per item) with an exact sign-flip test (McNemar's exact test for pass/fail "
+            "items of equal weight; Monte Carlo when the exact sum is too large). p-values are Holm-adjusted "
+            f'over all {family} pairs of ranked models, so the chance of any false "clearly" is at most 5% '
+            "whichever model leads. The 95% interval is Agresti–Min-adjusted (honest at small n) and reaches 0 "
+            "when the gap is not clear. The detectable difference is the gap these items find 80% of the time "
+            f"at that familywise level; the last number is how many items per task would find a "
+            f"{100 * smallest:g}-point difference (the profile's smallest difference worth detecting)."
         )
     )
-    if any(not r.paired for r in ex.pairwise):
+    if any(not r.gap.paired for r in ex.pairwise):
         doc.add(
             Para(
-                "Rows marked unpaired (aggregates) involve a model known only from per-task aggregates: "
-                "the difference is of the two means, SE = √(SE₁² + SE₂²), with no McNemar test."
+                "Rows marked unpaired involve a model known only from per-task aggregates (or two models with no "
+                "items in common): the difference is of the two means, Agresti–Caffo-adjusted, with a normal "
+                "test and no McNemar test."
             )
         )
     doc.add(
@@ -332,6 +364,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
                 "model",
                 "difference",
                 "95% interval",
+                "test",
                 "p",
                 "Holm p",
                 "McNemar p",
@@ -340,6 +373,10 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
                 "accuracy verdict",
             ),
             tuple(rows),
-            "lrrrrrrrl",
+            "lrrlrrrrrl",
         )
     )
+
+
+def _pts(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{100 * x:+.1f} pts"
