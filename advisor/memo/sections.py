@@ -18,6 +18,7 @@ from advisor.memo import charts
 from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
 from advisor.report.flags import FLAG_LEGEND, aggregates_sentence, flags
+from advisor.report.uncertainty import unpaired_label
 from advisor.text.format import fmt_ms, money, p_value, pct
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
@@ -324,7 +325,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         need = g.items_needed if g.direction == "unclear" else None
         rows.append(
             (
-                g.model if g.paired else f"{g.model} (unpaired)",
+                g.model if g.paired else f"{g.model} ({unpaired_label(g)})",
                 _pts(g.diff),
                 "n/a" if math.isnan(g.diff) else f"{100 * g.ci_low:+.1f} to {100 * g.ci_high:+.1f}",
                 g.test,
@@ -353,9 +354,9 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
     if any(not r.gap.paired for r in ex.pairwise):
         doc.add(
             Para(
-                "Rows marked unpaired involve a model known only from per-task aggregates (or two models with no "
-                "items in common): the difference is of the two means, Agresti–Caffo-adjusted, with a normal "
-                "test and no McNemar test."
+                "Rows marked unpaired (aggregates) involve a model known only from per-task aggregates, rows "
+                "marked unpaired (no shared items) two models scored on different items: the difference is of "
+                "the two means, Agresti–Caffo-adjusted, with a normal test and no McNemar test."
             )
         )
     doc.add(

@@ -23,8 +23,8 @@ def _num(x: float | None) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
 
-def gap_json(g: AccuracyGap) -> dict[str, Any]:
-    """One accuracy comparison as data (``model`` − ``other``)."""
+def gap_json(g: AccuracyGap, *, items_needed: bool = True) -> dict[str, Any]:
+    """One accuracy comparison as data (``model`` − ``other``); ``items_needed`` runs an exact power search."""
     return {
         "difference": _num(g.diff),
         "ci_low": _num(g.ci_low),
@@ -37,7 +37,7 @@ def gap_json(g: AccuracyGap) -> dict[str, Any]:
         "verdict": g.direction,
         "detectable_difference": _num(g.detectable),
         "smallest_difference": g.smallest_difference,
-        "items_needed_per_task": g.items_needed if g.direction == "unclear" else None,
+        "items_needed_per_task": g.items_needed if items_needed and g.direction == "unclear" else None,
         "n_items": g.n,
         "paired": g.paired,
         "disjoint_tasks": list(g.disjoint_tasks),
@@ -67,8 +67,10 @@ def pair_json(p: Pairwise) -> dict[str, Any]:
 
 
 def comparisons_json(decision: Decision) -> list[dict[str, Any]]:
-    """Every pair of ranked models (the familywise family), in ranked order."""
-    return [{"model": a, "other": b, **gap_json(g)} for (a, b), g in decision.comparisons.gaps.items()]
+    """Every pair of ranked models (the familywise family), in ranked order (items needed: see ``pairwise``)."""
+    return [
+        {"model": a, "other": b, **gap_json(g, items_needed=False)} for (a, b), g in decision.comparisons.gaps.items()
+    ]
 
 
 def uncertainty_json(u: Uncertainty | None) -> dict[str, Any]:
@@ -141,12 +143,12 @@ def tie_sentence(decision: Decision) -> str | None:
     if len(tied) == 1:
         only = tied[0]
         text = (
-            f"{only} is first in {u.p_best[only]:.0%} of {u.resamples:,} paired-bootstrap resamples; "
+            f"{only} is first in {u.p_best.get(only, 0.0):.0%} of {u.resamples:,} paired-bootstrap resamples; "
             f"no other model's 95% rank interval reaches #1."
         )
     elif tied:
         names = ", ".join(tied[:-1]) + f" and {tied[-1]}"
-        shares = ", ".join(f"{u.p_best[m]:.0%}" for m in tied)
+        shares = ", ".join(f"{u.p_best.get(m, 0.0):.0%}" for m in tied)
         text = f"{names} are statistically tied for first (P(best) {shares}; their 95% rank intervals reach #1)"
         rival = next(m for m in tied if m != pick.model) if pick.model in tied else tied[0]
         why = compare_reason(pick, decision.get(rival))
@@ -164,11 +166,19 @@ def _ci(g: AccuracyGap) -> str:
     return f"95% CI {100 * g.ci_low:+.1f} to {100 * g.ci_high:+.1f} pp"
 
 
+def unpaired_label(g: AccuracyGap) -> str | None:
+    """Why a comparison is unpaired, in the words every output uses (None when it is paired)."""
+    if g.paired:
+        return None
+    return "unpaired (no shared items)" if g.disjoint_tasks else "unpaired (aggregates)"
+
+
 def gap_sentence(g: AccuracyGap, versus: str = "the leader") -> str:
     """``model``'s accuracy against ``other`` in one sentence, from the one comparison."""
     if g.direction == "none":
         return f"{g.model}: no accuracy comparison with {versus} (no items or estimate in common)."
-    how = "" if g.paired else "unpaired (aggregates); " if not g.disjoint_tasks else "unpaired (no shared items); "
+    label = unpaired_label(g)
+    how = f"{label}; " if label else ""
     test = f"{g.test} p {_p(g.p_value)}"
     if g.family > 1:
         test += f", {p_value(g.p_adjusted)} after Holm over {g.family} pairs"

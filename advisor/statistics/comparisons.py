@@ -193,11 +193,12 @@ class Difference:
         return max(2, math.ceil(pw.normal_items(null_var, alt_var, delta, alpha, power)))
 
 
-def combine(parts: Sequence[tuple[TaskDifference, float]], *, seed: int = 0) -> Difference:
+def combine(parts: Sequence[tuple[TaskDifference, float]], *, seed: int = 0, test: bool = True) -> Difference:
     """Tasks combined with the task-mix weights, normalised over the tasks where both models have items.
 
     Paired everywhere: sign-flip test on (w_t / n_t)·d. Any unpaired task: normal test.
     The 95% interval is Wald on the adjusted difference, widened if needed to hold the point estimate.
+    ``test=False`` leaves the p-value out (NaN), for callers that only want the interval.
     """
     only_a = sum(p.only_a for p, _ in parts)
     only_b = sum(p.only_b for p, _ in parts)
@@ -213,20 +214,22 @@ def combine(parts: Sequence[tuple[TaskDifference, float]], *, seed: int = 0) -> 
     half = Z95 * math.sqrt(sum(w * w * p.adjusted_var for p, w in used))
     low, high = min(adjusted - half, diff), max(adjusted + half, diff)
     paired = all(p.paired for p, _ in used)
-    if paired:
+    if not test:
+        p_value, test_name = math.nan, "none"
+    elif paired:
         flips = sign_flip_test(np.concatenate([(w / p.shared) * p.per_item for p, w in used]), seed=seed)
         p_value = flips.p_value
         equal = len({round(w / p.shared, 15) for p, w in used}) == 1
         if flips.method == "Monte Carlo":
-            test = "Monte Carlo sign-flip"
+            test_name = "Monte Carlo sign-flip"
         elif equal and all(p.discordant is not None for p, _ in used):
-            test = "exact McNemar"
+            test_name = "exact McNemar"
         else:
-            test = "exact sign-flip"
+            test_name = "exact sign-flip"
     else:
         se = math.sqrt(sum(w * w * p.adjusted_var for p, w in used))
         p_value = two_sided_p(adjusted / se) if se > 0 else 1.0
-        test = "normal (unpaired)"
+        test_name = "normal (unpaired)"
     counts = [p.discordant for p, _ in used if p.discordant is not None]
     mc = None
     if counts:
@@ -237,7 +240,7 @@ def combine(parts: Sequence[tuple[TaskDifference, float]], *, seed: int = 0) -> 
         ci_low=max(-1.0, low),
         ci_high=min(1.0, high),
         p_value=p_value,
-        test=test,
+        test=test_name,
         paired=paired,
         shared=sum(p.shared for p, _ in used),
         only_a=only_a,

@@ -51,6 +51,8 @@ def _groups(x: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int64]]:
     """Distinct magnitudes (to 1e-12 relative) and how many items have each."""
     mags = np.abs(x)
     top = float(mags.max())
+    if float(mags.min()) >= top * (1 - 1e-12):  # one magnitude (pass/fail items of one task): McNemar
+        return np.asarray([float(mags.mean())]), np.asarray([mags.size], dtype=np.int64)
     key = np.round(mags / top, 12)
     uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     means = np.bincount(inverse, weights=mags) / counts  # the magnitude itself, not the rounded key

@@ -19,7 +19,6 @@ statistic is used. Checked against ``scipy.stats.binomtest`` by brute force.
 
 from __future__ import annotations
 
-import functools
 import math
 from statistics import NormalDist
 
@@ -31,14 +30,47 @@ from advisor.statistics.intervals import log_binom_pmf
 FloatArray = npt.NDArray[np.float64]
 _NORMAL = NormalDist()
 #: Beyond this many items the exact McNemar power is replaced by its normal approximation.
-EXACT_UP_TO = 20_000
+EXACT_UP_TO = 10_000
 
 
 def z_two_sided(alpha: float) -> float:
     return _NORMAL.inv_cdf(1.0 - alpha / 2.0)
 
 
-@functools.lru_cache(maxsize=65_536)
+def _log_factorials(n: int) -> FloatArray:
+    out: FloatArray = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, n + 1, dtype=np.float64)))))
+    return out
+
+
+def _rejection(j_lo: int, j_hi: int, share: float, alpha: float) -> FloatArray:
+    """P(the exact test rejects | j discordant items) for j = j_lo..j_hi, the better model winning each with ``share``.
+
+    The test rejects when the smaller count of wins is at most c_j, the largest c with
+    2·P(X ≤ c) < alpha for X ~ Binomial(j, ½). All j at once, from log factorials.
+    """
+    j_lo = max(j_lo, 1)
+    share = min(share, 1.0 - 1e-15)  # every discordant item won by the better model: the limit, not log(0)
+    out = np.zeros(max(0, j_hi - j_lo + 1))
+    if out.size == 0:
+        return out
+    lf = _log_factorials(j_hi)
+    k_max = j_hi // 2 + 1
+    k = np.arange(k_max)
+    step = max(1, 2_000_000 // k_max)
+    for start in range(j_lo, j_hi + 1, step):
+        j = np.arange(start, min(j_hi, start + step - 1) + 1)[:, None]
+        valid = k[None, :] <= j // 2
+        log_comb = np.where(valid, lf[j] - lf[np.minimum(k, j)] - lf[np.maximum(j - k, 0)], -np.inf)
+        under_half = np.exp(log_comb - j * math.log(2.0))
+        crit = (2.0 * np.cumsum(under_half, axis=1) < alpha).sum(axis=1) - 1  # c_j, −1: never rejects
+        inside = k[None, :] <= crit[:, None]
+        low = np.exp(log_comb + k * math.log(share) + (j - k) * math.log1p(-share))
+        high = np.exp(log_comb + k * math.log1p(-share) + (j - k) * math.log(share))  # k losses ↔ j − k wins
+        rows = j[:, 0] - j_lo
+        out[rows] = np.where(inside, low + high, 0.0).sum(axis=1)
+    return out
+
+
 def mcnemar_critical(j: int, alpha: float) -> int:
     """Largest c with 2·P(X ≤ c) < alpha, X ~ Binomial(j, ½): the exact test rejects when min(b, c) ≤ c.
 
@@ -59,45 +91,36 @@ def _binom_pmf(n: int, p: float) -> FloatArray:
     return result
 
 
-class _Rejection:
-    """P(the exact test rejects | j discordant items), the better model winning each with ``share``; grown on demand."""
-
-    def __init__(self, share: float, alpha: float) -> None:
-        self.share, self.alpha = share, alpha
-        self.table = np.zeros(1)
-
-    def upto(self, j_max: int) -> FloatArray:
-        have = self.table.size - 1
-        if j_max > have:
-            grown = np.concatenate((self.table, np.zeros(j_max - have)))
-            for j in range(have + 1, j_max + 1):
-                c = mcnemar_critical(j, self.alpha)
-                if c >= 0:
-                    pmf = _binom_pmf(j, self.share)
-                    grown[j] = float(pmf[: c + 1].sum() + pmf[j - c :].sum())
-            self.table = grown
-        return self.table
-
-
-def _power(n: int, pi: float, rejection: _Rejection) -> float:
-    pmf_j = _binom_pmf(n, pi)
+def _window(n: int, pi: float) -> tuple[int, int]:
+    """Discordant counts j that carry all but a negligible part of Binomial(n, π)."""
     sd = math.sqrt(n * pi * (1 - pi))
-    hi = min(n, int(n * pi + 12 * sd + 12))
-    lo = max(0, int(n * pi - 12 * sd - 12))
-    return float(np.dot(pmf_j[lo : hi + 1], rejection.upto(hi)[lo : hi + 1]))
+    return max(0, int(n * pi - 12 * sd - 12)), min(n, int(n * pi + 12 * sd + 12))
 
 
-def _setup(discordance: float, delta: float, alpha: float) -> tuple[float, _Rejection]:
-    pi = min(1.0, max(discordance, abs(delta)))
-    return pi, _Rejection(0.5 * (1.0 + abs(delta) / pi), alpha)
+class _Power:
+    """Exact power at any n in a range, from one table of rejection probabilities over the j that matter."""
+
+    def __init__(self, discordance: float, delta: float, alpha: float, n_lo: int, n_hi: int) -> None:
+        self.pi = min(1.0, max(discordance, abs(delta)))
+        self.share = 0.5 * (1.0 + abs(delta) / self.pi)
+        self.j_lo, self.j_hi = _window(n_lo, self.pi)[0], _window(n_hi, self.pi)[1]
+        self.reject = _rejection(self.j_lo, self.j_hi, self.share, alpha)
+        self.j_lo = max(self.j_lo, 1)
+
+    def __call__(self, n: int) -> float:
+        lo, hi = _window(n, self.pi)
+        lo, hi = max(lo, self.j_lo), min(hi, self.j_hi)
+        if hi < lo:
+            return 0.0
+        pmf = _binom_pmf(n, self.pi)
+        return float(np.dot(pmf[lo : hi + 1], self.reject[lo - self.j_lo : hi - self.j_lo + 1]))
 
 
 def mcnemar_power(n: int, discordance: float, delta: float, alpha: float = 0.05) -> float:
     """Exact power of the two-sided exact McNemar test with n pairs, discordance π and true difference δ (≤ π)."""
     if n <= 0 or discordance <= 0:
         return 0.0
-    pi, rejection = _setup(discordance, delta, alpha)
-    return _power(n, pi, rejection)
+    return _Power(discordance, delta, alpha, n, n)(n)
 
 
 def connor_items(discordance: float, delta: float, alpha: float = 0.05, power: float = 0.8) -> float:
@@ -114,15 +137,16 @@ def mcnemar_items(discordance: float, delta: float, alpha: float = 0.05, power: 
     start = max(1, math.floor(connor_items(discordance, delta, alpha, power)))
     if start > EXACT_UP_TO:
         return start
-    pi, rejection = _setup(discordance, delta, alpha)
-    n = start
-    while _power(n, pi, rejection) < power:
-        n += max(1, n // 200)
-        if n > EXACT_UP_TO:
-            return n
-    while n > 1 and _power(n - 1, pi, rejection) >= power:  # step back when the jump overshot
-        n -= 1
-    return n
+    lo, hi = start, start
+    while True:
+        hi = min(EXACT_UP_TO, int(hi * 1.25) + 20)
+        exact = _Power(discordance, delta, alpha, lo, hi)
+        for n in range(lo, hi + 1):
+            if exact(n) >= power:
+                return n
+        if hi >= EXACT_UP_TO:
+            return hi
+        lo = hi + 1
 
 
 def normal_items(null_var: float, alt_var: float, delta: float, alpha: float = 0.05, power: float = 0.8) -> float:
