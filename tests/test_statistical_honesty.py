@@ -99,6 +99,22 @@ def test_three_items_are_too_few_to_tell() -> None:
     assert "too few items to tell" in text and "first in 100%" not in text and "tied" not in text
 
 
+def test_the_memo_says_too_few_items_too(make_workspace: WriteWorkspace) -> None:
+    from advisor.decision.decide import decide, load_inputs
+    from advisor.memo import render_markdown
+
+    rows = [
+        {"model": m, "task": "t", "sample_id": f"q{i}", "score": s, "cost_usd": 0.001, "latency_ms": 100}
+        for m, scores in (("a", (1, 1, 1, 0)), ("b", (0, 1, 0, 0)))
+        for i, s in enumerate(scores)
+    ]
+    root = make_workspace(rows, 'prices = "bundled"\n')
+    inputs = load_inputs(root)
+    memo = render_markdown(decide(inputs), inputs)
+    assert memo.count("too few items to tell") >= 2  # the decision and the ranking both say it
+    assert "statistically tied" not in memo and "| 100% |" not in memo
+
+
 def test_two_items_won_by_one_model_are_no_clear_difference() -> None:
     d = _decide(np.array([[1.0, 1.0], [0.0, 0.0]]))
     g = d.gap("m1", "m0")

@@ -323,6 +323,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
             g.direction, "no comparison"
         )
         need = g.items_needed if g.direction == "unclear" else None
+        settle = "–" if need is None else f"{need:,}" if need > g.items_per_task else "enough"
         rows.append(
             (
                 g.model if g.paired else f"{g.model} ({unpaired_label(g)})",
@@ -333,7 +334,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
                 p_value(g.p_adjusted),
                 "n/a" if g.mcnemar is None else p_value(g.mcnemar.p_value),
                 "n/a" if math.isnan(g.detectable) else f"{100 * g.detectable:.1f} pts",
-                f"{need:,}" if need is not None else "–",
+                settle,
                 verdict,
             )
         )
@@ -348,7 +349,8 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
             "whichever model leads. The 95% interval is Agresti–Min-adjusted (honest at small n) and reaches 0 "
             "when the gap is not clear. The detectable difference is the gap these items find 80% of the time "
             f"at that familywise level; the last number is how many items per task would find a "
-            f"{100 * smallest:g}-point difference (the profile's smallest difference worth detecting)."
+            f"{100 * smallest:g}-point difference (the profile's smallest difference worth detecting), or "
+            "\"enough\" when the items at hand already would, so a real gap is likely smaller."
         )
     )
     if any(not r.gap.paired for r in ex.pairwise):
@@ -370,7 +372,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
                 "Holm p",
                 "McNemar p",
                 "detectable",
-                "items/task to settle",
+                f"items/task for {100 * smallest:g} pts",
                 "accuracy verdict",
             ),
             tuple(rows),
