@@ -6,8 +6,8 @@ import json
 import math
 import shutil
 import statistics
-from statistics import NormalDist
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 import pytest

@@ -196,6 +196,8 @@ class ModelResult:
     cost_source: str | None
     #: "samples", or "aggregates": per-task statistics only (interval from the given SE, no paired tests).
     evidence: str = "samples"
+    #: Where ``latency_ms``/``latency_value`` come from: "samples" (eval files) or "probe" (advisor probe).
+    latency_source: str = "samples"
     #: Accuracy against the pick by the familywise paired test: "higher", "lower", "unclear"; None for the pick.
     accuracy_vs_pick: Direction | None = None
 

@@ -25,16 +25,17 @@ not honest (measured in docs/uncertainty.md) and its figures are withheld.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from advisor.decision.latency import choose
 from advisor.decision.result import AccuracyGap, Decision, ModelResult, NamedRange, Pairwise, Uncertainty
 from advisor.decision.utilities import score_arrays
 from advisor.evidence.model import Evidence, TaskStats
-from advisor.inputs.profiles import CRITERIA
+from advisor.inputs.profiles import CRITERIA, LatencyChoice
 from advisor.records.samples import FAILURE_KINDS
 from advisor.statistics import bootstrap as bs
 from advisor.statistics import sensitivity as sv
@@ -63,6 +64,7 @@ def layout(
     models: list[str],
     mix: dict[str, float],
     severity: dict[str, float],
+    latency_column: str = "latency_ms",
     *,
     weighted_tasks: Sequence[str] = (),
 ) -> _Layout:
@@ -105,7 +107,7 @@ def layout(
         cost = cost_all[rows]
         failed = table.outcome[rows] > 0
         latency = np.full((m_n, n, e), np.nan)
-        latency[m, item, epoch] = table.numbers["latency_ms"][rows]
+        latency[m, item, epoch] = table.numbers[latency_column][rows]
         gap = seen == 0
         values = {
             "score": score,
@@ -224,21 +226,23 @@ def uncertainty(evidence: Evidence, decision: Decision, *, resamples: int = 1000
         pairs = tuple(Pairwise(g, nan, nan, nan) for g in _gaps(decision))
         return Uncertainty(resamples, seed, {}, {}, {}, (), pairs, ranges, near, anywhere, be, too_few=too_few)
     weighted = [t for t, w in decision.task_weights.items() if w > 0]
-    lay = layout(
-        evidence, names, decision.task_weights, decision.profile.severity.model_dump(), weighted_tasks=weighted
-    )
+    choice = decision.profile.latency
+    column = "ttft_ms" if choice.of == "ttft" else "latency_ms"
+    severity = decision.profile.severity.model_dump()
+    lay = layout(evidence, names, decision.task_weights, severity, column, weighted_tasks=weighted)
 
     def score(values: dict[str, FloatArray]) -> FloatArray:
         accuracy = np.nan_to_num(values["accuracy"])
         return score_arrays(values, decision.anchors, decision.weights) + _TIE_BREAK * accuracy
 
+    draws = normal_draws(evidence, ranked, decision.task_weights, seed=seed, stream=_streams(lay))
     boot = bs.paired_bootstrap(
         lay.tasks,
         criteria_stats(decision.profile.latency.metric),
         score,
         resamples=resamples,
         seed=seed,
-        adjust=normal_draws(evidence, ranked, decision.task_weights, seed=seed, stream=_streams(lay)),
+        adjust=probe_latency_draws(evidence, ranked, choice, seed=seed, then=draws),
     )
     summary = boot.summary
     low = {n: int(v) for n, v in zip(names, summary.rank_low, strict=True) if v is not None}
@@ -256,6 +260,42 @@ def uncertainty(evidence: Evidence, decision: Decision, *, resamples: int = 1000
         first_place_share_uniform=anywhere,
         break_even=be,
     )
+
+
+def probe_latency_draws(
+    evidence: Evidence,
+    ranked: list[ModelResult],
+    choice: LatencyChoice,
+    *,
+    seed: int,
+    then: Callable[[dict[str, FloatArray]], None] | None,
+) -> Callable[[dict[str, FloatArray]], None] | None:
+    """Per resample, a probed model's latency is the quantile of its probe requests drawn with replacement.
+
+    Probe requests are not items (nothing pairs them across models), so each probed model's are
+    resampled on their own, from a seeded stream apart from the item streams.
+    """
+    columns: list[tuple[int, FloatArray]] = []
+    for i, m in enumerate(ranked):
+        if m.latency_source != "probe":
+            continue
+        level = choose(evidence.models[m.model], choice).level
+        if level is not None and level.values[choice.of].size:
+            columns.append((i, level.values[choice.of]))
+    if not columns:
+        return then
+    rng = np.random.default_rng([seed, 0x9E0B])
+    q = QUANTILE[choice.metric]
+
+    def adjust(values: dict[str, FloatArray]) -> None:
+        if then is not None:
+            then(values)
+        b = values["latency"].shape[0]
+        for i, v in columns:
+            drawn = v[rng.integers(0, v.size, size=(b, v.size))]
+            values["latency"][:, i] = np.quantile(drawn, q, axis=1)
+
+    return adjust
 
 
 def _streams(lay: _Layout) -> int:

@@ -74,7 +74,7 @@ def _facts(m: ModelResult, d: Decision) -> str:
         monthly = f" ({money(m.monthly_cost_usd)} a month)" if d.tasks_per_month else ""
         parts.append(f"{money(m.cost_per_task_usd)} per task{monthly}")
     if m.latency_value is not None:
-        parts.append(f"{d.profile.latency.metric} latency {fmt_ms(m.latency_value)}")
+        parts.append(f"{d.profile.latency.label()} latency {fmt_ms(m.latency_value)}")
     parts.append(f"gracefulness {m.gracefulness:.2f}")
     return ", ".join(parts)
 
@@ -171,11 +171,11 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     )
     doc.add(
         Para(
-            f"Latency counts at {p.latency.metric}. Score = Σ weight × utility; the breakdown "
+            f"Latency counts at {p.latency.label()}. Score = Σ weight × utility; the breakdown "
             "in the ranking is each term."
         )
     )
-    lines = constraint_lines(p.constraints, p.latency.metric)
+    lines = constraint_lines(p.constraints, p.latency.label())
     doc.add(
         Para("Constraints (a model that breaks one is excluded, and stays visible):" if lines else "Constraints: none.")
     )
@@ -350,7 +350,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
             "when the gap is not clear. The detectable difference is the gap these items find 80% of the time "
             f"at that familywise level; the last number is how many items per task would find a "
             f"{100 * smallest:g}-point difference (the profile's smallest difference worth detecting), or "
-            "\"enough\" when the items at hand already would, so a real gap is likely smaller."
+            '"enough" when the items at hand already would, so a real gap is likely smaller.'
         )
     )
     if any(not r.gap.paired for r in ex.pairwise):
