@@ -392,3 +392,19 @@ def test_json_table_memo_and_data_say_aggregates(
     assert {c["evidence"] for c in data["by_model_task"] if c["model"] == DEEPSEEK} == {"aggregates"}
     assert main(["data", str(agg_ws)]) == 0
     assert "Resting on per-task aggregates" in capsys.readouterr().out
+
+
+def test_compare_accepts_an_aggregated_model_unpaired(agg_ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One interface for both sources: compare takes the aggregate's estimates, and rank's gap is the same."""
+    assert main(["compare", DEEPSEEK, "openai/gpt-4o-mini", str(agg_ws), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    overall = data["overall"]
+    assert overall["paired"] is False and overall["test"] == "normal (unpaired)" and overall["mcnemar"] is None
+    inputs = load_inputs(agg_ws)
+    decision = decide(inputs)
+    gap = decision.gap(DEEPSEEK, "openai/gpt-4o-mini")
+    assert gap is not None and overall["difference"] == pytest.approx(gap.diff)
+    assert overall["p_value"] == pytest.approx(gap.p_value)  # the same test; only the Holm family differs
+    assert data["disagreements"]["a_better"] == 0  # no items to show
+    assert main(["compare", DEEPSEEK, "openai/gpt-4o-mini", str(agg_ws)]) == 0
+    assert "unpaired (aggregates)" in capsys.readouterr().out

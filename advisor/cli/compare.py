@@ -194,7 +194,7 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
     row("$/success", lambda s: money(s["cost_per_success_usd"]))
     row("$/month", lambda s: money(s["monthly_cost_usd"]))
     for q in ("p50", "p95", "p99"):
-        row(f"latency {q}", lambda s, q=q: fmt_ms(s["latency_ms"][q]) if s["latency_ms"] else "n/a")
+        row(f"latency {q}", lambda s, q=q: fmt_ms(s["latency_ms"][q]) if q in (s["latency_ms"] or {}) else "n/a")
     row("gracefulness", lambda s: f"{s['gracefulness']:.2f}")
     console.print(side)
     for s in (data["a"], data["b"]):

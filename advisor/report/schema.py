@@ -13,7 +13,7 @@ from advisor.decision.explain import verdict
 from advisor.decision.result import Accuracy, Decision, ModelResult
 from advisor.report.uncertainty import comparisons_json, model_fields, uncertainty_json
 
-SCHEMA = "advisor.rank/1"
+SCHEMA = "advisor.rank/2"
 
 
 def _acc(a: Accuracy | None) -> dict[str, Any] | None:
