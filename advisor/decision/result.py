@@ -90,7 +90,7 @@ class AccuracyGap:
 
 @dataclass(frozen=True)
 class Comparisons:
-    """Accuracy gaps between every pair of ranked models: the familywise family, computed once per decision."""
+    """Accuracy gaps between every pair of ranked models: the familywise family (each pair once, either way round)."""
 
     gaps: dict[tuple[str, str], AccuracyGap] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from advisor.decision.result import ALPHA, AccuracyGap, Comparisons
 from advisor.evidence.model import Evidence
@@ -47,22 +47,33 @@ class PairEvidence:
     difference: Difference
     pass_fail_tasks: tuple[str, ...]  # tasks whose shared items are pass/fail (McNemar covers them)
     disjoint_tasks: tuple[str, ...]  # tasks where both have items but none in common (compared unpaired)
+    items_per_task: int
+    _detectable: dict[float, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def detectable(self, alpha: float) -> float:
+        if alpha not in self._detectable:
+            self._detectable[alpha] = self.difference.detectable(alpha)
+        return self._detectable[alpha]
 
 
-def pair_evidence(evidence: Evidence, a: str, b: str, mix: Mapping[str, float]) -> PairEvidence:
+def pair_evidence(
+    evidence: Evidence, a: str, b: str, mix: Mapping[str, float], key: tuple[object, ...] | None = None
+) -> PairEvidence:
     """Accuracy a − b over the weighted tasks, from the evidence's own interface (cached per pair and mix)."""
-    key = ("pair", a, b, _mix_key(mix))
+    key = ("pair", a, b, _mix_key(mix)) if key is None else key
     if key not in evidence.cache:
         ta, tb = evidence.models[a].tasks, evidence.models[b].tasks
         names = [t for t, w in mix.items() if w > 0 and t in ta and t in tb]
         parts = [(ta[t].versus(tb[t]), mix[t]) for t in names]
         both_items = [ta[t].items is not None and tb[t].items is not None for t in names]
+        difference = combine(parts, seed=zlib.crc32(f"{a}\0{b}".encode()))
         evidence.cache[key] = PairEvidence(
-            difference=combine(parts, seed=zlib.crc32(f"{a}\0{b}".encode())),
+            difference=difference,
             pass_fail_tasks=tuple(t for t, (p, _) in zip(names, parts, strict=True) if p.discordant is not None),
             disjoint_tasks=tuple(
                 t for t, (p, _), have in zip(names, parts, both_items, strict=True) if have and not p.paired
             ),
+            items_per_task=difference.items_per_task,
         )
     result: PairEvidence = evidence.cache[key]
     return result
@@ -90,6 +101,7 @@ def make_gap(
     mix: Mapping[str, float],
     found: PairEvidence,
     *,
+    mix_key: tuple[object, ...] | None = None,
     p_adjusted: float,
     family: int,
     smallest_difference: float,
@@ -119,21 +131,38 @@ def make_gap(
         only_other=d.only_b,
         mcnemar=d.mcnemar,
         mcnemar_tasks=found.pass_fail_tasks if d.mcnemar is not None else (),
-        detectable=d.detectable(alpha),
+        detectable=found.detectable(alpha),
         smallest_difference=smallest_difference,
         alpha=alpha,
         disjoint_tasks=found.disjoint_tasks,
-        items_per_task=d.items_per_task,
-        need=_items_needed(evidence, (a, b, _mix_key(mix)), d),
+        items_per_task=found.items_per_task,
+        need=_items_needed(evidence, (a, b, _mix_key(mix) if mix_key is None else mix_key), d),
     )
 
 
 def compare_all(
     evidence: Evidence, models: Sequence[str], mix: Mapping[str, float], *, smallest_difference: float
 ) -> Comparisons:
-    """Every pair of ``models`` (in their ranked order), Holm-adjusted as one family."""
-    pairs = [(models[i], models[j]) for i in range(len(models)) for j in range(i + 1, len(models))]
-    found = [pair_evidence(evidence, a, b, mix) for a, b in pairs]
+    """Every pair of ``models``, Holm-adjusted as one family (kept in the evidence: a re-rank that keeps the
+    same ranked models, task mix and smallest difference reads it back; the order of ``models`` does not matter)."""
+    names = tuple(sorted(models))
+    mix_key = _mix_key(mix)
+    key = ("comparisons", names, mix_key, smallest_difference)
+    if key not in evidence.cache:
+        evidence.cache[key] = _compare_all(evidence, names, mix, mix_key, smallest_difference)
+    result: Comparisons = evidence.cache[key]
+    return result
+
+
+def _compare_all(
+    evidence: Evidence,
+    names: tuple[str, ...],
+    mix: Mapping[str, float],
+    mix_key: tuple[object, ...],
+    smallest_difference: float,
+) -> Comparisons:
+    pairs = [(names[i], names[j]) for i in range(len(names)) for j in range(i + 1, len(names))]
+    found = [pair_evidence(evidence, a, b, mix, ("pair", a, b, mix_key)) for a, b in pairs]
     adjusted = holm([f.difference.p_value for f in found])
     gaps: dict[tuple[str, str], AccuracyGap] = {}
     warnings: list[str] = []
@@ -144,6 +173,14 @@ def compare_all(
                 "unpaired (check that the sample ids match across files)"
             )
         gaps[(a, b)] = make_gap(
-            evidence, a, b, mix, f, p_adjusted=p_adj, family=len(pairs), smallest_difference=smallest_difference
+            evidence,
+            a,
+            b,
+            mix,
+            f,
+            mix_key=mix_key,
+            p_adjusted=p_adj,
+            family=len(pairs),
+            smallest_difference=smallest_difference,
         )
     return Comparisons(gaps, tuple(warnings))

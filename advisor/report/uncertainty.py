@@ -68,9 +68,14 @@ def pair_json(p: Pairwise) -> dict[str, Any]:
 
 def comparisons_json(decision: Decision) -> list[dict[str, Any]]:
     """Every pair of ranked models (the familywise family), in ranked order (items needed: see ``pairwise``)."""
-    return [
-        {"model": a, "other": b, **gap_json(g, items_needed=False)} for (a, b), g in decision.comparisons.gaps.items()
-    ]
+    names = [m.model for m in decision.ranked]
+    out = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            g = decision.gap(a, b)
+            if g is not None:
+                out.append({"model": a, "other": b, **gap_json(g, items_needed=False)})
+    return out
 
 
 def uncertainty_json(u: Uncertainty | None) -> dict[str, Any]:
