@@ -90,8 +90,8 @@ def judge(decision: Decision) -> Verdict:
 
 
 def pairs_phrase(family: int) -> str:
-    """How the accuracy verdicts were reached, e.g. "paired tests, Holm-adjusted over 15 pairs"."""
-    return "paired test" if family == 1 else f"paired tests, Holm-adjusted over {family} pairs"
+    """How the accuracy verdicts were reached, e.g. "paired tests, Holm-adjusted over all 15 pairs of ranked models"."""
+    return "paired test" if family == 1 else f"paired tests, Holm-adjusted over all {family} pairs of ranked models"
 
 
 def verdict(decision: Decision) -> str:
@@ -106,11 +106,12 @@ def verdict(decision: Decision) -> str:
     def listed(models: tuple[ModelResult, ...]) -> str:
         return ", ".join(f"{m.model} ({c})" if (c := contrast(m, pick)) else m.model for m in models)
 
-    how = pairs_phrase(v.family)
+    how = f" ({pairs_phrase(v.family)})"  # said once, with the first accuracy claim
     if v.unclear:
-        text += f" Accuracy not clearly different from the pick's ({how}): {listed(v.unclear)}."
+        text += f" Accuracy not clearly different from the pick's{how}: {listed(v.unclear)}."
+        how = ""
     if v.more_accurate:
-        text += f" Clearly more accurate than the pick ({how}): {listed(v.more_accurate)}."
+        text += f" Clearly more accurate than the pick{how}: {listed(v.more_accurate)}."
     runner = decision.runner_up
     if runner is not None:
         text += f" Runner-up: {runner.model}, {pick.score - runner.score:.2f} points behind."

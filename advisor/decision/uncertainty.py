@@ -207,7 +207,7 @@ def too_few_items(evidence: Evidence, decision: Decision) -> str | None:
     if not lacking:
         return None
     n, task, model = lacking[0]
-    return f"too few items to tell: {model} has {n} on {task} (P(best) and rank intervals need {MIN_ITEMS} per task)"
+    return f"too few items to tell ({model} has {n} on {task}; they need {MIN_ITEMS} per task)"
 
 
 def uncertainty(evidence: Evidence, decision: Decision, *, resamples: int = 1000, seed: int = 0) -> Uncertainty:

@@ -216,7 +216,7 @@ def lines(decision: Decision) -> list[str]:
         out.append(tie)
     if u.pairwise:
         how = pairs_phrase(decision.comparisons.family)
-        out.append(f"Accuracy vs {decision.pick.model} ({how} of ranked models):")
+        out.append(f"Accuracy vs {decision.pick.model} ({how}):")
         out += [f"  {pair_sentence(p)}" for p in u.pairwise]
     if u.weight_ranges:
         parts = []
