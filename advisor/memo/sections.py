@@ -20,6 +20,7 @@ from advisor.memo.context import MemoContext
 from advisor.report.flags import FLAG_LEGEND, aggregates_sentence, flags
 from advisor.report.uncertainty import unpaired_label
 from advisor.text.format import fmt_ms, money, p_value, pct
+from advisor.text.sanitise import markdown as md
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 
@@ -62,9 +63,9 @@ def why_text(a: ModelResult, b: ModelResult) -> str | None:
     if not reasons:
         return None
     adjectives = [r for r in reasons if r != "fails more gracefully"]
-    text = f"is {' and '.join(adjectives)} than {b.model}" if adjectives else ""
+    text = f"is {' and '.join(adjectives)} than {md(b.model)}" if adjectives else ""
     if "fails more gracefully" in reasons:
-        text += ", and fails more gracefully" if text else f"fails more gracefully than {b.model}"
+        text += ", and fails more gracefully" if text else f"fails more gracefully than {md(b.model)}"
     return text
 
 
@@ -93,15 +94,15 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
     else:
         doc.add(
             Para(
-                f"**Use {pick.model}.** It scores {pick.score:.2f} of 1 under the "
-                f"{d.profile.name} profile: {_facts(pick, d)}."
+                f"**Use {md(pick.model)}.** It scores {pick.score:.2f} of 1 under the "
+                f"{md(d.profile.name)} profile: {_facts(pick, d)}."
             )
         )
         runner = d.runner_up
         if runner is not None:
             doc.add(
                 Para(
-                    f"Runner-up: **{runner.model}**, {pick.score - runner.score:.2f} points behind: "
+                    f"Runner-up: **{md(runner.model)}**, {pick.score - runner.score:.2f} points behind: "
                     f"{_facts(runner, d)}."
                 )
             )
@@ -109,13 +110,13 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
         how = pairs_phrase(v.family)
         tied = [n for n in v.tied if n != pick.model]
         if v.too_few:
-            doc.add(Para(f"Whether another model could as well be first: {v.too_few}."))
+            doc.add(Para(f"Whether another model could as well be first: {md(v.too_few)}."))
         elif tied:
             because = why_text(pick, d.get(tied[0])) or "scores highest under your weights"
             doc.add(
                 Para(
-                    f"{pick.model} and {', '.join(tied)} are statistically tied for first (their 95% rank "
-                    f"intervals reach rank 1 in the paired bootstrap); {pick.model} is chosen because it "
+                    f"{md(pick.model)} and {', '.join(map(md, tied))} are statistically tied for first (their 95% "
+                    f"rank intervals reach rank 1 in the paired bootstrap); {md(pick.model)} is chosen because it "
                     f"{because}."
                 )
             )
@@ -123,7 +124,7 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
             shares = ex.p_best
             doc.add(
                 Para(
-                    f"{v.likeliest} is first in more bootstrap resamples than {pick.model} "
+                    f"{md(v.likeliest)} is first in more bootstrap resamples than {md(pick.model)} "
                     f"({pct(shares[v.likeliest], 0)} against {pct(shares.get(pick.model, 0.0), 0)}): the pick "
                     "leads on the point estimates only."
                 )
@@ -131,37 +132,39 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
         close = [m for m in v.unclear if m.model not in tied]
         if close:
             why = why_text(pick, close[0])
-            names = ", ".join(m.model for m in close)
+            names = ", ".join(md(m.model) for m in close)
             verb = "is" if len(close) == 1 else "are"
             doc.add(
                 Para(
                     f"{names} {verb} not clearly different on accuracy ({how})"
-                    + (f"; {pick.model} {why}." if why else f"; {pick.model} is ahead on the weighted score.")
+                    + (f"; {md(pick.model)} {why}." if why else f"; {md(pick.model)} is ahead on the weighted score.")
                 )
             )
         if v.more_accurate:
             why = why_text(pick, v.more_accurate[0])
-            names = ", ".join(m.model for m in v.more_accurate)
+            names = ", ".join(md(m.model) for m in v.more_accurate)
             verb = "is" if len(v.more_accurate) == 1 else "are"
             doc.add(
                 Para(
                     f"{names} {verb} clearly more accurate ({how})"
-                    + (f"; {pick.model} {why}." if why else f"; {pick.model} is ahead on the weighted score.")
+                    + (f"; {md(pick.model)} {why}." if why else f"; {md(pick.model)} is ahead on the weighted score.")
                 )
             )
     excluded = [m for m in d.models if m.excluded]
     if excluded:
-        doc.add(Para("Excluded by the constraints:"), Bullets(tuple(f"{m.model}: {m.excluded}" for m in excluded)))
+        doc.add(
+            Para("Excluded by the constraints:"), Bullets(tuple(f"{md(m.model)}: {md(m.excluded)}" for m in excluded))
+        )
     if d.warnings:
-        doc.add(Bullets(tuple(f"Warning: {w}" for w in d.warnings)))
+        doc.add(Bullets(tuple(f"Warning: {md(w)}" for w in d.warnings)))
 
 
 def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     d = ctx.decision
     p = d.profile
     doc.add(Heading(2, "2. What mattered", "what-mattered"))
-    desc = f": {p.description.strip()}" if p.description.strip() else "."
-    doc.add(Para(f"Profile **{p.name}**{desc}"))
+    desc = f": {md(p.description.strip())}" if p.description.strip() else "."
+    doc.add(Para(f"Profile **{md(p.name)}**{desc}"))
     doc.add(
         Table(
             ("criterion", "weight", "utility curve (utility 1 at best, 0 at worst)"),
@@ -189,7 +192,7 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     doc.add(
         Table(
             ("task", "weight", "items"),
-            tuple((t, pct(w), str(items[t])) for t, w in d.task_weights.items()),
+            tuple((md(t), pct(w), str(items[t])) for t, w in d.task_weights.items()),
             "lrr",
         )
     )
@@ -214,7 +217,7 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
         rows.append(
             (
                 str(m.rank) if m.rank else "–",
-                m.model,
+                md(m.model),
                 f"{m.score:.3f}",
                 *(f"{m.breakdown[c]:.3f}" for c in CRITERIA),
                 pct(pb[m.model], 0) if m.model in pb else "n/a",
@@ -231,7 +234,7 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
     )
     doc.add(Para(f"Flags — {FLAG_LEGEND}"))
     if ex.too_few:
-        doc.add(Para(f"P(best) and 95% rank intervals: {ex.too_few}."))
+        doc.add(Para(f"P(best) and 95% rank intervals: {md(ex.too_few)}."))
     elif ex.resamples:
         doc.add(
             Para(
@@ -241,14 +244,14 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
             )
         )
     if note := aggregates_sentence(d):
-        doc.add(Para(note + " In the bootstrap their per-task accuracy is drawn from Normal(mean, se)."))
+        doc.add(Para(md(note) + " In the bootstrap their per-task accuracy is drawn from Normal(mean, se)."))
     metric = d.profile.latency.metric
     rows = []
     for m in d.models:
         lat = m.latency_ms or {}
         rows.append(
             (
-                m.model,
+                md(m.model),
                 acc_text(m.accuracy),
                 money(m.cost_per_task_usd),
                 money(m.cost_per_success_usd),
@@ -286,8 +289,8 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
     doc.add(Para("Accuracy per task (95% interval):"))
     doc.add(
         Table(
-            ("model", *tasks),
-            tuple((m.model, *(acc_text(m.task_accuracy.get(t)) for t in tasks)) for m in d.models),
+            ("model", *map(md, tasks)),
+            tuple((md(m.model), *(acc_text(m.task_accuracy.get(t)) for t in tasks)) for m in d.models),
             "l" + "r" * len(tasks),
         )
     )
@@ -326,7 +329,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         settle = "–" if need is None else f"{need:,}" if need > g.items_per_task else "enough"
         rows.append(
             (
-                g.model if g.paired else f"{g.model} ({unpaired_label(g)})",
+                md(g.model) if g.paired else f"{md(g.model)} ({unpaired_label(g)})",
                 _pts(g.diff),
                 "n/a" if math.isnan(g.diff) else f"{100 * g.ci_low:+.1f} to {100 * g.ci_high:+.1f}",
                 g.test,
@@ -342,7 +345,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
     smallest = d.profile.statistics.smallest_difference
     doc.add(
         Para(
-            f"Accuracy of each model minus the leader ({pick.model}), task-weighted; paired on the items both "
+            f"Accuracy of each model minus the leader ({md(pick.model)}), task-weighted; paired on the items both "
             "saw (epochs averaged per item) with an exact sign-flip test (McNemar's exact test for pass/fail "
             "items of equal weight; Monte Carlo when the exact sum is too large). p-values are Holm-adjusted "
             f'over all {family} pairs of ranked models, so the chance of any false "clearly" is at most 5% '

@@ -22,6 +22,7 @@ from advisor.decision.result import AccuracyGap, Decision, ModelResult, Pairwise
 from advisor.inputs.profiles import CRITERIA
 from advisor.report.uncertainty import gap_sentence
 from advisor.text.format import fmt_ms, money, pct
+from advisor.text.sanitise import plain
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -143,7 +144,7 @@ def cost_view(m: ModelResult) -> RenderableType:
 
 def paired_note(gap: AccuracyGap, pair: Pairwise | None) -> Text:
     """The decision's accuracy comparison with the leader in words, and the bootstrap's score gap when known."""
-    text = Text(gap_sentence(gap, versus=gap.other))
+    text = plain(gap_sentence(gap, versus=gap.other))
     if pair is not None and not math.isnan(pair.score_diff):
         text.append(f"\nScore {pair.score_diff:+.3f} (95% {pair.score_ci_low:+.3f} to {pair.score_ci_high:+.3f}).")
     return text

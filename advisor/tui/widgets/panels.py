@@ -15,6 +15,7 @@ from textual.widgets import Static
 from advisor.decision.explain import verdict
 from advisor.decision.result import Decision, Uncertainty
 from advisor.report.uncertainty import tie_sentence
+from advisor.text.sanitise import clean
 from advisor.tui.state import LoadProblem
 
 
@@ -29,7 +30,7 @@ class Verdict(Static):
         if stats is not None:
             tie = tie_sentence(dataclasses.replace(decision, uncertainty=stats))
             if tie:
-                text.append("\n" + tie, style="bold")
+                text.append("\n" + clean(tie), style="bold")
             changes = what_would_change(decision, stats)
             if changes:
                 text.append("\nWhat would change it: ", style="bold")
