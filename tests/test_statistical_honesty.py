@@ -33,8 +33,8 @@ from tests.conftest import WriteWorkspace
 # ------------------------------------------------------------------ simulations
 
 
-def _at_most(rate: sim.Rate, target: float) -> None:
-    bound = sps.binom.ppf(0.99, rate.reps, target)
+def _at_most(rate: sim.Rate, target: float, level: float = 0.99) -> None:
+    bound = sps.binom.ppf(level, rate.reps, target)
     assert rate.hits <= bound, f"{rate.text()} exceeds {target:.0%} (bound {bound:.0f} of {rate.reps})"
 
 
@@ -43,11 +43,15 @@ def _at_least(rate: sim.Rate, target: float) -> None:
     assert rate.hits >= bound, f"{rate.text()} falls short of {target:.0%} (bound {bound:.0f} of {rate.reps})"
 
 
-@pytest.mark.parametrize(("k", "reps"), [(2, 300), (5, 300), (10, 120)])
+@pytest.mark.parametrize(("k", "reps"), [(2, 200), (5, 600), (10, 120)])
 def test_equal_models_are_not_called_clearly_different(k: int, reps: int) -> None:
-    """k models of equal accuracy on 500 correlated items: any false "clearly", over every pair, ≤ 5%."""
+    """k models of equal accuracy on 500 correlated items: any false "clearly", over every pair, ≤ 5%.
+
+    The bound is the binomial 95% upper limit at 5%; advisor's rate is ~2–4% (docs/uncertainty.md), the
+    old leader-only Holm with z-tests 10% at k = 5 and 16% at k = 10, which these seeds catch.
+    """
     vs_pick, anywhere = sim.false_clear(k, reps, seed=k)
-    _at_most(anywhere, 0.05)
+    _at_most(anywhere, 0.05, level=0.95)
     assert vs_pick.hits <= anywhere.hits
 
 
@@ -58,17 +62,17 @@ def test_a_ten_point_gap_is_found() -> None:
 @pytest.mark.parametrize("n", [20, 100, 500])
 def test_intervals_cover_at_small_and_large_n(n: int) -> None:
     """95% intervals hold the truth at least 95% of the time (to Monte Carlo error), from 20 items up."""
-    reps = 300
+    reps = 1500 if n == 20 else 300  # at 20 items the old normal interval covered ~92%: enough replicates to tell
     for gap in (0.0, 0.10):
         _at_least(sim.difference_coverage(sim.pass_fail, n, reps, gap=gap, seed=n), 0.95)
-    _at_least(sim.difference_coverage(sim.graded, n, reps, gap=0.10, seed=n), 0.95)
+    _at_least(sim.difference_coverage(sim.graded, n, reps, gap=0.0, seed=n), 0.95)
     for scores in (sim.pass_fail, sim.graded):
-        _at_least(sim.accuracy_coverage(scores, n, reps, seed=n), 0.95)
+        _at_least(sim.accuracy_coverage(scores, n, 300, seed=n), 0.95)
 
 
 def test_items_needed_follow_the_smallest_difference_not_the_noise() -> None:
     needs = sim.items_needed_under_null(60, seed=2)
-    assert max(needs) <= 1.6 * min(needs)  # was 1k–550k: the observed gap under the null is noise
+    assert max(needs) <= 2.5 * min(needs)  # was 288–267,000: the observed gap under the null is noise
     median = sorted(needs)[len(needs) // 2]
     # at the advice, the exact McNemar test reaches 80% power (simulated independently of the formula)
     n = power.mcnemar_items(0.25, 0.05)
