@@ -19,7 +19,7 @@ from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
 from advisor.report.flags import FLAG_LEGEND, aggregates_sentence, flags
 from advisor.report.uncertainty import unpaired_label
-from advisor.text.format import fmt_ms, money, p_value, pct
+from advisor.text.format import fmt_ms, money, p_value, pct, tokens
 from advisor.text.sanitise import markdown as md
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
@@ -41,11 +41,22 @@ def value_text(criterion: str, v: float) -> str:
 
 def curve_text(criterion: str, a: Anchors) -> str:
     origin = "from the data" if a.from_data else "fixed by the profile"
-    return f"best {value_text(criterion, a.best)} → worst {value_text(criterion, a.worst)}, {a.scale} ({origin})"
+    scale = a.scale
+    if a.shift:  # a free model: log(x + shift), so paid models still differ by their ratios
+        scale = f"log of value + {value_text(criterion, a.shift).removesuffix('/task')}"
+    return f"best {value_text(criterion, a.best)} → worst {value_text(criterion, a.worst)}, {scale} ({origin})"
 
 
 def constraint_lines(c: Constraints, metric: str) -> list[str]:
     out = []
+    if c.require:
+        out.append(f"must support {', '.join(c.require)} (per the price sheet)")
+    if c.local_only:
+        out.append("runs on your own machines only (self-hosted or local)")
+    if c.exclude_providers:
+        out.append(f"not through {', '.join(c.exclude_providers)}")
+    if c.min_context_tokens is not None:
+        out.append(f"context window at least {tokens(c.min_context_tokens)} tokens")
     if c.max_latency_ms is not None:
         out.append(f"{metric} latency at most {fmt_ms(c.max_latency_ms)}")
     if c.max_cost_per_task_usd is not None:
@@ -54,6 +65,10 @@ def constraint_lines(c: Constraints, metric: str) -> list[str]:
         out.append(f"accuracy at least {pct(c.min_accuracy)}")
     if c.max_unsafe_rate is not None:
         out.append(f"unsafe output on at most {pct(c.max_unsafe_rate)} of samples")
+    out.append(
+        f"your eval's prompts fit the model's context window (more than {pct(c.max_prompts_over_context)} "
+        "of them longer excludes it; fewer are flagged)"
+    )
     return out
 
 
@@ -285,6 +300,9 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
             "lrrrrrrrrr",
         )
     )
+    if d.cost_models:
+        doc.add(Para("Cost of the models you run yourself (the assumptions behind their $/task):"))
+        doc.add(Bullets(tuple(f"{md(model)}: {md(how)}" for model, how in d.cost_models)))
     tasks = list(d.task_weights)
     doc.add(Para("Accuracy per task (95% interval):"))
     doc.add(
@@ -295,12 +313,14 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
         )
     )
     svg = charts.scatter(d)
+    free = any(m.cost_per_task_usd == 0 for m in d.models)
     if svg:
         doc.add(
             Chart(
                 svg,
                 "Accuracy against cost per task (log scale), with 95% intervals; the dashed line "
-                "joins the Pareto front of the eligible models.",
+                "joins the Pareto front of the eligible models."
+                + (" Free models (cost 0) have no place on a log scale and are not drawn." if free else ""),
             )
         )
     doc.add(

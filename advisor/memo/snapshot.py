@@ -24,6 +24,7 @@ recompute it, so a memo is as trustworthy as the place it is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -135,6 +136,15 @@ class PriceUsed(Frozen):
     cost_source: str | None
 
 
+class PromptFitSnap(Frozen):
+    """The longest prompt against the memo's context window (``evidence.model.PromptFit``)."""
+
+    longest: float
+    counted: int
+    window: int | None
+    over: int
+
+
 class ModelSnap(Frozen):
     rank: Annotated[int, Field(ge=1)] | None
     score: Share
@@ -158,6 +168,8 @@ class ModelSnap(Frozen):
     break_even_price_multiplier: Finite | None = None
     #: "aggregates" for a model known only from per-task statistics; absent (None) for samples.
     evidence: Literal["aggregates"] | None = None
+    #: The eval's longest prompt against the window (absent in older memos and without input tokens).
+    prompt_fit: PromptFitSnap | None = None
 
 
 class AnchorSnap(Frozen):
@@ -165,6 +177,7 @@ class AnchorSnap(Frozen):
     worst: Finite
     scale: str
     from_data: bool
+    shift: float = 0.0
 
 
 class Follows(Frozen):
@@ -303,12 +316,13 @@ def model_snap(
         },
         break_even_price_multiplier=break_even,
         evidence="aggregates" if ev.evidence == "aggregates" else None,
+        prompt_fit=PromptFitSnap(**dataclasses.asdict(ev.prompt_fit)) if ev.prompt_fit is not None else None,
     )
 
 
 def anchors_snap(decision: Decision) -> dict[str, AnchorSnap]:
     return {
-        c: AnchorSnap(best=a.best, worst=a.worst, scale=a.scale, from_data=a.from_data)
+        c: AnchorSnap(best=a.best, worst=a.worst, scale=a.scale, from_data=a.from_data, shift=a.shift)
         for c, a in decision.anchors.items()
     }
 
