@@ -136,7 +136,9 @@ def check_cell(key: str, cell: str, m: dict[str, Any], doc: dict[str, Any]) -> N
             assert words[0] == "excluded"
         else:
             assert words[0] == ("Pareto" if m["pareto"] else "dominated")
-            assert ("~#1" in words) == (m["not_clearly_behind"] and m["model"] not in doc["tied_for_first"])
+            tied = m["rank"] != 1 and m["model"] in (doc["tied_for_first"] or ())
+            assert ("tied #1" in words) == tied
+            assert ("~#1" in words) == (m["accuracy_vs_pick"] == "unclear" and not tied)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -15,7 +15,7 @@ MEANING = {
     "Pareto": "no other model is as good on all four criteria and better on one",
     "dominated": "another model is",
     "tied #1": "its 95% rank interval reaches first place",
-    "~#1": "its accuracy interval overlaps the pick's",
+    "~#1": "its accuracy is not clearly different from the pick's (paired tests over every pair of ranked models)",
     "aggregates": "rests on per-task statistics, not samples",
 }
 #: Every flag's meaning in one line.
@@ -31,7 +31,7 @@ def flags(m: ModelResult, tied: Collection[str] = (), *, with_reason: bool = Tru
         out.append("Pareto" if m.pareto else "dominated")
         if m.rank != 1 and m.model in tied:
             out.append("tied #1")
-        elif m.not_clearly_behind:
+        elif m.accuracy_vs_pick == "unclear":
             out.append("~#1")
     if m.aggregated:
         out.append("aggregates")
