@@ -222,7 +222,7 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
 
 def run(args: argparse.Namespace) -> int:
     folder: Path = args.workspace or bundled.demo_workspace()
-    inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
+    inputs = load_inputs(folder, profile=args.profile, prices=args.prices, part=args.on)
     decision = decide(inputs, weights=parse_weights(args.weights) if args.weights else None)
     data = comparison(decision, inputs, args.a, args.b, max(0, args.examples))
     if args.format == "json":

@@ -45,7 +45,7 @@ def _date(text: str) -> dt.date:
 
 def run(args: argparse.Namespace) -> int:
     folder = args.workspace or bundled.demo_workspace()
-    inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
+    inputs = load_inputs(folder, profile=args.profile, prices=args.prices, part=args.on)
     weights = parse_weights(args.weights) if args.weights else None
     decision = decide(inputs, weights=weights)
     if args.output is None:

@@ -25,6 +25,11 @@ def add_decision_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", help="bundled profile name or a .toml path (default: the workspace's)")
     p.add_argument("--weights", help="override weights, e.g. accuracy=5,cost=3,latency=1,gracefulness=1")
     p.add_argument("--prices", help="price sheet: bundled, latest, a date (YYYY-MM-DD) or a path")
+    p.add_argument(
+        "--on",
+        choices=["holdout", "dev", "all"],
+        help="the part of the split to rank on (default: holdout when `advisor split` set one up, else all)",
+    )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,7 +54,7 @@ def add_bootstrap_options(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     folder = args.workspace or bundled.demo_workspace()
-    inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
+    inputs = load_inputs(folder, profile=args.profile, prices=args.prices, part=args.on)
     weights = parse_weights(args.weights) if args.weights else None
     decision = decide(inputs, weights=weights)
     if args.resamples < 0:

@@ -23,4 +23,4 @@ def run(args: argparse.Namespace) -> int:
     from advisor.tui import run as run_tui
 
     folder = args.workspace or bundled.demo_workspace()
-    return run_tui(folder, profile=args.profile, prices=args.prices, weights=weights)
+    return run_tui(folder, profile=args.profile, prices=args.prices, weights=weights, part=args.on)

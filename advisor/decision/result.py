@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from advisor.decision.overfit_result import OverfitCheck
 from advisor.decision.utilities import Anchors
 from advisor.inputs.profiles import Profile
 from advisor.statistics.comparisons import McNemar
@@ -133,6 +134,8 @@ class Decision:
     warnings: tuple[str, ...]
     #: P(best), rank intervals, ties, pairwise tests, sensitivity (advisor.decision.uncertainty), when computed.
     uncertainty: Uncertainty | None = None
+    #: Dev against holdout (advisor.decision.overfit), when the workspace has a split (``advisor split``).
+    overfit: OverfitCheck | None = None
 
     @property
     def p_best(self) -> dict[str, float] | None:

@@ -23,13 +23,13 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()
 
 
-def _temp_copy(path: Path, data: str | bytes) -> str:
-    """A flushed temporary file beside ``path`` holding ``data``; the caller moves or removes it."""
+def _temp_copy(path: Path, data: str | bytes, mode: int | None = None) -> str:
+    """A flushed temporary file beside ``path`` holding ``data`` (``mode``, else the umask's); the caller moves it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, FILE_MODE)
+        os.chmod(tmp, FILE_MODE if mode is None else mode)  # before the data, so a 0600 file is never wider
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
@@ -40,9 +40,9 @@ def _temp_copy(path: Path, data: str | bytes) -> str:
     return tmp
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path``, replacing what was there in one step."""
-    tmp = _temp_copy(path, data)
+    tmp = _temp_copy(path, data, mode)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -50,9 +50,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def write_new(path: Path, data: str | bytes) -> None:
+def write_new(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
     """Like ``write_atomic`` but never replaces an existing file (raises FileExistsError)."""
-    tmp = _temp_copy(path, data)
+    tmp = _temp_copy(path, data, mode)
     try:
         try:
             os.link(tmp, path)  # fails with FileExistsError instead of overwriting

@@ -42,6 +42,11 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 def read(path: Path) -> SampleTable:
+    return _table(path, *_rows(path))
+
+
+def _rows(path: Path) -> tuple[list[Any], list[str], str]:
+    """The per-test result rows, their places, and the base task name (JSON or JSONL)."""
     data = common.read_bytes(path)
     first = data.lstrip().split(b"\n", 1)[0]
     if b'"evalId"' not in first[:4096] and b'"testIdx"' in first and first.rstrip().endswith(b"}"):
@@ -58,16 +63,33 @@ def read(path: Path) -> SampleTable:
     config = common.obj(doc.get("config"))
     base = config.get("description") if type(config.get("description")) is str else None
     places = [f"results.results[{i}]" for i in range(len(rows))]
-    return _table(path, rows, places, (base or path.stem).strip() or path.stem)
+    return rows, places, (base or path.stem).strip() or path.stem
 
 
-def _read_jsonl(path: Path, data: bytes) -> SampleTable:
+def _read_jsonl(path: Path, data: bytes) -> tuple[list[Any], list[str], str]:
     # Older writers joined batches without a newline, so ``}{`` may glue two rows.
     data = re.sub(rb'\}\{"', b'}\n{"', data)
     parsed = common.jsonl_rows(data, path)
     rows = [obj for _, obj in parsed]
     places = [str(line) for line, _ in parsed]
-    return _table(path, rows, places, path.stem)
+    return rows, places, path.stem
+
+
+def test_cases(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """The test case promptfoo ran, per (task, sample_id) as ``read`` names them (``advisor split --export``)."""
+    rows, places, base = _rows(path)
+    several = (
+        len({_prompt_key(common.as_dict(r, _where(path, p), "a result")) for r, p in zip(rows, places, strict=True)})
+        > 1
+    )
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for row, place in zip(rows, places, strict=True):
+        case = row.get("testCase")
+        if type(case) is not dict:
+            continue
+        task = f"{base} / {_prompt_label(row)}" if several else base
+        out.setdefault((task, common.as_id(row.get("testIdx"), _where(path, place), "testIdx")), case)
+    return out
 
 
 def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleTable:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from advisor.errors import InputError
 from advisor.files.tomlfile import load_model
@@ -55,6 +55,36 @@ class FailureRule(BaseModel):
         return self.name or f"{self.on} ~ /{self.pattern}/ -> {self.kind}"
 
 
+#: A rotation label: letters, digits, ``.``, ``_``, ``-`` (``2026-Q4``): safe in TOML, a memo and a file name.
+ROTATION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class SplitConfig(BaseModel):
+    """``[split]``: the private holdout (``advisor split``), kept apart from the items a team tunes on.
+
+    Each item (task, sample_id) is in ``dev`` or ``holdout`` by a keyed hash of
+    the workspace secret (``.advisor/secret``), ``rotation`` and the item; see docs/split.md.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Share of the items held out, in (0, 1).
+    holdout: float = Field(gt=0, lt=1, allow_inf_nan=False)
+    rotation: str = Field(pattern=ROTATION_PATTERN)
+    #: Earlier rotations, oldest first: their holdouts have been exposed and are no longer private.
+    retired: tuple[Annotated[str, Field(pattern=ROTATION_PATTERN)], ...] = ()
+    #: The smallest accuracy difference that matters (0.05 = 5 points): below it the holdout is "too small".
+    smallest_difference: float = Field(default=0.05, gt=0, lt=1, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _rotations_distinct(self) -> SplitConfig:
+        if self.rotation in self.retired:
+            raise ValueError(f"rotation {self.rotation!r} is also listed as retired")
+        if len(set(self.retired)) != len(self.retired):
+            raise ValueError("a retired rotation is listed twice")
+        return self
+
+
 class WorkspaceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -77,6 +107,8 @@ class WorkspaceConfig(BaseModel):
     importers: dict[str, dict[str, str]] = Field(default_factory=dict)
     #: ``advisor probe`` results (latency under load) read with the results; none matching is fine.
     probes: tuple[str, ...] = ("probes/*.jsonl",)
+    #: The dev/holdout split (``advisor split``); None: every item counts, no holdout.
+    split: SplitConfig | None = None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from advisor.memo.sections_more import (
     robustness_section,
     snapshot_section,
 )
+from advisor.memo.sections_split import holdout_section
 from advisor.memo.snapshot import Follows
 
 FORMATS = ("md", "html")
@@ -43,6 +44,7 @@ def memo_document(ctx: MemoContext) -> Doc:
         Para(
             f"{ctx.today.isoformat()} · advisor {__version__} · profile **{d.profile.name}** · prices as of "
             f"{ctx.inputs.sheet.as_of.isoformat()} · {d.tasks_per_month:,.0f} tasks a month"
+            + (f" · decided on the {d.overfit.part} of rotation {d.overfit.rotation}" if d.overfit else "")
         )
     )
     for section in (
@@ -50,6 +52,7 @@ def memo_document(ctx: MemoContext) -> Doc:
         mattered_section,
         ranking_section,
         evidence_section,
+        holdout_section,
         failures_section,
         robustness_section,
         benchmarks_section,

@@ -33,6 +33,7 @@ from advisor.memo.snapshot import (
     profile_sha256,
     schema_version_for,
     sha256_file,
+    split_snap,
 )
 from advisor.records.samples import OUTCOMES
 
@@ -87,9 +88,10 @@ def build_snapshot(
     costs = cost_inputs(inputs.evidence)
     be = extras.break_even
     models = {m.model: model_snap(m, inputs.evidence, costs, be.get(m.model)) for m in decision.models}
+    split = split_snap(decision)
     return Snapshot(
         kind=SNAPSHOT_KIND,
-        schema_version=schema_version_for(models),
+        schema_version=schema_version_for(models, split),
         advisor_version=__version__,
         created=today,
         workspace=WorkspaceRef(
@@ -121,6 +123,7 @@ def build_snapshot(
         models=models,
         warnings=tuple(decision.warnings),
         follows=follows,
+        split=split,
     )
 
 

@@ -37,8 +37,9 @@ from advisor.prices.sheet import ModelPrice
 
 SNAPSHOT_KIND = "advisor-memo-snapshot"
 #: The newest schema this advisor reads and writes. 2 adds the optional per-model ``evidence``
-#: ("aggregates"); memos without aggregated models are still written as 1, byte for byte as before.
-SNAPSHOT_VERSION = 2
+#: ("aggregates"), 3 the optional ``split`` (the rotation decided on); memos without either are still
+#: written as 1, byte for byte as before.
+SNAPSHOT_VERSION = 3
 MARKER = "advisor-snapshot"
 #: Samples with more input tokens than this are kept one by one (grouped by size) for tiered prices.
 DETAIL_ABOVE_INPUT_TOKENS = 16_000
@@ -156,6 +157,20 @@ class Follows(Frozen):
     created: dt.date
 
 
+class SplitSnap(Frozen):
+    """The part of the split a memo's decision was made on (``advisor split``); never the secret."""
+
+    rotation: str
+    holdout_share: float
+    part: Literal["holdout", "dev", "all"]
+    #: Names (secret, rotation) without revealing the secret: revisit checks it is still the same split.
+    fingerprint: str
+    dev_items: int
+    holdout_items: int
+    #: Models the overfitting check flagged as tuned to dev.
+    flagged: tuple[str, ...] = ()
+
+
 class Snapshot(Frozen):
     kind: Literal["advisor-memo-snapshot"]
     schema_version: int
@@ -175,6 +190,7 @@ class Snapshot(Frozen):
     models: dict[str, ModelSnap]
     warnings: tuple[str, ...]
     follows: Follows | None = None
+    split: SplitSnap | None = None
 
 
 # ------------------------------------------------------------------ hashing
@@ -205,8 +221,10 @@ def profile_sha256(profile: Profile) -> str:
 # ------------------------------------------------------------------ building
 
 
-def schema_version_for(models: dict[str, ModelSnap]) -> int:
-    """1 unless a model rests on aggregates (older advisors then say "upgrade" instead of failing)."""
+def schema_version_for(models: dict[str, ModelSnap], split: SplitSnap | None = None) -> int:
+    """1 unless a model rests on aggregates (2) or the decision used a split (3): older advisors say "upgrade"."""
+    if split is not None:
+        return 3
     return 2 if any(m.evidence is not None for m in models.values()) else 1
 
 
@@ -261,6 +279,22 @@ def model_snap(
     )
 
 
+def split_snap(decision: Decision) -> SplitSnap | None:
+    """The split a decision was made on, from its overfitting check (None without a split)."""
+    check = decision.overfit
+    if check is None:
+        return None
+    return SplitSnap(
+        rotation=check.rotation,
+        holdout_share=check.share,
+        part=check.part,
+        fingerprint=check.fingerprint,
+        dev_items=check.dev_items,
+        holdout_items=check.holdout_items,
+        flagged=check.flagged,
+    )
+
+
 def anchors_snap(decision: Decision) -> dict[str, AnchorSnap]:
     return {
         c: AnchorSnap(best=a.best, worst=a.worst, scale=a.scale, from_data=a.from_data)
@@ -271,6 +305,8 @@ def anchors_snap(decision: Decision) -> dict[str, AnchorSnap]:
 def dump(snapshot: Snapshot) -> str:
     """Stable JSON text, floats that round-trip; ``evidence: null`` is left out (schema-1 bytes kept)."""
     data = snapshot.model_dump(mode="json")
+    if data.get("split") is None:
+        data.pop("split", None)
     for model in data["models"].values():
         if model.get("evidence") is None:
             model.pop("evidence", None)

@@ -11,6 +11,7 @@ from typing import Any
 from advisor.decision.decide import Inputs
 from advisor.decision.explain import verdict
 from advisor.decision.result import Accuracy, Decision, ModelResult
+from advisor.report.overfit import split_json
 from advisor.report.uncertainty import model_fields, uncertainty_json
 
 SCHEMA = "advisor.rank/1"
@@ -80,4 +81,5 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
         "aggregated_models": decision.aggregated,
         "models": [model_json(m, decision) for m in decision.models],
         **uncertainty_json(decision.uncertainty),
+        "split": split_json(decision.overfit),
     }

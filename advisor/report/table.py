@@ -9,12 +9,15 @@ from rich.text import Text
 
 from advisor.decision.decide import Inputs
 from advisor.decision.explain import verdict
+from advisor.decision.overfit_result import OverfitCheck
 from advisor.decision.result import Accuracy, Decision, ModelResult
 from advisor.inputs.profiles import CRITERIA
+from advisor.report import overfit as split_words
 from advisor.report.flags import FLAG_LEGEND, LETTER, aggregates_sentence, flags
 from advisor.report.uncertainty import cell as uncertainty_cell
 from advisor.report.uncertainty import lines as uncertainty_lines
 from advisor.text.format import fmt_ms, money, pct
+from advisor.text.sanitise import clean
 
 
 def _breakdown(m: ModelResult) -> str:
@@ -71,6 +74,7 @@ def header_lines(decision: Decision, inputs: Inputs) -> list[str]:
     return [
         f"Workspace: {inputs.workspace.config.name} · profile: {decision.profile.name} · weights: {w}",
         f"Prices: {inputs.sheet.as_of} ({inputs.sheet.source}) · volume: {decision.tasks_per_month:,.0f} tasks/month",
+        *([split_words.part_line(decision.overfit)] if decision.overfit else []),
     ]
 
 
@@ -93,6 +97,8 @@ def print_table(decision: Decision, inputs: Inputs, console: Console) -> None:
         console.print(Text(note))
     for line in uncertainty_lines(decision):
         console.print(Text(line))
+    if decision.overfit is not None:
+        print_overfit(decision.overfit, console)
     console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
     console.print(f"Flags: {FLAG_LEGEND}", style="dim", highlight=False)
     for w in decision.warnings:
@@ -114,7 +120,35 @@ def markdown(decision: Decision, inputs: Inputs) -> str:
     if note := aggregates_sentence(decision):
         lines += [note, ""]
     lines += [f"{line}  " for line in uncertainty_lines(decision)]
+    if decision.overfit is not None:
+        lines += ["", *overfit_markdown(decision.overfit), ""]
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
     lines.append(f"Flags: {FLAG_LEGEND}")
     lines += [f"\n> warning: {w}" for w in decision.warnings]
     return "\n".join(lines) + "\n"
+
+
+def print_overfit(check: OverfitCheck, console: Console) -> None:
+    """Dev against holdout: the per-model table and the sentences (``advisor.report.overfit``)."""
+    console.print(Text(f"Dev vs holdout (rotation {clean(check.rotation)}), accuracy points:", style="bold"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, h in enumerate(split_words.GAP_HEADERS):
+        table.add_column(h, justify="left" if i in (0, 6) else "right", no_wrap=True)
+    for g in check.models:
+        table.add_row(*(Text(clean(c)) for c in split_words.gap_row(g)), style="bold" if g.flagged else None)
+    console.print(table)
+    for line in split_words.lines(check):
+        console.print(Text(clean(line)), style="yellow" if line.startswith("warning:") else None)
+
+
+def overfit_markdown(check: OverfitCheck) -> list[str]:
+    def cell(s: str) -> str:
+        return s.replace("|", "\\|")
+
+    out = [f"Dev vs holdout (rotation {check.rotation}), accuracy points:", ""]
+    out.append("| " + " | ".join(split_words.GAP_HEADERS) + " |")
+    out.append("|---|" + "---:|" * 5 + "---|")
+    out += ["| " + " | ".join(cell(c) for c in split_words.gap_row(g)) + " |" for g in check.models]
+    out.append("")
+    out += [f"{line}  " for line in split_words.lines(check)]
+    return out

@@ -22,6 +22,7 @@ from advisor.decision.result import Decision, ModelResult, Pairwise, Uncertainty
 from advisor.inputs.profiles import CRITERIA
 from advisor.text.format import fmt_ms, money, p_value, pct
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
+from advisor.tui.widgets.split_note import split_note
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -207,6 +208,10 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette, stats: Uncert
     return Group(title, table, note)
 
 
+def _with(view: RenderableType, extra: RenderableType | None) -> RenderableType:
+    return view if extra is None else Group(view, extra)
+
+
 def _short(name: str) -> str:
     return name.rsplit("/", 1)[-1][:16]
 
@@ -240,7 +245,7 @@ class Detail(Grid):
         metric = decision.profile.latency.metric
         views: dict[str, RenderableType] = {
             "why": why_view(m, decision, palette, stats),
-            "tasks": tasks_view(m, decision, palette),
+            "tasks": _with(tasks_view(m, decision, palette), split_note(m.model, decision.overfit, palette)),
             "failures": failures_view(m, decision),
             "latency": latency_view(m, inputs, metric),
             "cost": cost_view(m),
