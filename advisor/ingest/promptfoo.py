@@ -132,7 +132,10 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
         )
     if any(e > 0 for e in cols["epoch"]):
         common.note("repeated tests (--repeat) read as epochs")
-    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in OPTIONAL_NUMBERS}
+    # only the columns promptfoo fills (the probe's stay missing: an empty list would be a column of no rows)
+    numbers: dict[str, Sequence[float | None] | FloatArray] = {
+        k: cols[k] for k in OPTIONAL_NUMBERS if len(cols[k]) == len(cols["model"])
+    }
     return build(
         model=cols["model"],
         task=cols["task"],
