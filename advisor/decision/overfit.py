@@ -27,8 +27,8 @@ from advisor.split.assign import SplitView
 from advisor.statistics.kendall import kendall_tau_b
 from advisor.statistics.split_gap import GapStats, PartTask, gap_stats, paired_detectable
 
-PERMUTATIONS = 1999
-RESAMPLES = 2000
+PERMUTATIONS = 999
+RESAMPLES = 1000
 ALPHA = 0.05
 
 

@@ -96,10 +96,17 @@ def contrasts(scores: FloatArray) -> FloatArray:
     return np.where(present & (others > 0), scores - mean_others, np.nan)
 
 
+def _counts(labels: FloatArray, valid: FloatArray) -> FloatArray:
+    """How many valid items each label row weights, per model (no product when every item is valid)."""
+    if valid.all():
+        return np.repeat(labels.sum(axis=1, keepdims=True), valid.shape[0], axis=1)
+    return labels @ valid.T
+
+
 def _part_means(values: FloatArray, valid: FloatArray, labels: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Means over the items each label row weights: (labels × models) means and counts."""
     sums = labels @ values.T
-    counts = labels @ valid.T
+    counts = _counts(labels, valid)
     with np.errstate(invalid="ignore", divide="ignore"):
         return sums / counts, counts
 
@@ -127,7 +134,7 @@ def _diff(values: FloatArray, valid: FloatArray, holdout: FloatArray) -> FloatAr
     tot_s = (values * valid).sum(axis=1)
     tot_c = valid.sum(axis=1)
     s_h = holdout @ (values * valid).T
-    c_h = holdout @ valid.T
+    c_h = _counts(holdout, valid)
     with np.errstate(invalid="ignore", divide="ignore"):
         d = (tot_s - s_h) / (tot_c - c_h) - s_h / c_h
     return np.where(np.isfinite(d), d, 0.0)
@@ -272,16 +279,18 @@ def _bootstrap(
             use = w[:, t] > 0
             if not use.any():
                 continue
-            parts = []
+            both = np.vstack([xs[t], y0[t]])  # one product gives the means of x and of y
+            means = []
             for k, members in enumerate((~task.holdout, task.holdout)):
                 idx = np.flatnonzero(members)
-                counts = gens[2 * t + k].multinomial(idx.size, np.full(idx.size, 1.0 / idx.size), size=b)
-                xm, _ = _part_means(xs[t][:, idx], vf[t][:, idx], counts.astype(np.float64))
-                ym, _ = _part_means(y0[t][:, idx], vf[t][:, idx], counts.astype(np.float64))
-                parts.append((xm, ym))
-            (xd, yd), (xh, yh) = parts
-            gap += np.where(use[None, :], w[:, t][None, :] * (xd - xh), 0.0)
-            exc += np.where(use[None, :], w[:, t][None, :] * (yd - yh), 0.0)
+                counts = _resample_counts(gens[2 * t + k], b, idx.size)
+                sums = counts @ both[:, idx].T
+                n = np.tile(_counts(counts, vf[t][:, idx]), 2)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    means.append(sums / n)
+            diff = means[0] - means[1]
+            gap += np.where(use[None, :], w[:, t][None, :] * diff[:, :n_models], 0.0)
+            exc += np.where(use[None, :], w[:, t][None, :] * diff[:, n_models:], 0.0)
         gaps.append(gap)
         excesses.append(exc)
     g = np.concatenate(gaps)
@@ -290,6 +299,13 @@ def _bootstrap(
         glo, ghi = np.nanpercentile(g, [2.5, 97.5], axis=0) if g.size else (nan, nan)
         elo, ehi = np.nanpercentile(e, [2.5, 97.5], axis=0) if e.size else (nan, nan)
     return glo, ghi, elo, ehi
+
+
+def _resample_counts(rng: np.random.Generator, b: int, n: int) -> FloatArray:
+    """How often each of n items is drawn in each of b resamples of size n (with replacement)."""
+    draws = rng.integers(0, n, size=(b, n), dtype=np.int32)  # b × n stays far below 2³¹ (CHUNK_BYTES)
+    draws += (np.arange(b, dtype=np.int32) * n)[:, None]
+    return np.bincount(draws.ravel(), minlength=b * n).reshape(b, n).astype(np.float64)
 
 
 def paired_detectable(diffs: Sequence[FloatArray], weights: Sequence[float], power: float = 0.8) -> float:
