@@ -70,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
     overlap = None
     if change.retired is not None and before is not None:
         overlap = rotation_overlap(loaded.table, secret, before, change.config)
-    exported = export(args.export, loaded.table, view, loaded.files) if args.export is not None else None
+    exported = None
+    if args.export is not None:
+        exported = export(args.export, loaded.table, view, loaded.files, ws.config.importers)
     warning = exposure(ws.root)
     if args.format == "json":
         data = as_json(change, view, overlap, exported, warning)

@@ -17,10 +17,10 @@ from advisor.decision.rank import rank
 from advisor.decision.result import Decision
 from advisor.evidence.gather import gather
 from advisor.evidence.model import Evidence
-from advisor.ingest.load import Loaded, load_workspace_samples
+from advisor.ingest.load import Loaded, load_workspace_samples, require_rankable
 from advisor.inputs.profiles import Profile, load_profile
 from advisor.inputs.workspace import Workspace, load_workspace
-from advisor.prices.select import open_sheet
+from advisor.prices.select import open_workspace_sheet
 from advisor.prices.sheet import PriceSheet
 from advisor.split.assign import Part, SplitView, workspace_split
 
@@ -88,8 +88,9 @@ def load_inputs(
     ws = load_workspace(folder)
     cfg = ws.config
     chosen_profile = load_profile(profile or cfg.profile, relative_to=None if profile else ws.root)
-    sheet, sheet_path = open_sheet(prices or cfg.prices, relative_to=None if prices else ws.root)
+    sheet, sheet_path = open_workspace_sheet(ws, prices)
     loaded = load_workspace_samples(ws, fmt)
+    require_rankable(loaded)
     split = workspace_split(ws, loaded.table, part)
     evidence = gather_part(ws, loaded, sheet, split, split.part if split else "all")
     return Inputs(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.decision.entry_constraints import context_flags, entry_exclusions
 from advisor.decision.latency import ChosenLatency, choose
 from advisor.decision.latency import notes as latency_notes
 from advisor.decision.result import Accuracy, Decision, ModelResult
@@ -120,6 +121,7 @@ def _exclusions(
         reasons.append(f"accuracy {acc.mean:.1%} is below the {limits.min_accuracy:.1%} minimum")
     if limits.max_unsafe_rate is not None and ev.unsafe_rate > limits.max_unsafe_rate:
         reasons.append(f"unsafe rate {ev.unsafe_rate:.1%} exceeds the {limits.max_unsafe_rate:.1%} maximum")
+    reasons.extend(entry_exclusions(ev, profile.constraints))
     return reasons
 
 
@@ -133,6 +135,8 @@ class _Measured:
     gracefulness: float
     exclusions: list[str]
     chosen_latency: ChosenLatency
+    #: Not excluding, but worth saying (a few prompts longer than the context window).
+    flags: list[str]
 
     def raw(self) -> dict[str, float]:
         return {
@@ -159,6 +163,7 @@ def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict
             gracefulness=gracefulness(ev.failures, profile),
             exclusions=_exclusions(ev, profile, weights, mix, acc, cost, lat, chosen.missing),
             chosen_latency=chosen,
+            flags=context_flags(ev, profile.constraints),
         )
     return out
 
@@ -229,6 +234,7 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 price_match=ev.price.how if ev.price else "no price sheet",
                 cost_source=ev.cost_source,
                 evidence=ev.evidence,
+                cost_model=ev.price.cost_model if ev.price else None,
             )
         )
     return Decision(
@@ -239,6 +245,11 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
         models=tuple(results),
         tasks_per_month=tasks_per_month,
         warnings=tuple(
-            [*evidence.warnings, *notes, *latency_notes({n: m.chosen_latency for n, m in measured.items()})]
+            [
+                *evidence.warnings,
+                *notes,
+                *latency_notes({n: m.chosen_latency for n, m in measured.items()}),
+                *(f for m in measured.values() for f in m.flags),
+            ]
         ),
     )

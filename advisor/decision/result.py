@@ -117,6 +117,8 @@ class ModelResult:
     evidence: str = "samples"
     #: Where ``latency_ms``/``latency_value`` come from: "samples" (eval files) or "probe" (advisor probe).
     latency_source: str = "samples"
+    #: A model you run yourself: how its cost is made ("self-hosted: $4.98/h … ÷ 1,800 tok/s …").
+    cost_model: str | None = None
 
     @property
     def aggregated(self) -> bool:
@@ -153,6 +155,11 @@ class Decision:
     def aggregated(self) -> list[str]:
         """Models that rest on per-task aggregates rather than samples."""
         return [m.model for m in self.models if m.aggregated]
+
+    @property
+    def cost_models(self) -> list[tuple[str, str]]:
+        """(model, how its cost is made) for the models you run yourself."""
+        return [(m.model, m.cost_model) for m in self.models if m.cost_model]
 
     @property
     def ranked(self) -> list[ModelResult]:

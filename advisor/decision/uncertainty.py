@@ -284,7 +284,7 @@ def _share(decision: Decision, *, concentration: float | None, seed: int) -> dic
 
 def cost_curve(decision: Decision) -> sv.Curve:
     a = decision.anchors["cost"]
-    return sv.Curve(best=a.best, worst=a.worst, scale=a.scale)
+    return sv.Curve(best=a.best, worst=a.worst, scale=a.scale, shift=a.shift)
 
 
 def break_even(decision: Decision) -> dict[str, float | None]:

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from advisor.evidence.model import ModelEvidence, TaskStats
+from advisor.prices.own import price_own
 from advisor.prices.resolve import Resolution, resolve
 from advisor.prices.sheet import ModelPrice, PriceSheet, sample_cost_parts
 from advisor.records.aggregates import LATENCY_KEYS, AggregateRow, AggregateTable
@@ -76,6 +77,7 @@ def aggregate_models(
     for name in agg.models:
         rows = agg.for_model(name)
         res = resolve(name, sheet, aliases) if sheet is not None else Resolution(name, None, "no price sheet")
+        res = price_own(res)  # a self-hosted model needs its measured throughput here
         tasks: dict[str, TaskStats] = {}
         used: list[str] = []
         for r in rows:

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-from advisor.evidence.model import PERCENTILES, ModelEvidence, TaskStats
+from advisor.evidence.model import PERCENTILES, ModelEvidence, PromptFit, TaskStats
+from advisor.prices.own import price_own
 from advisor.prices.resolve import Resolution, resolve
 from advisor.prices.sheet import PriceSheet, sample_cost_parts
 from advisor.records.samples import FAILURE_KINDS, FloatArray, SampleTable
@@ -66,6 +67,12 @@ def price_table(
     for code, name in enumerate(table.models):
         rows = np.flatnonzero(table.model == code)
         res = resolve(name, sheet, aliases) if sheet is not None else Resolution(name, None, "no price sheet")
+        res = price_own(
+            res,
+            input_tokens=nums["input_tokens"][rows],
+            output_tokens=nums["output_tokens"][rows],
+            latency_ms=nums["latency_ms"][rows],
+        )
         resolutions[name] = res
         priced = np.full(rows.size, np.nan)
         used: list[str] = []
@@ -92,6 +99,15 @@ def price_table(
         cost[rows] = priced
         sources[name] = " + ".join(used) if used else None
     return cost, resolutions, sources, splits
+
+
+def prompt_fit(input_tokens: FloatArray, window: int | None) -> PromptFit | None:
+    """The longest prompt and how many exceed the window (None when no sample reports input tokens)."""
+    known = input_tokens[~np.isnan(input_tokens)]
+    if not known.size:
+        return None
+    over = int((known > window).sum()) if window is not None else 0
+    return PromptFit(longest=float(known.max()), counted=int(known.size), window=window, over=over)
 
 
 def sample_models(
@@ -158,6 +174,7 @@ def sample_models(
         ttft = table.numbers["ttft_ms"][rows]
         ttft = ttft[~np.isnan(ttft)]
         failures = {kind: int(outcome_counts[code, i + 1]) for i, kind in enumerate(FAILURE_KINDS)}
+        res = resolutions[name]
         tokens = {}
         for col in ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens"):
             v = table.numbers[col][rows]
@@ -175,6 +192,9 @@ def sample_models(
             cost_source=cost_sources[name],
             cost_split=cost_splits.get(name, {}),
             tokens=tokens,
+            prompt_fit=prompt_fit(
+                table.numbers["input_tokens"][rows], res.price.max_input_tokens if res.price else None
+            ),
             ttft_ms=percentiles(ttft),
         )
     return models, warnings

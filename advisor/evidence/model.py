@@ -60,6 +60,19 @@ class TaskStats:
 
 
 @dataclass(frozen=True)
+class PromptFit:
+    """A model's prompts in the eval (input tokens) against the context window its price entry states."""
+
+    longest: float
+    #: Samples that report input tokens.
+    counted: int
+    #: ``max_input_tokens`` of the price entry (None: the sheet does not say).
+    window: int | None
+    #: Prompts longer than the window.
+    over: int
+
+
+@dataclass(frozen=True)
 class ModelEvidence:
     model: str
     tasks: dict[str, TaskStats]
@@ -75,6 +88,8 @@ class ModelEvidence:
     evidence: str = "samples"
     #: Mean USD per request by part of the bill (``COST_PARTS``), where tokens × the sheet priced it.
     cost_split: dict[str, float] = field(default_factory=dict)
+    #: The longest prompt sent against the context window (samples with input tokens only).
+    prompt_fit: PromptFit | None = None
     #: Latency under load from ``advisor probe`` runs, per level (``evidence.under_load``).
     load: tuple[LoadLevel, ...] = ()
     #: Time-to-first-token percentiles over the eval samples that record it.

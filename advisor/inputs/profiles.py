@@ -53,11 +53,25 @@ class Weights(Strict):
         return self
 
 
+#: What ``require = [...]`` can name: the price sheet's ``supports_<capability>`` flags.
+Capability = Literal["function_calling", "response_schema", "vision", "prompt_caching", "reasoning"]
+
+
 class Constraints(Strict):
     max_latency_ms: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     max_cost_per_task_usd: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     min_accuracy: float | None = Field(default=None, ge=0, le=1)
     max_unsafe_rate: float | None = Field(default=None, ge=0, le=1)
+    #: Capabilities a model must have, per its price sheet entry (``supports_<name> = true``).
+    require: tuple[Capability, ...] = ()
+    #: Only models you run yourself (self-hosted, or marked ``local = true``).
+    local_only: bool = False
+    #: Providers (billing routes, as the sheet names them) you will not use.
+    exclude_providers: tuple[str, ...] = ()
+    #: The smallest context window (max input tokens) a model must have.
+    min_context_tokens: int | None = Field(default=None, gt=0)
+    #: Share of your eval's prompts that may exceed a model's window: more excludes it, fewer are flagged.
+    max_prompts_over_context: float = Field(default=0.01, ge=0, le=1)
 
 
 class LatencyChoice(Strict):

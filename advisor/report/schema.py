@@ -46,6 +46,7 @@ def model_json(m: ModelResult, decision: Decision | None = None) -> dict[str, An
         "priced_as": m.priced_as,
         "price_match": m.price_match,
         "cost_source": m.cost_source,
+        "cost_model": m.cost_model,
         "evidence": m.evidence,
         **model_fields(decision.uncertainty if decision else None, m.model),
     }
@@ -66,7 +67,7 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
         "weights": decision.weights,
         "task_weights": decision.task_weights,
         "utility_curves": {
-            c: {"best": a.best, "worst": a.worst, "scale": a.scale, "from_data": a.from_data}
+            c: {"best": a.best, "worst": a.worst, "scale": a.scale, "from_data": a.from_data, "shift": a.shift}
             for c, a in decision.anchors.items()
         },
         "prices": {

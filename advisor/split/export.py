@@ -27,7 +27,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,10 @@ def _tasks_of(files: Sequence[FileInfo], fmt: str) -> set[str]:
 
 
 def _render(
-    lists: dict[str, dict[str, list[str]]], view: SplitView, files: Sequence[FileInfo]
+    lists: dict[str, dict[str, list[str]]],
+    view: SplitView,
+    files: Sequence[FileInfo],
+    options: Mapping[str, Mapping[str, Any]],
 ) -> tuple[dict[str, str], list[str]]:
     """Every file of the export (relative path → text) and notes for the user."""
     out: dict[str, str] = {}
@@ -135,7 +138,7 @@ def _render(
     cases: dict[tuple[str, str], dict[str, Any]] = {}
     for f in files:
         if f.format == "promptfoo":
-            for key, case in promptfoo.test_cases(f.path).items():
+            for key, case in promptfoo.cases_by_item(f.path, **dict(options.get("promptfoo", {}))).items():
                 cases.setdefault(key, case)
     for task in sorted({t for t, _ in cases} & set(lists)):
         name = slug(task)
@@ -164,14 +167,23 @@ def _is_export(folder: Path) -> bool:
     return isinstance(data, dict) and data.get("kind") == EXPORT_KIND
 
 
-def export(folder: Path, table: SampleTable, view: SplitView, files: Sequence[FileInfo]) -> Exported:
-    """Write the lists into ``folder`` (replacing an earlier export there, never other files)."""
+def export(
+    folder: Path,
+    table: SampleTable,
+    view: SplitView,
+    files: Sequence[FileInfo],
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Exported:
+    """Write the lists into ``folder`` (replacing an earlier export there, never other files).
+
+    ``options`` are the workspace's ``[importers]`` options (a promptfoo ``task`` name names the tests' task).
+    """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(folder, "is a file; give a folder for the export")
     if folder.is_dir() and any(folder.iterdir()) and not _is_export(folder):
         raise InputError(folder, "is not empty and holds no earlier `advisor split` export; choose another folder")
-    rendered, notes = _render(item_lists(table, view), view, files)
+    rendered, notes = _render(item_lists(table, view), view, files, options or {})
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))

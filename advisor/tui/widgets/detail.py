@@ -21,6 +21,7 @@ from advisor.decision.decide import Inputs
 from advisor.decision.result import Decision, ModelResult, Pairwise, Uncertainty
 from advisor.inputs.profiles import CRITERIA
 from advisor.text.format import fmt_ms, money, p_value, pct
+from advisor.text.sanitise import clean
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
 from advisor.tui.widgets.split_note import split_note
 
@@ -131,9 +132,15 @@ def cost_view(m: ModelResult) -> RenderableType:
         style="bold",
     )
     head.append(f"priced as {m.priced_as or '–'} ({m.price_match}); source: {m.cost_source or 'none'}\n", style="dim")
+    if m.cost_model:  # a model you run yourself: the assumptions behind its cost
+        head.append(clean(m.cost_model) + "\n")
     total = sum(m.cost_split.values())
     if not total:
-        return Group(head, Text("No token split available (no tokens priced on the sheet)."))
+        free = m.cost_per_task_usd == 0 and m.cost_model
+        return Group(
+            head,
+            Text("Free: nothing to split." if free else "No token split available (no tokens priced on the sheet)."),
+        )
     table = _table("part", "$/call", "share")
     for part, usd in m.cost_split.items():
         if usd > 0:
