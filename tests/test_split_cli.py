@@ -216,3 +216,21 @@ def test_the_secret_never_appears_in_any_output(tmp_path: Path, capsys: pytest.C
     for text in texts:
         for form in forms:
             assert form not in text
+
+
+def test_a_secret_others_can_read_is_pointed_out(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _split(ws, "--rotation", "r1") == 0
+    assert "can be read by others" not in capsys.readouterr().out
+    secret_path(ws).chmod(0o644)
+    assert _split(ws) == 0
+    out = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
+    assert "can be read by others (mode 0644)" in out and "chmod 600" in out
+
+
+def test_split_without_a_workspace_here_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["split"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "advisor.toml" in err

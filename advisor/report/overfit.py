@@ -17,7 +17,7 @@ from advisor.decision.overfit_result import ModelGap, OverfitCheck
 from advisor.statistics.kendall import agreement_words
 from advisor.text.format import p_value, pct
 
-GAP_HEADERS = ("model", "dev", "holdout", "gap (95%)", "beyond others (95%)", "p adj.", "")
+GAP_HEADERS = ("model", "dev", "holdout", "gap (95%)", "beyond others (95%)", "p adj.", "flag")
 
 
 def pts(x: float | None, sign: bool = True) -> str:
@@ -51,7 +51,7 @@ def gap_row(g: ModelGap) -> tuple[str, ...]:
         f"{pts(g.gap)} ({pts(g.gap_low)} to {pts(g.gap_high)})",
         beyond,
         p_value(g.p_adjusted) if g.p_adjusted is not None else "n/a",
-        "TUNED TO DEV?" if g.flagged else "",
+        "tuned to dev?" if g.flagged else "",
     )
 
 
