@@ -40,7 +40,10 @@ class LoadProblem:
 def load(folder: Path, profile: str | None, prices: str | None, part: str | None = None) -> Inputs | LoadProblem:
     """Load a workspace; bad input becomes a LoadProblem, never a traceback."""
     try:
-        return load_inputs(folder, profile=profile, prices=prices, part=part)
+        inputs = load_inputs(folder, profile=profile, prices=prices, part=part)
+        if inputs.split is not None:
+            decide(inputs)  # the split's check (both parts gathered, items resampled) is kept: compute it off the UI
+        return inputs
     except InputError as exc:
         return LoadProblem(exc.where, exc.message)
     except Exception as exc:  # the TUI must open whatever is wrong; show the cause in place
