@@ -37,7 +37,7 @@ def test_memo_has_the_section_and_the_rotation(ws: Path, tmp_path: Path) -> None
     assert '<h3 id="holdout">Dev against holdout (rotation 2026-Q4)</h3>' in html
     path = write_memo(decision, inputs, tmp_path / "memo.md", today=TODAY)
     snap, _ = read_memo(path)
-    assert snap.schema_version == 3 and snap.split is not None
+    assert snap.schema_version == 4 and snap.split is not None
     assert snap.split.rotation == "2026-Q4" and snap.split.part == "holdout"
     assert snap.split.fingerprint == fingerprint(read_secret(ws), "2026-Q4")
     assert snap.split.holdout_items == decision.overfit.holdout_items  # type: ignore[union-attr]
@@ -87,7 +87,7 @@ def test_revisit_says_when_the_holdout_is_no_longer_private(
     )
     assert "Holdout no longer private" in follow.read_text()
     snap, _ = read_memo(follow)
-    assert snap.split is not None and snap.split.rotation == "2026-Q4" and snap.schema_version == 3
+    assert snap.split is not None and snap.split.rotation == "2026-Q4" and snap.schema_version == 4
 
 
 def test_revisit_with_another_secret_falls_back_to_the_snapshot(ws: Path, tmp_path: Path) -> None:

@@ -114,7 +114,6 @@ def as_json(
         "rotation": cfg.rotation,
         "holdout_share": cfg.holdout,
         "retired": list(cfg.retired),
-        "smallest_difference": cfg.smallest_difference,
         "secret": {"path": f"{SECRET_DIR}/{SECRET_FILE}", "created": change.created_secret, "warning": warning},
         "changes": list(change.changes),
         "items": {"dev": view.dev_items, "holdout": view.holdout_items},

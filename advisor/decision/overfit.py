@@ -155,7 +155,7 @@ def overfit_check(split: SplitView, parts: Mapping[str, Evidence], decision: Dec
         dev_pick=on_dev.pick.model if on_dev.pick else None,
         holdout_pick=on_holdout.pick.model if on_holdout.pick else None,
         holdout_detectable=mde,
-        smallest_difference=split.smallest_difference,
+        smallest_difference=decision.profile.statistics.smallest_difference,
         permutations=stats.permutations if stats is not None else 0,
         resamples=stats.resamples if stats is not None else 0,
         seed=stats.seed if stats is not None else 0,
@@ -168,7 +168,7 @@ def _warnings(
     split: SplitView, decision: Decision, gaps: list[ModelGap], mde: float | None, models: list[str]
 ) -> list[str]:
     out: list[str] = []
-    need = split.smallest_difference
+    need = decision.profile.statistics.smallest_difference
     held = split.holdout_items
     if mde is not None and mde > need and held:
         more = math.ceil(held * (mde / need) ** 2)

@@ -131,6 +131,16 @@ class Severity(Strict):
     unsafe: float = Field(default=DEFAULT_SEVERITY["unsafe"], ge=0, le=1)
 
 
+class Statistics(Strict):
+    """How the evidence is weighed: the smallest accuracy difference worth detecting (a fraction, 0.05 = 5 points).
+
+    "Items needed" beside a "no clear difference" is the count that would detect a true gap of
+    this size with 80% power; the observed gap is noise when there is no clear difference.
+    """
+
+    smallest_difference: float = Field(default=0.05, gt=0, le=1)
+
+
 class Profile(Strict):
     name: str = Field(min_length=1)
     description: str = ""
@@ -140,6 +150,7 @@ class Profile(Strict):
     utility: Utility = Utility()
     tasks: dict[str, float] = Field(default_factory=dict)
     severity: Severity = Severity()
+    statistics: Statistics = Statistics()
 
     @model_validator(mode="after")
     def _task_weights(self) -> Profile:

@@ -92,8 +92,6 @@ class SplitConfig(BaseModel):
     rotation: str = Field(pattern=ROTATION_PATTERN)
     #: Earlier rotations, oldest first: their holdouts have been exposed and are no longer private.
     retired: tuple[Annotated[str, Field(pattern=ROTATION_PATTERN)], ...] = ()
-    #: The smallest accuracy difference that matters (0.05 = 5 points): below it the holdout is "too small".
-    smallest_difference: float = Field(default=0.05, gt=0, lt=1, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _rotations_distinct(self) -> SplitConfig:

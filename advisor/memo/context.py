@@ -9,6 +9,7 @@ a memo has no absolute paths and the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -91,7 +92,7 @@ def build_snapshot(
     split = split_snap(decision)
     return Snapshot(
         kind=SNAPSHOT_KIND,
-        schema_version=schema_version_for(models, split),
+        schema_version=schema_version_for(models, decision.profile, split),
         advisor_version=__version__,
         created=today,
         workspace=WorkspaceRef(
@@ -132,6 +133,7 @@ def memo_context(
 ) -> MemoContext:
     day = today or dt.date.today()
     extras = decision.uncertainty or uncertainty(inputs.evidence, decision)
+    decision = dataclasses.replace(decision, uncertainty=extras)  # every section reads one decision
     return MemoContext(
         decision=decision,
         inputs=inputs,

@@ -16,8 +16,15 @@ import math
 from dataclasses import dataclass
 
 from advisor.errors import InputError
-from advisor.evidence.model import Evidence, ModelEvidence, PromptFit, TaskStats
-from advisor.memo.snapshot import DETAIL_ABOVE_INPUT_TOKENS, CostInputs, ModelSnap, Snapshot
+from advisor.evidence.model import (
+    DETAIL_ABOVE_INPUT_TOKENS,
+    Evidence,
+    ModelEvidence,
+    PromptFit,
+    TaskStats,
+    TokenSums,
+)
+from advisor.memo.snapshot import CostInputs, ModelSnap, Snapshot
 from advisor.prices.own import price_own
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
 from advisor.prices.sheet import ModelPrice, PriceSheet, Tier, level_rates
@@ -161,6 +168,7 @@ def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, 
                 binary=ts.binary,
                 cost_mean=mean,
                 cost_samples=n,
+                tokens=TokenSums(**{**ts.cost.model_dump(), "long": tuple(tuple(x) for x in ts.cost.long)}),
             )
         used = ([f"tokens × {res.price.id}"] if tokens_used and res.price is not None else []) + (
             ["recorded cost_usd"] if recorded_used else []

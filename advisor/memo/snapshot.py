@@ -7,7 +7,7 @@ prices used), the *cost inputs* per model × task: token sums over the samples
 that carried tokens, the recorded cost of those that did not, and per-sample
 detail for long prompts, because a long-context tier applies per request.
 With these the cost per task is recomputed exactly on any sheet whose tiers
-start above ``DETAIL_ABOVE_INPUT_TOKENS`` (or above the longest prompt seen);
+start above ``evidence.model.DETAIL_ABOVE_INPUT_TOKENS`` (or above the longest prompt seen);
 below that the base rate is used and revisit says the figure is approximate.
 
 The snapshot is JSON inside a fenced block after a marker comment in
@@ -41,18 +41,17 @@ from advisor.decision.result import Decision, ModelResult
 from advisor.errors import InputError
 from advisor.evidence.model import Evidence
 from advisor.files.reading import MIB, read_regular
-from advisor.inputs.profiles import Constraints, Profile
+from advisor.inputs.profiles import Constraints, Profile, Statistics
 from advisor.prices.sheet import ModelPrice
 from advisor.text.sanitise import json_visible
 
 SNAPSHOT_KIND = "advisor-memo-snapshot"
 #: The newest schema this advisor reads and writes. 2 adds the optional per-model ``evidence``
-#: ("aggregates"), 3 the optional ``split`` (the rotation decided on); memos without either are still
-#: written as 1, byte for byte as before.
-SNAPSHOT_VERSION = 3
+#: ("aggregates"); 3 the profile's ``statistics`` section; 4 the optional ``split`` (the rotation decided on).
+#: A memo is written at the lowest version that holds it (without any, 1, byte for byte as before), so older
+#: advisors read what they can.
+SNAPSHOT_VERSION = 4
 MARKER = "advisor-snapshot"
-#: Samples with more input tokens than this are kept one by one (grouped by size) for tiered prices.
-DETAIL_ABOVE_INPUT_TOKENS = 16_000
 
 _MD_BLOCK = re.compile(rf"<!--\s*{MARKER}\b[^>]*-->\s*```json\n(.*?)\n```", re.DOTALL)
 _HTML_BLOCK = re.compile(r'<script type="application/json" id="advisor-snapshot">(.*?)</script>', re.DOTALL)
@@ -262,17 +261,29 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def profile_json(profile: Profile) -> dict[str, Any]:
+    """The profile as JSON; the ``statistics`` section only when it differs from the default (older memos' bytes)."""
+    data: dict[str, Any] = profile.model_dump(mode="json")
+    if profile.statistics == Statistics():
+        data.pop("statistics", None)
+    return data
+
+
 def profile_sha256(profile: Profile) -> str:
     """Hash of the profile as used (weight overrides included), in canonical JSON."""
-    return sha256_text(json.dumps(profile.model_dump(mode="json"), sort_keys=True, separators=(",", ":")))
+    return sha256_text(json.dumps(profile_json(profile), sort_keys=True, separators=(",", ":")))
 
 
 # ------------------------------------------------------------------ building
 
 
-def schema_version_for(models: dict[str, ModelSnap], split: SplitSnap | None = None) -> int:
-    """1 unless a model rests on aggregates (2) or the decision used a split (3): older advisors say "upgrade"."""
+def schema_version_for(
+    models: dict[str, ModelSnap], profile: Profile | None = None, split: SplitSnap | None = None
+) -> int:
+    """The lowest version that holds the memo (older advisors then say "upgrade" instead of failing)."""
     if split is not None:
+        return 4
+    if profile is not None and profile.statistics != Statistics():
         return 3
     return 2 if any(m.evidence is not None for m in models.values()) else 1
 
@@ -362,6 +373,7 @@ def canonical_digest(data: dict[str, Any]) -> str:
 def dump(snapshot: Snapshot) -> str:
     """Stable JSON text, floats that round-trip, the digest last; ``evidence: null`` is left out."""
     data = snapshot.model_dump(mode="json")
+    data["profile"] = profile_json(snapshot.profile)
     if data.get("split") is None:
         data.pop("split", None)
     for model in data["models"].values():

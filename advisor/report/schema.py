@@ -12,9 +12,9 @@ from advisor.decision.decide import Inputs
 from advisor.decision.explain import verdict
 from advisor.decision.result import Accuracy, Decision, ModelResult
 from advisor.report.overfit import split_json
-from advisor.report.uncertainty import model_fields, uncertainty_json
+from advisor.report.uncertainty import comparisons_json, model_fields, uncertainty_json
 
-SCHEMA = "advisor.rank/1"
+SCHEMA = "advisor.rank/2"
 
 
 def _acc(a: Accuracy | None) -> dict[str, Any] | None:
@@ -43,6 +43,7 @@ def model_json(m: ModelResult, decision: Decision | None = None) -> dict[str, An
         "pareto": m.pareto,
         "excluded": m.excluded,
         "not_clearly_behind": m.not_clearly_behind,
+        "accuracy_vs_pick": m.accuracy_vs_pick,
         "priced_as": m.priced_as,
         "price_match": m.price_match,
         "cost_source": m.cost_source,
@@ -81,6 +82,7 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
         "warnings": list(decision.warnings),
         "aggregated_models": decision.aggregated,
         "models": [model_json(m, decision) for m in decision.models],
+        "accuracy_comparisons": comparisons_json(decision),
         **uncertainty_json(decision.uncertainty),
         "split": split_json(decision.overfit),
     }

@@ -98,7 +98,6 @@ class SplitView:
     rotation: str
     share: float
     part: Part
-    smallest_difference: float
     #: Names (secret, rotation) without revealing the secret (``secret.fingerprint``).
     fingerprint: str
     #: Per row of the loaded table: in the holdout (False for dev rows and probe rows).
@@ -172,7 +171,6 @@ def split_of(
         rotation=config.rotation,
         share=config.holdout,
         part=part,
-        smallest_difference=config.smallest_difference,
         fingerprint=fingerprint(secret, config.rotation),
         row_holdout=held[inverse] & eval_rows,
         row_item=eval_rows,
