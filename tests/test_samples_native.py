@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from advisor.errors import InputError
-from advisor.ingest import native, native_columnar, native_lines
+from advisor.ingest import native, native_lines
 from advisor.ingest.load import load_paths
 from advisor.records.samples import OUTCOMES, SampleTable, build
 from tests.helpers import write_jsonl

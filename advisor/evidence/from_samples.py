@@ -15,6 +15,7 @@ import numpy.typing as npt
 from advisor.evidence.model import PERCENTILES, ModelEvidence, TaskStats
 from advisor.prices.resolve import Resolution, resolve
 from advisor.prices.sheet import PriceSheet, sample_cost_parts
+from advisor.records import arrays
 from advisor.records.samples import FAILURE_KINDS, FloatArray, SampleTable
 
 
@@ -29,7 +30,7 @@ def item_means(
     n_tasks = len(table.tasks) + 1
     n_ids = len(table.sample_ids) + 1
     key = (table.model.astype(np.int64) * n_tasks + table.task) * n_ids + table.sample
-    uniq, inverse = np.unique(key, return_inverse=True)
+    uniq, inverse = arrays.unique_inverse(key)
     ok = ~np.isnan(values)
     counts = np.bincount(inverse[ok], minlength=uniq.size)
     sums = np.bincount(inverse[ok], weights=values[ok], minlength=uniq.size)

@@ -13,6 +13,7 @@ from advisor.evidence.from_samples import price_table, sample_models
 from advisor.evidence.model import Evidence
 from advisor.prices.resolve import AmbiguousModel
 from advisor.prices.sheet import PriceSheet
+from advisor.records import arrays
 from advisor.records.samples import SampleTable
 
 
@@ -48,7 +49,7 @@ def gather(
     warnings.extend(notes)
     models.update(aggregated)
     warnings.extend(agg_notes)
-    sample_tasks = tuple(table.tasks[t] for t in np.unique(table.task))
+    sample_tasks = tuple(table.tasks[t] for t in arrays.present(table.task, len(table.tasks)))
     return Evidence(
         models=models,
         tasks=tuple(dict.fromkeys((*sample_tasks, *(agg.tasks if agg is not None else ())))),

@@ -15,13 +15,13 @@ from types import ModuleType
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.ingest import aggregates, helm, inspect, lm_eval, native, openai_evals, promptfoo
+from advisor.ingest import aggregates, helm, inspect, lm_eval, native, openai_evals, parquet, promptfoo
 from advisor.records.samples import SampleTable
 
 HEAD_BYTES = 64 * 1024
 
 #: Most specific first: native last, since its sniff is the loosest (aggregates need n and mean).
-IMPORTERS: list[ModuleType] = [inspect, helm, lm_eval, openai_evals, promptfoo, aggregates, native]
+IMPORTERS: list[ModuleType] = [inspect, helm, lm_eval, openai_evals, promptfoo, aggregates, parquet, native]
 
 
 def formats() -> list[str]:
@@ -47,6 +47,8 @@ def importer_for(path: Path, fmt: str | None = None) -> ModuleType:
     for module in IMPORTERS:
         if module.sniff(path, head):
             return module
+    if path.suffix.lower() == ".parquet":
+        return parquet  # names the problem (not a Parquet file), which a sniff cannot
     if path.suffix.lower() in (".jsonl", ".ndjson", ".csv"):
         return native  # its reader names the bad line, which a sniff cannot
     raise InputError(path, f"not a recognised eval results file (known formats: {', '.join(formats())})")

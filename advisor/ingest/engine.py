@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -87,3 +87,50 @@ def column(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ())
 def quote_identifier(name: str) -> str:
     """A column name for SQL (names come from advisor's own list, but quote anyway)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+class Rows:
+    """A temporary table ``raw`` of parsed rows, handed to numpy one column at a time.
+
+    ``row`` numbers the rows as the source has them (1, 2, …); parallel parsing may store
+    them in another order, so every column comes back permuted into source order.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, n: int) -> None:
+        self.con = con
+        self.perm: npt.NDArray[np.int64] | None = None
+        row = column(con, "SELECT row FROM raw")
+        if not np.array_equal(row, np.arange(1, n + 1)):
+            perm = np.argsort(row, kind="stable")
+            if not np.array_equal(row[perm], np.arange(1, n + 1)):
+                raise EngineError("row numbers are not 1..n")
+            self.perm = perm
+
+    def column(self, expr: str) -> npt.NDArray[Any]:
+        values = column(self.con, f"SELECT {expr} FROM raw")
+        return values if self.perm is None else values[self.perm]
+
+    def texts(self, name: str) -> list[str | None] | None:
+        """Free text (NULL: none) in source order; None when no row has any."""
+        if not run(self.con, f"SELECT count({quote_identifier(name)}) FROM raw")[0][0]:
+            return None
+        values = [r[0] for r in run(self.con, f"SELECT {quote_identifier(name)} FROM raw")]
+        return values if self.perm is None else [values[i] for i in self.perm]
+
+    def categories(self, name: str, decode: Callable[[str, Any], str]) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
+        """Distinct values of ``name`` in first-seen order and each row's code, from ``hash_<name>``.
+
+        Hashing keeps strings inside DuckDB (a million Python strings cost more than the parse);
+        a hash shared by two different values is detected, never silently merged.
+        """
+        col = quote_identifier(name)
+        rows = run(self.con, f"SELECT hash_{name}, min({col}), max({col}) FROM raw GROUP BY 1 ORDER BY min(row)")
+        if any(lo != hi for _, lo, hi in rows):
+            raise EngineError(f"two values of {name} share a hash")
+        values = tuple(decode(name, lo) for _, lo, _ in rows)
+        if len(set(values)) != len(values):
+            raise EngineError(f"two spellings of one {name}")
+        keys = np.asarray([h for h, _, _ in rows], dtype=np.uint64)
+        order = np.argsort(keys)
+        codes = order[np.searchsorted(keys[order], self.column(f"hash_{name}"))].astype(np.int32)
+        return values, codes

@@ -49,7 +49,7 @@ class NeedsLines(Exception):
 
 def read_jsonl(path: Path) -> SampleTable:
     source = "read_json(?, format='newline_delimited', maximum_depth=1, maximum_object_size=16777216)"
-    with _Session(path) as s:
+    with Session(path) as s:
         cols = s.describe(source)
         # Values arrive as JSON text. Names stay text: their distinct values are decoded (and
         # type-checked) once each. A number's text casts to DOUBLE; a string, boolean or object
@@ -73,7 +73,7 @@ def read_csv(path: Path, head: bytes) -> SampleTable:
         f"read_csv(?, header=true, auto_detect=false, columns={{{cols}}}, delim=',', quote='\"', escape='\"', "
         "strict_mode=true, null_padding=false, max_line_size=16777216)"
     )
-    with _Session(path) as s:
+    with Session(path) as s:
         exprs = {name: f"NULLIF(trim({name}), '')" for name in NAMES}
         exprs.update({f"bad_{name}": f"NULLIF(trim({name}), '') IS NULL" for name in NAMES})
         exprs.update({f"hash_{name}": f"hash(NULLIF(trim({name}), ''))" for name in NAMES})
@@ -129,16 +129,15 @@ def _decode_csv_name(name: str, text: str | None) -> str:
     return text
 
 
-class _Session:
+class Session:
     """One file's pass through the engine: a temporary table, checks, then columns for numpy."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.stack = contextlib.ExitStack()
         self.con: duckdb.DuckDBPyConnection | None = None
-        self.perm: npt.NDArray[np.int64] | None = None
 
-    def __enter__(self) -> _Session:
+    def __enter__(self) -> Session:
         self.con = self.stack.enter_context(engine.connect())
         return self
 
@@ -169,7 +168,9 @@ class _Session:
         lines = _LineCount(path)  # counted while DuckDB parses (file reads release the GIL)
         try:  # ordinality numbers the rows as the file has them, whatever order parallel parsing keeps
             engine.run(
-                con, f"CREATE TEMP TABLE raw AS SELECT ordinality AS row, {select} FROM {source} WITH ORDINALITY", [str(path)]
+                con,
+                f"CREATE TEMP TABLE raw AS SELECT ordinality AS row, {select} FROM {source} WITH ORDINALITY",
+                [str(path)],
             )
         except engine.EngineError:
             raise NeedsLines from None  # malformed JSON, an unknown key, a bad CSV row: name its line
@@ -184,15 +185,18 @@ class _Session:
             raise NeedsLines(f"{counts[1]} of {n} rows have a bad value")
         if lines.result() != n + header_lines:
             raise NeedsLines("blank lines or multi-line fields: rows and lines differ")
-        self._order(n)
-        names = {name: self._categories(name, decode) for name in NAMES}
+        try:
+            rows = engine.Rows(con, n)
+            names = {name: rows.categories(name, decode) for name in NAMES}
+        except engine.EngineError:
+            raise NeedsLines from None
         numbers = {
-            name: self._column(f"COALESCE({engine.quote_identifier(name)}, 'nan'::DOUBLE)").astype(np.float64)
+            name: rows.column(f"COALESCE({engine.quote_identifier(name)}, 'nan'::DOUBLE)").astype(np.float64)
             for name in NUMERIC
             if name in exprs
         }
-        outcome = self._column("outcome::TINYINT").astype(np.int8) if "outcome" in exprs else None
-        texts = {name: t for name in TEXT_COLUMNS if name in exprs and (t := self._texts(name)) is not None}
+        outcome = rows.column("outcome::TINYINT").astype(np.int8) if "outcome" in exprs else None
+        texts = {name: t for name in TEXT_COLUMNS if name in exprs and (t := rows.texts(name)) is not None}
         engine.run(con, "DROP TABLE raw")
         score = numbers.pop("score")
         epoch = numbers.pop("epoch", None)
@@ -209,46 +213,6 @@ class _Session:
             source=str(path),
             places=np.arange(1 + header_lines, n + 1 + header_lines, dtype=np.int32),
         )
-
-    def _order(self, n: int) -> None:
-        """Where each table row belongs in the file (None: already in file order, the usual case)."""
-        row = engine.column(self.db, "SELECT row FROM raw")
-        self.perm = None
-        if not np.array_equal(row, np.arange(1, n + 1)):
-            perm = np.argsort(row, kind="stable")
-            if not np.array_equal(row[perm], np.arange(1, n + 1)):
-                raise NeedsLines
-            self.perm = perm
-
-    def _column(self, expr: str) -> npt.NDArray[Any]:
-        values = engine.column(self.db, f"SELECT {expr} FROM raw")
-        return values if self.perm is None else values[self.perm]
-
-    def _texts(self, name: str) -> list[str | None] | None:
-        """Free text (NULL: none) in file order, for failure rules; None when no row has any."""
-        if not engine.run(self.db, f"SELECT count({name}) FROM raw")[0][0]:
-            return None
-        values = [r[0] for r in engine.run(self.db, f"SELECT {name} FROM raw")]
-        return values if self.perm is None else [values[i] for i in self.perm]
-
-    def _categories(self, name: str, decode: Any) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
-        """Distinct values in first-seen order and each row's code, from the hashes DuckDB made."""
-        con = self.db
-        col = engine.quote_identifier(name)
-        rows = engine.run(
-            con,
-            f"SELECT hash_{name}, min({col}), max({col}) FROM raw GROUP BY 1 ORDER BY min(row)",
-        )
-        if any(lo != hi for _, lo, hi in rows):
-            raise NeedsLines  # a 64-bit hash collision: vanishingly rare, never silently merged
-        values = tuple(decode(name, lo) for _, lo, _ in rows)
-        if len(set(values)) != len(values):
-            raise NeedsLines
-        keys = np.asarray([h for h, _, _ in rows], dtype=np.uint64)
-        order = np.argsort(keys)
-        hashes = self._column(f"hash_{name}")
-        codes = order[np.searchsorted(keys[order], hashes)].astype(np.int32)
-        return values, codes
 
 
 class _LineCount:
@@ -274,4 +238,3 @@ class _LineCount:
     def result(self) -> int:
         self.thread.join()
         return self.count
-
