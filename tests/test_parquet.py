@@ -151,4 +151,6 @@ def test_workspace_ranks_a_lake_and_a_glob(tmp_path: Path, capsys: pytest.Captur
         'name = "lake"\nresults = ["lake/*/*.parquet"]\nprices = "bundled"\nprofile = "balanced"\n'
     )
     assert main(["rank", str(ws), "--format", "json", "--resamples", "50"]) == 0
-    assert json.loads(capsys.readouterr().out)["ranking"] == ranked["ranking"]
+    again = json.loads(capsys.readouterr().out)
+    assert [(m["model"], m["score"]) for m in again["models"]] == [(m["model"], m["score"]) for m in ranked["models"]]
+    assert again["pick"] == ranked["pick"] and len(ranked["models"]) == 3
