@@ -87,8 +87,13 @@ class SortedValues:
         models = len(self.order)
         joined = np.concatenate(counts, axis=1)
         b = joined.shape[0]
-        sums = np.rint(joined.astype(np.float64) @ matrix).astype(np.int64)
-        cat = np.ascontiguousarray(joined.T, dtype=np.int32)  # items × B
+        # whole numbers: float32 is exact while every sum stays below 2**24 (twice as fast as float64)
+        exact32 = int(joined.sum(axis=1).max(initial=0)) * float(matrix.max(initial=0.0)) < 2**24
+        if exact32:
+            sums = np.rint(joined.astype(np.float32) @ matrix.astype(np.float32)).astype(np.int64)
+        else:
+            sums = np.rint(joined.astype(np.float64) @ matrix).astype(np.int64)
+        cat = np.ascontiguousarray(joined.T)  # items × B, counts as drawn (one byte each, usually)
         out = np.full((b, models), np.nan)
         for m, (order, x) in enumerate(zip(self.order, self.sorted, strict=True)):
             if not order.size:
