@@ -154,3 +154,26 @@ def test_workspace_ranks_a_lake_and_a_glob(tmp_path: Path, capsys: pytest.Captur
     again = json.loads(capsys.readouterr().out)
     assert [(m["model"], m["score"]) for m in again["models"]] == [(m["model"], m["score"]) for m in ranked["models"]]
     assert again["pick"] == ranked["pick"] and len(ranked["models"]) == 3
+
+
+def test_the_duckdb_queries_in_docs_scale_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/scale.md's worked example reduces a hive-partitioned lake to files advisor reads."""
+    import re
+
+    from advisor.ingest import aggregates
+
+    src = write_jsonl(
+        tmp_path / "s.jsonl",
+        [dict(r, epoch=e, outcome="refusal" if r["score"] == 0 and e else None) for r in rows(60) for e in (0, 1)],
+    )
+    to_parquet(src, tmp_path / "evals", partition="model, task")
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "scale.md").read_text()
+    per_item, per_task = re.findall(r"```sql\n(COPY.*?)```", doc, re.S)
+    monkeypatch.chdir(tmp_path)
+    con = duckdb.connect()
+    con.execute(per_item)
+    con.execute(per_task)
+    items = parquet.read(tmp_path / "items.parquet")
+    samples = native_lines.read(src)
+    assert len(items) == len(samples) // 2 and set(items.models) == set(samples.models)
+    assert aggregates.read(tmp_path / "aggregates.csv").aggregates is not None
