@@ -164,7 +164,11 @@ def test_the_duckdb_queries_in_docs_scale_work(tmp_path: Path, monkeypatch: pyte
 
     src = write_jsonl(
         tmp_path / "s.jsonl",
-        [dict(r, epoch=e, outcome="refusal" if r["score"] == 0 and e else None) for r in rows(60) for e in (0, 1)],
+        [
+            dict(r, epoch=e, outcome="refusal" if r["score"] == 0 and e else None, cached_input_tokens=10, cost_usd=0.01)
+            for r in rows(60)
+            for e in (0, 1)
+        ],
     )
     to_parquet(src, tmp_path / "evals", partition="model, task")
     doc = (Path(__file__).resolve().parent.parent / "docs" / "scale.md").read_text()
