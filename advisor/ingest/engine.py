@@ -118,13 +118,13 @@ class Rows:
         return values if self.perm is None else [values[i] for i in self.perm]
 
     def categories(self, name: str, decode: Callable[[str, Any], str]) -> tuple[tuple[str, ...], npt.NDArray[np.int32]]:
-        """Distinct values of ``name`` in first-seen order and each row's code, from ``hash_<name>``.
+        """Distinct values of column ``name`` in first-seen order and each row's code, by hash.
 
         Hashing keeps strings inside DuckDB (a million Python strings cost more than the parse);
         a hash shared by two different values is detected, never silently merged.
         """
         col = quote_identifier(name)
-        rows = run(self.con, f"SELECT hash_{name}, min({col}), max({col}) FROM raw GROUP BY 1 ORDER BY min(row)")
+        rows = run(self.con, f"SELECT hash({col}), min({col}), max({col}) FROM raw GROUP BY 1 ORDER BY min(row)")
         if any(lo != hi for _, lo, hi in rows):
             raise EngineError(f"two values of {name} share a hash")
         values = tuple(decode(name, lo) for _, lo, _ in rows)
@@ -132,5 +132,5 @@ class Rows:
             raise EngineError(f"two spellings of one {name}")
         keys = np.asarray([h for h, _, _ in rows], dtype=np.uint64)
         order = np.argsort(keys)
-        codes = order[np.searchsorted(keys[order], self.column(f"hash_{name}"))].astype(np.int32)
+        codes = order[np.searchsorted(keys[order], self.column(f"hash({col})"))].astype(np.int32)
         return values, codes

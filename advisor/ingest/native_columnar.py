@@ -55,7 +55,6 @@ def read_jsonl(path: Path) -> SampleTable:
         # type-checked) once each. A number's text casts to DOUBLE; a string, boolean or object
         # fails the cast, which stops the scan (the line reader then names the line).
         exprs = {name: f"{name}::VARCHAR" for name in NAMES}
-        exprs.update({f"hash_{name}": f"hash({name})" for name in NAMES})
         exprs.update({name: f"{name}::VARCHAR::DOUBLE" for name in NUMERIC if name in cols})
         if "outcome" in cols:
             exprs["outcome"] = _outcome_code("outcome::VARCHAR", quoted=True)
@@ -63,7 +62,8 @@ def read_jsonl(path: Path) -> SampleTable:
             if name in cols:
                 exprs[name] = f"{name}->>'$'"
                 exprs[f"bad_{name}"] = f"({name} IS NOT NULL AND ascii({name}) <> 34)"
-        return s.load(source, exprs, header_lines=0, decode=_decode_json_name)
+        columns = s.load(source, exprs, header_lines=0, decode=_decode_json_name)
+    return build(**columns)  # after the engine has closed and given back its memory
 
 
 def read_csv(path: Path, head: bytes) -> SampleTable:
@@ -76,7 +76,6 @@ def read_csv(path: Path, head: bytes) -> SampleTable:
     with Session(path) as s:
         exprs = {name: f"NULLIF(trim({name}), '')" for name in NAMES}
         exprs.update({f"bad_{name}": f"NULLIF(trim({name}), '') IS NULL" for name in NAMES})
-        exprs.update({f"hash_{name}": f"hash(NULLIF(trim({name}), ''))" for name in NAMES})
         for name in NUMERIC:
             if name in header:
                 value = f"NULLIF(trim({name}), '')"
@@ -87,7 +86,8 @@ def read_csv(path: Path, head: bytes) -> SampleTable:
         for name in TEXT_COLUMNS:
             if name in header:
                 exprs[name] = f"NULLIF({name}, '')"
-        return s.load(source, exprs, header_lines=1, decode=_decode_csv_name)
+        columns = s.load(source, exprs, header_lines=1, decode=_decode_csv_name)
+    return build(**columns)
 
 
 _NUMBER_STARTS = ", ".join(str(ord(c)) for c in "-0123456789")
@@ -161,8 +161,9 @@ class Session:
             raise NeedsLines
         return cols
 
-    def load(self, source: str, exprs: dict[str, str], *, header_lines: int, decode: Any) -> SampleTable:
-        """Parse into a temporary table, check every flag, then hand numpy one column at a time."""
+    def load(self, source: str, exprs: dict[str, str], *, header_lines: int, decode: Any) -> dict[str, Any]:
+        """Parse into a temporary table, check every flag, then hand numpy one column at a time:
+        the arguments of ``records.samples.build``."""
         con, path = self.db, self.path
         select = ", ".join(f"{e} AS {engine.quote_identifier(n)}" for n, e in exprs.items())
         lines = _LineCount(path)  # counted while DuckDB parses (file reads release the GIL)
@@ -201,7 +202,7 @@ class Session:
         score = numbers.pop("score")
         epoch = numbers.pop("epoch", None)
         optional: dict[str, Sequence[float | None] | npt.NDArray[np.float64]] = dict(numbers)
-        return build(
+        return dict(
             model=names["model"],
             task=names["task"],
             sample_id=names["sample_id"],

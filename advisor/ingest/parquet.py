@@ -145,8 +145,6 @@ def _expressions(types: dict[str, str]) -> dict[str, str]:
     for name in NAMES:
         value = f"{name}::VARCHAR"
         exprs[name] = value
-        exprs[f"hash_{name}"] = f"hash({value})"
-    exprs["hash_file"] = "hash(filename)"
     for name in NUMERIC:
         if name in types:  # epoch may be a partition folder (a string): it must still be a number
             exprs[name] = f"TRY_CAST({name} AS DOUBLE)" if types[name] == "VARCHAR" else f"{name}::DOUBLE"
