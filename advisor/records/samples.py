@@ -317,6 +317,9 @@ def first_duplicate(table: SampleTable) -> tuple[int, int] | None:
     if len(table) < 2:
         return None
     key = _row_keys(table)
+    ordered = np.sort(key)  # a plain sort answers "any duplicate?"; only then find where
+    if not (ordered[1:] == ordered[:-1]).any():
+        return None
     order = np.argsort(key, kind="stable")
     same = np.flatnonzero(key[order][1:] == key[order][:-1])
     if not same.size:
