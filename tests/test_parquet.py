@@ -100,7 +100,9 @@ def test_files_with_different_optional_columns(tmp_path: Path) -> None:
 
 def test_integer_sample_ids_and_float32_scores(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "s.jsonl", [dict(r, sample_id=i) for i, r in enumerate(rows(9))])
-    path = to_parquet(src, tmp_path / "s.parquet", select="model, task, sample_id::INTEGER AS sample_id, score::FLOAT AS score")
+    path = to_parquet(
+        src, tmp_path / "s.parquet", select="model, task, sample_id::INTEGER AS sample_id, score::FLOAT AS score"
+    )
     table = parquet.read(path)
     assert table.sample_ids[:3] == ("0", "1", "2") and table.score.dtype == np.float64
 
@@ -165,7 +167,9 @@ def test_the_duckdb_queries_in_docs_scale_work(tmp_path: Path, monkeypatch: pyte
     src = write_jsonl(
         tmp_path / "s.jsonl",
         [
-            dict(r, epoch=e, outcome="refusal" if r["score"] == 0 and e else None, cached_input_tokens=10, cost_usd=0.01)
+            dict(
+                r, epoch=e, outcome="refusal" if r["score"] == 0 and e else None, cached_input_tokens=10, cost_usd=0.01
+            )
             for r in rows(60)
             for e in (0, 1)
         ],

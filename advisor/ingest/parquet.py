@@ -85,7 +85,9 @@ def read(path: Path) -> SampleTable:
         except engine.EngineError as exc:
             raise InputError(path, f"cannot read the names ({exc})") from None
         numbers: dict[str, npt.NDArray[np.float64]] = {
-            name: rows.column(f"COALESCE({name}, 'nan'::DOUBLE)").astype(np.float64) for name in NUMERIC if name in exprs
+            name: rows.column(f"COALESCE({name}, 'nan'::DOUBLE)").astype(np.float64)
+            for name in NUMERIC
+            if name in exprs
         }
         outcome = rows.column("outcome::TINYINT").astype(np.int8) if "outcome" in exprs else None
         texts = {name: t for name in TEXT_COLUMNS if name in exprs and (t := rows.texts(name)) is not None}
@@ -152,7 +154,9 @@ def _expressions(types: dict[str, str]) -> dict[str, str]:
                 exprs[f"bad_{name}"] = f"({name} IS NOT NULL AND TRY_CAST({name} AS DOUBLE) IS NULL)"
     if "outcome" in types:
         cases = " ".join(f"WHEN '{kind}' THEN {code}" for code, kind in enumerate(OUTCOMES))
-        exprs["outcome"] = f"CASE WHEN outcome IS NULL OR outcome = '' THEN {NO_OUTCOME} ELSE CASE outcome {cases} ELSE -1 END END"
+        exprs["outcome"] = (
+            f"CASE WHEN outcome IS NULL OR outcome = '' THEN {NO_OUTCOME} ELSE CASE outcome {cases} ELSE -1 END END"
+        )
         exprs["outcome_text"] = "outcome"
     for name in TEXT_COLUMNS:
         if name in types:
@@ -162,15 +166,16 @@ def _expressions(types: dict[str, str]) -> dict[str, str]:
 
 def _check_rows(con: Any, exprs: dict[str, str]) -> None:
     """Missing names or scores and unknown outcomes: one error at the first such row (by file and row)."""
-    checks = [(f"{n} IS NULL OR {n} = ''", f"{n} is missing" if n != "sample_id" else "sample_id is missing") for n in NAMES]
+    checks = [(f"{n} IS NULL OR {n} = ''", f"{n} is missing") for n in NAMES]
     checks.append(("score IS NULL", "score is missing"))
     checks += [(f"bad_{n}", f"{n} is not a number") for n in NUMERIC if f"bad_{n}" in exprs]
     if "outcome" in exprs:
         checks.append(("outcome = -1", "unknown outcome"))
     for condition, message in checks:
-        hit = engine.run(con, f"SELECT file, place{', outcome_text' if 'outcome' in condition else ''} FROM raw WHERE {condition} ORDER BY file, place LIMIT 1")
+        shown = ", outcome_text" if condition.startswith("outcome") else ""
+        hit = engine.run(con, f"SELECT file, place{shown} FROM raw WHERE {condition} ORDER BY file, place LIMIT 1")
         if hit:
-            extra = f" {hit[0][2]!r} (expected one of {', '.join(OUTCOMES)})" if "outcome" in condition else ""
+            extra = f" {hit[0][2]!r} (expected one of {', '.join(OUTCOMES)})" if shown else ""
             raise InputError(f"{hit[0][0]}:{hit[0][1]}", message + extra)
 
 
