@@ -230,13 +230,15 @@ def build(
 
     number_arrs: dict[str, FloatArray] = {}
     given = numbers or {}
+    absent = np.full(n, np.nan)
+    absent.flags.writeable = False  # one array for every column the file lacks (memory), never written
     for name in OPTIONAL_NUMBERS:
         if name in given:
             arr = _floats(given[name], name, fail, required=False)
             _check_range(arr, name, fail)
             number_arrs[name] = arr
         else:
-            number_arrs[name] = np.full(n, np.nan)
+            number_arrs[name] = absent
     _check_token_parts(number_arrs, fail)
 
     table = SampleTable(
