@@ -125,10 +125,13 @@ def sample_models(
         table.model.astype(np.int64) * n_kinds + table.outcome, minlength=len(table.models) * n_kinds
     ).reshape(len(table.models), n_kinds)
 
+    # each model's rows as one slice of a sort by model (not a million-row mask per model)
+    by_model = np.argsort(table.model, kind="stable")
+    bounds = np.searchsorted(table.model[by_model], np.arange(len(table.models) + 1))
     models: dict[str, ModelEvidence] = {}
     for code, name in enumerate(table.models):
-        rows = table.model == code
-        if not rows.any():
+        rows = by_model[bounds[code] : bounds[code + 1]]
+        if not rows.size:
             continue
         tasks: dict[str, TaskStats] = {}
         for t in range(n_t):
@@ -168,7 +171,7 @@ def sample_models(
         models[name] = ModelEvidence(
             model=name,
             tasks=tasks,
-            n_samples=int(rows.sum()),
+            n_samples=int(rows.size),
             latency_ms=latency,
             latency_samples=int(lat.size),
             failures=failures,
