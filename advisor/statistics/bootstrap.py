@@ -35,7 +35,7 @@ ScoreFn = Callable[[dict[str, FloatArray]], FloatArray]
 
 #: Bytes of count matrix per chunk (one byte per item and resample); bounds memory whatever the
 #: data size, and keeps chunks tall enough for BLAS to run at speed (a 100-row product is 5× slower).
-CHUNK_BYTES = 32 * 1024 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
 #: The most resamples one run takes: Monte-Carlo error on P(best) is then below 0.2 points, and
 #: the per-resample results (resamples × models × criteria) stay within a few hundred MB.
 MAX_RESAMPLES = 100_000
