@@ -156,3 +156,48 @@ def test_known_key_first_seen_after_the_sample_is_read(tmp_path: Path, monkeypat
 
 def test_engine_columns_never_include_unchecked_names() -> None:
     assert set(native_columnar.NUMERIC) | set(native_columnar.NAMES) <= native.KNOWN
+
+
+@pytest.mark.parametrize("epochs", [1, 3])
+def test_item_means_and_unpaired_warnings_against_plain_python(epochs: int) -> None:
+    """The one-epoch shortcuts (no sort) and the sorting path, against dicts and sets."""
+    from advisor.evidence.from_samples import item_means, unpack_item_key
+    from advisor.ingest.load import warnings
+    from advisor.records.samples import build
+
+    rng = np.random.default_rng(epochs)
+    recs = [
+        (f"m{m}", f"t{t}", f"s{s}", e, float(rng.random()))
+        for m in range(3)
+        for t in range(2)
+        for s in range(40)
+        for e in range(epochs)
+        if rng.random() > 0.1 or m == 0
+    ]
+    table = build(
+        model=[r[0] for r in recs],
+        task=[r[1] for r in recs],
+        sample_id=[r[2] for r in recs],
+        epoch=[r[3] for r in recs],
+        score=[r[4] for r in recs],
+        source="x",
+    )
+    keys, means, counts = item_means(table, table.score)
+    got = {}
+    for k, mean, c in zip(keys.tolist(), means.tolist(), counts.tolist(), strict=True):
+        m, t, s = (int(x[0]) for x in unpack_item_key(table, np.asarray([k])))
+        got[(table.models[m], table.tasks[t], table.sample_ids[s])] = (mean, c)
+    expected: dict[tuple[str, str, str], list[float]] = {}
+    for m, t, s, _, score in recs:
+        expected.setdefault((m, t, s), []).append(score)
+    assert got.keys() == expected.keys()
+    for key, scores in expected.items():
+        assert got[key][0] == pytest.approx(sum(scores) / len(scores)) and got[key][1] == len(scores)
+    lacking = []
+    for t in ("t0", "t1"):
+        union = {s for m, tt, s, _, _ in recs if tt == t}
+        for m in ("m0", "m1", "m2"):
+            mine = {s for mm, tt, s, _, _ in recs if tt == t and mm == m}
+            if len(union) - len(mine):
+                lacking.append(f"task {t!r}: model {m!r} lacks {len(union) - len(mine)} of the {len(union)}")
+    assert sorted(w.split(" samples")[0] for w in warnings(table)) == sorted(lacking)

@@ -30,6 +30,9 @@ def item_means(
     n_tasks = len(table.tasks) + 1
     n_ids = len(table.sample_ids) + 1
     key = (table.model.astype(np.int64) * n_tasks + table.task) * n_ids + table.sample
+    if not table.epoch.any():  # one epoch: rows are items already (duplicates are refused on reading)
+        has = ~np.isnan(values)
+        return key, values.astype(np.float64), has.astype(np.int64)
     uniq, inverse = arrays.unique_inverse(key)
     ok = ~np.isnan(values)
     counts = np.bincount(inverse[ok], minlength=uniq.size)

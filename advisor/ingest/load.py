@@ -112,9 +112,17 @@ def warnings(table: SampleTable) -> list[str]:
         table = table.select(~probe)
     n_t, n_m, n_s = len(table.tasks), len(table.models), len(table.sample_ids)
     task = table.task.astype(np.int64)
-    triples = arrays.unique((task * n_m + table.model) * n_s + table.sample)
-    have = np.bincount(triples // n_s, minlength=n_t * n_m).reshape(n_t, n_m)
-    union = np.bincount(arrays.unique(task * n_s + table.sample) // n_s, minlength=n_t)
+    pair = task * n_m + table.model
+    if table.epoch.any():
+        have = np.bincount(arrays.unique(pair * n_s + table.sample) // n_s, minlength=n_t * n_m)
+    else:  # one epoch: rows are distinct samples already (duplicates are refused on reading)
+        have = np.bincount(pair, minlength=n_t * n_m)
+    have = have.reshape(n_t, n_m)
+    cells = task * n_s + table.sample
+    if n_t * n_s <= 4 * len(table) + 4096:  # dense enough to count, which is linear
+        union = (np.bincount(cells, minlength=n_t * n_s) > 0).reshape(n_t, n_s).sum(axis=1)
+    else:
+        union = np.bincount(arrays.unique(cells) // n_s, minlength=n_t)
     out: list[str] = []
     for t, m in zip(*np.nonzero(have), strict=True):
         lacking = int(union[t] - have[t, m])

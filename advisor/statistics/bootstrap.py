@@ -36,6 +36,8 @@ ScoreFn = Callable[[dict[str, FloatArray]], FloatArray]
 #: Bytes of count matrix per chunk (one byte per item and resample); bounds memory whatever the
 #: data size, and keeps chunks tall enough for BLAS to run at speed (a 100-row product is 5× slower).
 CHUNK_BYTES = 16 * 1024 * 1024
+#: Fewest resamples per chunk, whatever the item count: shorter products waste most of BLAS's speed.
+MIN_CHUNK = 128
 #: The most resamples one run takes: Monte-Carlo error on P(best) is then below 0.2 points, and
 #: the per-resample results (resamples × models × criteria) stay within a few hundred MB.
 MAX_RESAMPLES = 100_000
@@ -309,7 +311,7 @@ def paired_bootstrap(
         raise ValueError(f"resamples must be between 1 and {MAX_RESAMPLES}")
     sizes = [t.n_items for t in tasks]
     if chunk is None:
-        chunk = max(1, min(resamples, CHUNK_BYTES // max(1, sum(sizes))))
+        chunk = min(resamples, max(MIN_CHUNK, CHUNK_BYTES // max(1, sum(sizes))))
     rngs = task_generators(seed, len(tasks))
     parts: dict[str, list[FloatArray]] = {name: [] for name in stats}
     scores: list[FloatArray] = []
