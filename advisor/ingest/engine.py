@@ -124,13 +124,13 @@ class Rows:
         a hash shared by two different values is detected, never silently merged.
         """
         col = quote_identifier(name)
-        rows = run(self.con, f"SELECT hash({col}), min({col}), max({col}) FROM raw GROUP BY 1 ORDER BY min(row)")
-        if any(lo != hi for _, lo, hi in rows):
+        rows = run(self.con, f"SELECT hash({col}), {col} FROM raw GROUP BY {col} ORDER BY min(row)")
+        if len({h for h, _ in rows}) != len(rows):
             raise EngineError(f"two values of {name} share a hash")
-        values = tuple(decode(name, lo) for _, lo, _ in rows)
+        values = tuple(decode(name, v) for _, v in rows)
         if len(set(values)) != len(values):
             raise EngineError(f"two spellings of one {name}")
-        keys = np.asarray([h for h, _, _ in rows], dtype=np.uint64)
+        keys = np.asarray([h for h, _ in rows], dtype=np.uint64)
         order = np.argsort(keys)
         codes = order[np.searchsorted(keys[order], self.column(f"hash({col})"))].astype(np.int32)
         return values, codes

@@ -52,8 +52,7 @@ def files(path: Path) -> list[Path]:
 def read(path: Path) -> SampleTable:
     found = files(path)
     source = (
-        "read_parquet(?, union_by_name=true, filename=true, file_row_number=true, "
-        "hive_partitioning=true, hive_types_autocast=false)"
+        "read_parquet(?, union_by_name=true, file_row_number=true, hive_partitioning=true, hive_types_autocast=false)"
     )
     params = [[str(f) for f in found]]
     with engine.connect() as con:
@@ -69,7 +68,7 @@ def read(path: Path) -> SampleTable:
         try:
             engine.run(
                 con,
-                f"CREATE TEMP TABLE raw AS SELECT ordinality AS row, filename AS file, "
+                f"CREATE TEMP TABLE raw AS SELECT ordinality AS row, file_index AS file, "
                 f"file_row_number + 1 AS place, {select} FROM {source} WITH ORDINALITY",
                 params,
             )
@@ -78,10 +77,10 @@ def read(path: Path) -> SampleTable:
         n = int(engine.run(con, "SELECT count(*) FROM raw")[0][0])
         if n == 0:
             raise InputError(path, "no samples in these files")
-        _check_rows(con, exprs)
+        _check_rows(con, exprs, found)
         try:
             rows = engine.Rows(con, n)
-            names = {name: rows.categories(name, _as_is) for name in (*NAMES, "file")}
+            names = {name: rows.categories(name, _as_is) for name in NAMES}
         except engine.EngineError as exc:
             raise InputError(path, f"cannot read the names ({exc})") from None
         numbers: dict[str, npt.NDArray[np.float64]] = {
@@ -92,6 +91,7 @@ def read(path: Path) -> SampleTable:
         outcome = rows.column("outcome::TINYINT").astype(np.int8) if "outcome" in exprs else None
         texts = {name: t for name in TEXT_COLUMNS if name in exprs and (t := rows.texts(name)) is not None}
         places = rows.column("place").astype(np.int32)
+        file_codes = rows.column("file").astype(np.int32)  # file_index: the position in ``found``
     score = numbers.pop("score")
     epoch = numbers.pop("epoch", None)
     optional: dict[str, Any] = dict(numbers)
@@ -106,7 +106,7 @@ def read(path: Path) -> SampleTable:
         texts=texts,
         source=str(path),
         places=places,
-        sources=names["file"],
+        sources=(tuple(str(f) for f in found), file_codes),
     )
 
 
@@ -164,7 +164,7 @@ def _expressions(types: dict[str, str]) -> dict[str, str]:
     return exprs
 
 
-def _check_rows(con: Any, exprs: dict[str, str]) -> None:
+def _check_rows(con: Any, exprs: dict[str, str], found: list[Path]) -> None:
     """Missing names or scores and unknown outcomes: one error at the first such row (by file and row)."""
     checks = [(f"{n} IS NULL OR {n} = ''", f"{n} is missing") for n in NAMES]
     checks.append(("score IS NULL", "score is missing"))
@@ -176,7 +176,7 @@ def _check_rows(con: Any, exprs: dict[str, str]) -> None:
         hit = engine.run(con, f"SELECT file, place{shown} FROM raw WHERE {condition} ORDER BY file, place LIMIT 1")
         if hit:
             extra = f" {hit[0][2]!r} (expected one of {', '.join(OUTCOMES)})" if shown else ""
-            raise InputError(f"{hit[0][0]}:{hit[0][1]}", message + extra)
+            raise InputError(f"{found[int(hit[0][0])]}:{hit[0][1]}", message + extra)
 
 
 def _as_is(name: str, value: Any) -> str:
