@@ -21,7 +21,7 @@ from advisor.memo.snapshot import read_memo
 from advisor.prices.native import dump_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet, Tier, load_sheet
 from advisor.records.samples import build
-from tests.memo_helpers import MEMO_WS, TODAY, copy_workspace, litellm_sheet
+from tests.memo_helpers import MEMO_WS, TODAY, copy_workspace, edit_snapshot, litellm_sheet
 
 SHEET = str(MEMO_WS / "prices-2025-11-26.toml")
 
@@ -84,13 +84,17 @@ def test_real_litellm_snapshots_report_the_real_repricing(
         "cached input $0.07 → $0.028 (-60%)",
     ]
     assert "openai/gpt-4o-mini" not in changes
-    # claude-3-7-sonnet matches two resellers' entries on the newest map: reported, not guessed.
+    # claude-3-7-sonnet is only on resellers' routes on the newest map: reported, not priced at their rate.
     assert list(data["not_repriced"]) == ["anthropic/claude-3-7-sonnet-20250219"]
-    assert "ambiguous" in data["not_repriced"]["anthropic/claude-3-7-sonnet-20250219"]
+    assert "no anthropic entry" in data["not_repriced"]["anthropic/claude-3-7-sonnet-20250219"]
+    assert "other routes price it" in data["not_repriced"]["anthropic/claude-3-7-sonnet-20250219"]
     assert any("deepseek/deepseek-chat overtook the memo's pick" in c for c in data["crossings"])
     assert any("past the memo's break-even" in c for c in data["crossings"])
     deepseek = next(s for s in data["score_changes"] if s["model"] == "deepseek/deepseek-chat")
     assert deepseek["reasons"][0].startswith("cost +0.066: $0.000902 → $0.000455 per task")
+    # "changed" says that the evidence still cannot tell the two apart: the prices moved the order
+    assert set(data["tied_for_first"]) >= {"deepseek/deepseek-chat", "openai/gpt-4o-mini"}
+    assert "still statistically tied for first" in data["headline"] and "not with the evidence" in data["headline"]
 
 
 def test_missing_pick_cannot_tell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,9 +140,11 @@ def _edit_snapshot(memo: Path, edit: str) -> Path:
     elif edit == "newer":
         text = text.replace('"schema_version": 1,', '"schema_version": 99,', 1)
     elif edit == "unknown-key":
-        text = text.replace('"schema_version": 1,', '"schema_version": 1, "colour": "red",', 1)
+        return edit_snapshot(memo, lambda d: d.update(colour="red"))
     elif edit == "bad-value":
-        text = re.sub(r'"tasks_per_month": [0-9.]+', '"tasks_per_month": "lots"', text, count=1)
+        return edit_snapshot(memo, lambda d: d["workspace"].update(tasks_per_month="lots"))
+    elif edit == "unsigned":
+        text = re.sub(r'"tasks_per_month": [0-9.]+', '"tasks_per_month": 1', text, count=1)
     elif edit == "no-snapshot":
         text = text[: text.index("## 9. Snapshot")]
     memo.write_text(text)
@@ -152,6 +158,7 @@ def _edit_snapshot(memo: Path, edit: str) -> Path:
         ("newer", "written by a newer advisor"),
         ("unknown-key", "does not parse at colour: unknown key"),
         ("bad-value", "does not parse at workspace.tasks_per_month"),
+        ("unsigned", "the snapshot was changed after advisor wrote it"),
         ("no-snapshot", "no advisor snapshot found"),
     ],
 )

@@ -60,8 +60,8 @@ def check_resamples(resamples: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_resamples(args.resamples)
-    if args.seed < 0:
-        raise InputError("--seed", "must be 0 or more")
+    if args.seed < 0:  # numpy seeds are non-negative; a traceback is no answer
+        raise InputError("--seed", f"must be 0 or more, not {args.seed}")
     folder = args.workspace or bundled.demo_workspace()
     inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
     weights = parse_weights(args.weights) if args.weights else None

@@ -21,36 +21,8 @@ TEXT_LIMIT = 16 * MIB  # profiles, workspaces, settings, price sheets (TOML)
 DATA_LIMIT = 8 * 1024 * MIB  # eval results and price source files
 
 
-def regular_size(path: Path, *, limit: int = DATA_LIMIT) -> int:
-    """The size of a regular file no larger than ``limit``, for readers that open it themselves.
-
-    The same checks as ``read_regular``, without reading: a columnar engine reads the file in parallel.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-    finally:
-        os.close(fd)
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(path, "is a folder, not a file")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(path, "is not a regular file (a device, pipe or socket); advisor reads files only")
-    if info.st_size > limit:
-        raise InputError(
-            path, f"is {info.st_size / MIB:,.0f} MiB; the limit for this kind of file is {limit / MIB:,.0f} MiB"
-        )
-    return info.st_size
-
-
-def read_regular(path: Path, *, limit: int = DATA_LIMIT) -> bytes:
-    """The bytes of a regular file no larger than ``limit``; anything else is an InputError naming it."""
+def _open_regular(path: Path) -> tuple[int, int]:
+    """An open descriptor of a regular file and its size; an InputError naming it for anything else."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
@@ -65,9 +37,19 @@ def read_regular(path: Path, *, limit: int = DATA_LIMIT) -> bytes:
             raise InputError(path, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise InputError(path, "is not a regular file (a device, pipe or socket); advisor reads files only")
-        if info.st_size > limit:
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
+
+
+def read_regular(path: Path, *, limit: int = DATA_LIMIT) -> bytes:
+    """The bytes of a regular file no larger than ``limit``; anything else is an InputError naming it."""
+    fd, size = _open_regular(path)
+    try:
+        if size > limit:
             raise InputError(
-                path, f"is {info.st_size / MIB:,.0f} MiB; the limit for this kind of file is {limit / MIB:,.0f} MiB"
+                path, f"is {size / MIB:,.0f} MiB; the limit for this kind of file is {limit / MIB:,.0f} MiB"
             )
         with os.fdopen(fd, "rb", closefd=True) as fh:
             fd = -1
@@ -80,3 +62,29 @@ def read_regular(path: Path, *, limit: int = DATA_LIMIT) -> bytes:
     if len(data) > limit:  # it grew while we read
         raise InputError(path, f"is larger than the {limit / MIB:,.0f} MiB limit for this kind of file")
     return data
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a regular file (to recognise its format); the same refusals as ``read_regular``."""
+    fd, _ = _open_regular(path)
+    try:
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            return fh.read(size)
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def regular_size(path: Path, *, limit: int = DATA_LIMIT) -> int:
+    """The size of a regular file no larger than ``limit``, for readers that open it themselves.
+
+    The same refusals as ``read_regular``, without reading: a columnar engine reads the file in parallel.
+    """
+    fd, size = _open_regular(path)
+    os.close(fd)
+    if size > limit:
+        raise InputError(path, f"is {size / MIB:,.0f} MiB; the limit for this kind of file is {limit / MIB:,.0f} MiB")
+    return size

@@ -37,7 +37,7 @@ def current_view(inputs: Inputs, decision: Decision | None) -> RenderableType:
     sheet = inputs.sheet
     head = Text()
     head.append(f"In use: {sheet.as_of}", style="bold")
-    head.append(f"  ·  {len(sheet.models)} models  ·  {display_path(inputs.sheet_path, inputs.workspace.root)}\n")
+    head.append(f"  ·  {len(sheet.listing())} models  ·  {display_path(inputs.sheet_path, inputs.workspace.root)}\n")
     head.append(f"source: {sheet.source}\n", style="dim")
     table = Table(box=None, header_style="bold", padding=(0, 1))
     for col in ("model", "priced as", "in $/Mtok", "cached", "out $/Mtok", "$/task"):

@@ -7,11 +7,15 @@ with the way out (fix the file, press reload) spelled out.
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.text import Text
 from textual.widgets import Static
 
 from advisor.decision.explain import verdict
 from advisor.decision.result import Decision, Uncertainty
+from advisor.report.uncertainty import tie_sentence
+from advisor.text.sanitise import clean
 from advisor.tui.state import LoadProblem
 
 
@@ -24,13 +28,9 @@ class Verdict(Static):
     def show(self, decision: Decision, stats: Uncertainty | None, pending: bool) -> None:
         text = Text(verdict(decision))
         if stats is not None:
-            if len(stats.tied_for_first) > 1:
-                text.append(
-                    f"\nStatistically tied for first ({stats.resamples} paired resamples): "
-                    + ", ".join(stats.tied_for_first)
-                    + ".",
-                    style="bold",
-                )
+            tie = tie_sentence(dataclasses.replace(decision, uncertainty=stats))
+            if tie:
+                text.append("\n" + clean(tie), style="bold")
             changes = what_would_change(decision, stats)
             if changes:
                 text.append("\nWhat would change it: ", style="bold")
