@@ -18,20 +18,21 @@ from advisor.text.redact import redact_text
 from advisor.text.sanitise import clean
 
 #: Command modules under advisor.cli, in the order ``--help`` lists them.
-COMMANDS: list[str] = ["init", "rank", "data", "prices", "tui", "memo", "revisit", "compare", "probe"]
+COMMANDS: list[str] = ["init", "rank", "data", "prices", "tui", "memo", "revisit", "compare", "probe", "split"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command``, only that command's module is imported (startup time)."""
     p = argparse.ArgumentParser(
         prog="advisor",
         description="Choose an LLM for production from your own evals, prices and priorities.",
     )
     p.add_argument("--version", action="version", version=f"advisor {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if command is None else [command]:
         importlib.import_module(f"advisor.cli.{name}").register(sub)
     return p
 
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args_list or args_list[0] not in {*COMMANDS, "-h", "--help", "--version"}:
             args_list = default_command(args_list)
-        args = parser().parse_args(args_list)
+        args = parser(args_list[0] if args_list[0] in COMMANDS else None).parse_args(args_list)
         return int(args.func(args) or 0)
     except InputErrors as exc:
         for line in exc.lines():

@@ -19,6 +19,7 @@ from advisor.inputs.profiles import Profile, parse_constraints, parse_weights
 from advisor.inputs.workspace import WORKSPACE_FILE
 from advisor.report.schema import decision_json
 from advisor.report.table import markdown, parse_columns, print_table
+from advisor.statistics.bootstrap import MAX_RESAMPLES
 
 WORKSPACE_HELP = f"workspace folder (default: this folder if it has an {WORKSPACE_FILE}, else the bundled demo)"
 
@@ -29,6 +30,11 @@ def add_decision_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", help="bundled profile name or a .toml path (default: the workspace's)")
     p.add_argument("--weights", help="override weights, e.g. accuracy=5,cost=3,latency=1,gracefulness=1")
     p.add_argument("--prices", help="price sheet: bundled, latest, a date (YYYY-MM-DD) or a path")
+    p.add_argument(
+        "--on",
+        choices=["holdout", "dev", "all"],
+        help="the part of the split to rank on (default: holdout when `advisor split` set one up, else all)",
+    )
 
 
 def add_profile_edits(p: argparse.ArgumentParser) -> None:
@@ -78,7 +84,9 @@ def decide_from_args(args: argparse.Namespace) -> tuple[Inputs, Decision]:
     """Load the workspace the arguments name and decide under the profile as edited on the command line."""
     if getattr(args, "weights", None):
         parse_weights(args.weights)  # a bad --weights fails before the files are read
-    inputs = load_inputs(workspace_folder(args.workspace), profile=args.profile, prices=args.prices)
+    inputs = load_inputs(
+        workspace_folder(args.workspace), profile=args.profile, prices=args.prices, part=getattr(args, "on", None)
+    )
     return inputs, decide(inputs, profile=edited_profile(inputs.profile, args))
 
 
@@ -114,11 +122,20 @@ def add_bootstrap_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed, for reproducible runs (default 0)")
 
 
+def check_resamples(resamples: int) -> None:
+    """0 (skip) up to MAX_RESAMPLES; more buys no precision and costs gigabytes."""
+    if not 0 <= resamples <= MAX_RESAMPLES:
+        raise InputError(
+            "--resamples",
+            f"must be 0 (skip the bootstrap) to {MAX_RESAMPLES:,} (more changes P(best) by less than "
+            "0.2 points and needs gigabytes of memory)",
+        )
+
+
 def run(args: argparse.Namespace) -> int:
+    check_resamples(args.resamples)
     if args.seed < 0:  # numpy seeds are non-negative; a traceback is no answer
         raise InputError("--seed", f"must be 0 or more, not {args.seed}")
-    if args.resamples < 0:
-        raise InputError("--resamples", "must be 0 (skip the bootstrap) or more")
     columns = parse_columns(args.columns) if args.columns else None
     inputs, decision = decide_from_args(args)
     if args.resamples > 0 and decision.ranked:

@@ -26,4 +26,4 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(folder, f"no {WORKSPACE_FILE} in this folder (make one with `advisor init {folder}`)")
     from advisor.tui import run as run_tui
 
-    return run_tui(folder, profile=args.profile, prices=args.prices, weights=weights)
+    return run_tui(folder, profile=args.profile, prices=args.prices, weights=weights, part=args.on)

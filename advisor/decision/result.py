@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from advisor.decision.overfit_result import OverfitCheck
 from advisor.decision.utilities import Anchors
 from advisor.inputs.profiles import Profile
 from advisor.statistics.comparisons import McNemar
@@ -40,7 +41,7 @@ class AccuracyGap:
     p_value: float  # of the test named in ``test``
     p_adjusted: float  # Holm over the family
     family: int  # pairs in the Holm family
-    test: str  # "exact McNemar", "exact sign-flip", "Monte Carlo sign-flip", "normal (unpaired)", "none"
+    test: str  # "exact McNemar", "exact/Monte Carlo/Hoeffding bound sign-flip", "normal (unpaired)", "none"
     paired: bool
     clear: bool
     n: int  # shared items (paired), items behind both estimates (unpaired)
@@ -246,6 +247,8 @@ class Decision:
     edits: ProfileEdits | None = None
     #: Accuracy gaps between every pair of ranked models (familywise); every accuracy claim reads these.
     comparisons: Comparisons = field(default_factory=Comparisons)
+    #: Dev against holdout (advisor.decision.overfit), when the workspace has a split (``advisor split``).
+    overfit: OverfitCheck | None = None
 
     def gap(self, model: str, other: str) -> AccuracyGap | None:
         return self.comparisons.get(model, other)

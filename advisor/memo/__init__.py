@@ -29,6 +29,7 @@ from advisor.memo.sections_more import (
     robustness_section,
     snapshot_section,
 )
+from advisor.memo.sections_split import holdout_section
 from advisor.memo.snapshot import Follows
 from advisor.text.sanitise import markdown as md
 
@@ -51,6 +52,7 @@ def memo_document(ctx: MemoContext) -> Doc:
         Para(
             f"{ctx.today.isoformat()} · advisor {__version__} · {_priorities(d)} · prices as of "
             f"{ctx.inputs.sheet.as_of.isoformat()} · {d.tasks_per_month:,.0f} tasks a month"
+            + (f" · decided on the {d.overfit.part} of rotation {d.overfit.rotation}" if d.overfit else "")
         )
     )
     for section in (
@@ -58,6 +60,7 @@ def memo_document(ctx: MemoContext) -> Doc:
         mattered_section,
         ranking_section,
         evidence_section,
+        holdout_section,
         failures_section,
         robustness_section,
         benchmarks_section,

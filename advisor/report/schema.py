@@ -11,6 +11,7 @@ from typing import Any
 from advisor.decision.decide import Inputs
 from advisor.decision.explain import criteria_notes, verdict
 from advisor.decision.result import Accuracy, Decision, ModelResult
+from advisor.report.overfit import split_json
 from advisor.report.uncertainty import comparisons_json, model_fields, uncertainty_json
 
 SCHEMA = "advisor.rank/2"
@@ -92,4 +93,5 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
         "models": [model_json(m, decision) for m in decision.models],
         "accuracy_comparisons": comparisons_json(decision),
         **uncertainty_json(decision.uncertainty),
+        "split": split_json(decision.overfit),
     }

@@ -21,9 +21,11 @@ from rich.text import Text
 
 from advisor.decision.decide import Inputs
 from advisor.decision.explain import criteria_notes, edits_lines, profile_sentence, verdict, weights_text
+from advisor.decision.overfit_result import OverfitCheck
 from advisor.decision.result import Accuracy, Decision, ModelResult
 from advisor.errors import InputError
 from advisor.inputs.profiles import CRITERIA
+from advisor.report import overfit as split_words
 from advisor.report.flags import LETTER, aggregates_sentence, flags, legend
 from advisor.report.uncertainty import cell as uncertainty_cell
 from advisor.report.uncertainty import lines as uncertainty_lines
@@ -207,6 +209,7 @@ def header_lines(decision: Decision, inputs: Inputs) -> list[str]:
         f"Workspace: {clean(inputs.workspace.name)} · {priorities} · weights: {weights_text(decision.weights)}",
         f"Prices: {inputs.sheet.as_of} ({clean(redact_text(inputs.sheet.source))}) · volume: "
         f"{decision.tasks_per_month:,.0f} tasks/month",
+        *([split_words.part_line(decision.overfit)] if decision.overfit else []),
     ]
 
 
@@ -268,6 +271,8 @@ def print_table(
         console.print(plain(line))
     for line in uncertainty_lines(decision):
         console.print(plain(line))
+    if decision.overfit is not None:
+        print_overfit(decision.overfit, console)
     if "breakdown" in lay.shown:
         console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
     if meaning := legend(decision, flags_shown="flags" in lay.shown):
@@ -297,9 +302,35 @@ def markdown(decision: Decision, inputs: Inputs) -> str:
     lines += ["", md(verdict(decision)), ""]
     lines += [f"{md(line)}  " for line in notes(decision)]
     lines += [f"{md(line)}  " for line in uncertainty_lines(decision)]
+    if decision.overfit is not None:
+        lines += ["", *overfit_markdown(decision.overfit), ""]
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
     if meaning := legend(decision):
         lines.append(f"Flags: {meaning}")
     lines += [f"\ncost of {md(model)}: {md(how)}" for model, how in decision.cost_models]
     lines += [f"\n> warning: {md(w)}" for w in decision.warnings]
     return "\n".join(lines) + "\n"
+
+
+def print_overfit(check: OverfitCheck, console: Console) -> None:
+    """Dev against holdout: the per-model table and the sentences (``advisor.report.overfit``)."""
+    console.print(plain(f"Dev vs holdout (rotation {check.rotation}), accuracy points:", "bold"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, h in enumerate(split_words.GAP_HEADERS):
+        table.add_column(h, justify="left" if i in (0, 6) else "right", no_wrap=True)
+    for g in check.models:
+        table.add_row(*map(plain, split_words.gap_row(g)), style="bold" if g.flagged else None)
+    console.print(table)
+    for line in split_words.lines(check):
+        console.print(plain(line, "yellow" if line.startswith("warning:") else ""))
+
+
+def overfit_markdown(check: OverfitCheck) -> list[str]:
+    """The same in Markdown; every cell and sentence escaped (model names are untrusted)."""
+    out = [f"Dev vs holdout (rotation {check.rotation}), accuracy points:", ""]
+    out.append("| " + " | ".join(split_words.GAP_HEADERS) + " |")
+    out.append("|---|" + "---:|" * 5 + "---|")
+    out += ["| " + " | ".join(md(c) for c in split_words.gap_row(g)) + " |" for g in check.models]
+    out.append("")
+    out += [f"{md(line)}  " for line in split_words.lines(check)]
+    return out

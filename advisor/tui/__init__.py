@@ -17,9 +17,10 @@ def run(
     profile: str | None = None,
     prices: str | None = None,
     weights: dict[str, float] | None = None,
+    part: str | None = None,
 ) -> int:
     """Open the TUI on a workspace folder and block until the user quits."""
     from advisor.tui.app import AdvisorApp
 
-    AdvisorApp(folder, profile=profile, prices=prices, weights=weights).run()
+    AdvisorApp(folder, profile=profile, prices=prices, weights=weights, part=part).run()
     return 0

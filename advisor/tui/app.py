@@ -53,6 +53,7 @@ class AdvisorApp(AdvisorHost):
         Binding("i", "view('data')", "Data", id="view-data"),
         Binding("r", "reset_weights", "Reset", id="reset-weights", show=False),
         Binding("e", "export_memo", "Memo", id="export-memo"),
+        Binding("h", "next_part", "Holdout/dev/all", id="split-part", show=False),
         Binding("ctrl+r,f5", "reload", "Reload", id="reload"),
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit", show=False),
@@ -66,6 +67,7 @@ class AdvisorApp(AdvisorHost):
         prices: str | None = None,
         weights: dict[str, float] | None = None,
         settings: Settings | None = None,
+        part: str | None = None,
     ) -> None:
         super().__init__()
         problem: str | None = None
@@ -73,7 +75,9 @@ class AdvisorApp(AdvisorHost):
             settings, problem = load_settings()
         self.settings = settings
         self._settings_problem = problem
-        self.session = Session(folder=Path(folder), profile_ref=profile, prices_ref=prices, initial_weights=weights)
+        self.session = Session(
+            folder=Path(folder), profile_ref=profile, prices_ref=prices, initial_weights=weights, part_ref=part
+        )
         self.profile_options: list[ProfileOption] = []
         self.stats_pending = False
         self._rerank_timer: Timer | None = None
@@ -91,7 +95,7 @@ class AdvisorApp(AdvisorHost):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_workspace(self) -> None:
         s = self.session
-        self.post_message(WorkspaceLoaded(load(s.folder, s.profile_ref, s.prices_ref)))
+        self.post_message(WorkspaceLoaded(load(s.folder, s.profile_ref, s.prices_ref, s.part_ref)))
 
     @on(WorkspaceLoaded)
     def _loaded(self, message: WorkspaceLoaded) -> None:
@@ -191,6 +195,17 @@ class AdvisorApp(AdvisorHost):
             self.session.reset()
             self._rerank()
             self.notify(f"Weights and constraints reset to '{self.session.base_profile.name}'.", timeout=2)
+
+    def action_next_part(self) -> None:
+        """Rank on the next part of the split: holdout → dev → all."""
+        if self.session.inputs is None:
+            return
+        described = self.session.next_part()
+        if described is None:
+            self.notify("This workspace has no split: `advisor split` holds items out.", severity="warning")
+            return
+        self._rerank()
+        self.notify(f"Ranking on {described}.", title="Split", timeout=2.5)
 
     def choose_sheet(self, ref: str) -> None:
         if self.session.inputs is not None:

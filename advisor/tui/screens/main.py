@@ -91,7 +91,8 @@ class MainScreen(AdvisorScreen):
                 priorities.show(session.profile, decision)
                 self.query_one(Warnings).show(decision.warnings)
                 self._show_detail()
-        self.sub_title = f"{session.inputs.workspace.name}"
+        split = session.inputs.split
+        self.sub_title = f"{session.inputs.workspace.name}" + (f" · ranked on {split.describe()}" if split else "")
 
     def _profile_ref(self) -> str | None:
         app = self.advisor

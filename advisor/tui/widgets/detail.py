@@ -24,6 +24,7 @@ from advisor.report.uncertainty import gap_sentence
 from advisor.text.format import fmt_ms, graceful, money, pct
 from advisor.text.sanitise import clean, plain
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
+from advisor.tui.widgets.split_note import split_note
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -200,6 +201,10 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette, stats: Uncert
     return Group(title, table, paired_note(gap, stats.pair(m.model) if stats else None))
 
 
+def _with(view: RenderableType, extra: RenderableType | None) -> RenderableType:
+    return view if extra is None else Group(view, extra)
+
+
 def _short(name: str) -> str:
     return name.rsplit("/", 1)[-1][:16]
 
@@ -233,7 +238,7 @@ class Detail(Grid):
         metric = decision.profile.latency.metric
         views: dict[str, RenderableType] = {
             "why": why_view(m, decision, palette, stats),
-            "tasks": tasks_view(m, decision, palette),
+            "tasks": _with(tasks_view(m, decision, palette), split_note(m.model, decision.overfit, palette)),
             "failures": failures_view(m, decision),
             "latency": latency_view(m, inputs, metric),
             "cost": cost_view(m),
