@@ -201,3 +201,49 @@ def test_item_means_and_unpaired_warnings_against_plain_python(epochs: int) -> N
             if len(union) - len(mine):
                 lacking.append(f"task {t!r}: model {m!r} lacks {len(union) - len(mine)} of the {len(union)}")
     assert sorted(w.split(" samples")[0] for w in warnings(table)) == sorted(lacking)
+
+
+@pytest.mark.parametrize("epochs", [1, 2])
+def test_item_evidence_does_not_depend_on_row_order(epochs: int) -> None:
+    """Rows handed over in any order (a parallel reader): the same items per task and the same paired comparisons."""
+    from advisor.evidence.gather import gather
+    from advisor.records.samples import build
+
+    rng = np.random.default_rng(7)
+    recs = [
+        (f"m{m}", f"t{t}", f"s{s}", e, float(rng.random() < 0.4 + 0.1 * m))
+        for m in range(3)
+        for t in range(3)
+        for s in range(60)
+        for e in range(epochs)
+    ]
+
+    def evidence(order: np.ndarray) -> dict[tuple[str, str], tuple[list[int], list[float]]]:
+        rows = [recs[i] for i in order]
+        table = build(
+            model=[r[0] for r in rows],
+            task=[r[1] for r in rows],
+            sample_id=[r[2] for r in rows],
+            epoch=[r[3] for r in rows],
+            score=[r[4] for r in rows],
+            source="x",
+        )
+        ev = gather(table, None)
+        out = {}
+        for name, m in ev.models.items():
+            for task, stats in m.tasks.items():
+                assert stats.items is not None and stats.items.ids.size == stats.n_items == 60
+                assert bool((np.diff(stats.items.ids) > 0).all())  # ascending, as ``aligned`` needs
+                ids = [table.sample_ids[i] for i in stats.items.ids]
+                out[(name, task)] = (ids, stats.items.scores.tolist())
+                assert np.mean(stats.items.scores) == pytest.approx(stats.mean)
+        a, b = ev.models["m0"].tasks["t1"], ev.models["m2"].tasks["t1"]
+        out[("diff", "t1")] = ([], [a.versus(b).diff])
+        return out
+
+    in_order = evidence(np.arange(len(recs)))
+    shuffled = evidence(rng.permutation(len(recs)))
+    assert shuffled.pop(("diff", "t1"))[1] == pytest.approx(in_order.pop(("diff", "t1"))[1])
+    assert shuffled.keys() == in_order.keys()
+    for key, (ids, scores) in in_order.items():
+        assert dict(zip(*shuffled[key], strict=True)) == dict(zip(ids, scores, strict=True))

@@ -34,15 +34,19 @@ def item_means(
 ) -> tuple[npt.NDArray[np.int64], FloatArray, npt.NDArray[np.int64]]:
     """Average ``values`` over epochs per (model, task, sample).
 
-    Returns the item key (model, task, sample packed into one int), the mean,
+    Returns the item key (model, task, sample packed into one int), ascending, so
+    each (model, task)'s items are contiguous and in sample-code order; the mean;
     and the number of epochs behind it. NaN values are left out of the mean.
     """
     n_tasks = len(table.tasks) + 1
     n_ids = len(table.sample_ids) + 1
     key = (table.model.astype(np.int64) * n_tasks + table.task) * n_ids + table.sample
     if not table.epoch.any():  # one epoch: rows are items already (duplicates are refused on reading)
-        has = ~np.isnan(values)
-        return key, values.astype(np.float64), has.astype(np.int64)
+        vals = values.astype(np.float64)
+        if key.size > 1 and not bool((key[1:] >= key[:-1]).all()):  # rows in any order (a parallel reader)
+            order = np.argsort(key, kind="stable")
+            key, vals = key[order], vals[order]
+        return key, vals, (~np.isnan(vals)).astype(np.int64)
     uniq, inverse = arrays.unique_inverse(key)
     ok = ~np.isnan(values)
     counts = np.bincount(inverse[ok], minlength=uniq.size)
