@@ -13,7 +13,6 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 
 from advisor.decision.decide import Inputs
@@ -27,24 +26,18 @@ from advisor.tui.screens.data import DataScreen
 from advisor.tui.screens.help import HelpScreen
 from advisor.tui.screens.main import MainScreen
 from advisor.tui.screens.prices import PricesScreen
+from advisor.tui.screens.tradeoffs import TradeoffScreen
 from advisor.tui.settings import Settings, load_settings, user_profiles_dir
 from advisor.tui.state import LoadProblem, ProfileOption, Session, load, profile_options, reprice
 from advisor.tui.widgets.priorities import Priorities
 from advisor.tui.widgets.weight_control import WeightControl
 
 
-def tradeoff_screen() -> Screen[None]:
-    """Imported on first use: the plotting library is the slowest import and startup does not need it."""
-    from advisor.tui.screens.tradeoffs import TradeoffScreen
-
-    return TradeoffScreen()
-
-
 class AdvisorApp(AdvisorHost):
     CSS_PATH = "app.tcss"
     TITLE = "advisor"
     COMMANDS = App.COMMANDS | {AdvisorCommands}
-    MODES = {"decide": MainScreen, "tradeoffs": tradeoff_screen, "prices": PricesScreen, "data": DataScreen}
+    MODES = {"decide": MainScreen, "tradeoffs": TradeoffScreen, "prices": PricesScreen, "data": DataScreen}
     DEFAULT_MODE = "decide"
     BINDINGS = [
         Binding("d", "view('decide')", "Decide", id="view-decide"),

@@ -7,19 +7,17 @@ the user edits is posted upward as messages and handled by the app.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header
 
-from advisor.tui.screens.base import AdvisorScreen
+from advisor.tui.screens.base import NARROW, AdvisorScreen
 from advisor.tui.widgets.detail import Detail
 from advisor.tui.widgets.panels import ErrorPanel, Verdict, Warnings
 from advisor.tui.widgets.priorities import Priorities
 from advisor.tui.widgets.ranking import RankingTable
-
-NARROW = 120
-MEDIUM = 180
 
 
 class MainScreen(AdvisorScreen):
@@ -52,10 +50,9 @@ class MainScreen(AdvisorScreen):
         self.watch(app, "stats", lambda _: self.refresh_view(stats_only=True), init=False)
         self.watch(app, "selected", lambda _: self._show_detail(), init=False)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
         narrow = self.size.width < NARROW
-        self.set_class(narrow, "-narrow")
-        self.set_class(not narrow and self.size.width < MEDIUM, "-medium")
         # Narrow: the ranking first, then the verdict, then the priorities (stacked, scrolling).
         scroll, top = self.query_one("#main-scroll"), self.query_one("#top")
         ranking, summary, priorities = (
