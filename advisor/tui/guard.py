@@ -5,7 +5,7 @@ meeting data of a shape nobody expected, must not take the whole app down
 (and the user's edits with it). Each widget builds what it shows through
 ``guarded``: on an exception the traceback goes to the TUI's log (a file when
 the app runs from the command line, see ``install_log``) and the widget shows
-a short message instead. ``Contained`` does the same for the drawing itself
+a short message instead. ``contained`` does the same for the drawing itself
 (a style or layout failure inside Textual while turning content into lines).
 Errors the app cannot contain still end the app with a non-zero exit code
 (``advisor.tui.run``).
@@ -23,6 +23,7 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import Static
 
 from advisor.text.sanitise import clean
 
@@ -77,32 +78,41 @@ def guarded(what: str, build: Callable[[], R]) -> R | Text:
         return failure(what, exc)
 
 
-class Contained(Widget):
-    """A widget whose drawing failures stay inside it: it shows the failure line, the app runs on.
+def contained(widget: Widget, crop: Region, draw: Callable[[Region], list[Strip]]) -> list[Strip]:
+    """``draw(crop)``, or the failure line in the widget's place when drawing raises.
 
-    Each distinct failure is logged once (drawing is retried on every repaint,
-    so a resize can bring the widget back).
+    A widget opts in by overriding ``render_lines`` with
+    ``return contained(self, crop, super().render_lines)``. Each distinct
+    failure is logged once (drawing is retried on every repaint, so a resize
+    can bring the widget back).
     """
+    try:
+        lines = draw(crop)
+    except Exception as exc:  # one widget's failure must not end the app
+        what = f"{type(widget).__name__} #{widget.id}" if widget.id else type(widget).__name__
+        key = f"{what}: {type(exc).__name__}: {exc}"
+        if key not in _logged:
+            log.exception("%s could not be drawn", what)
+            _logged.add(key)
+        return _failure_strips(widget, crop, failure(what, exc))
+    return lines
 
-    _logged_failure: str | None = None
+
+_logged: set[str] = set()
+
+
+def _failure_strips(widget: Widget, crop: Region, text: Text) -> list[Strip]:
+    console = widget.app.console
+    width = max(crop.width, 1)
+    lines = [
+        Strip(list(line.render(console)), line.cell_len).adjust_cell_length(width) for line in text.wrap(console, width)
+    ]
+    lines = lines[: crop.height]
+    return lines + [Strip.blank(width)] * (crop.height - len(lines))
+
+
+class Panel(Static):
+    """A Static whose drawing failures stay inside it."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        try:
-            lines = super().render_lines(crop)
-        except Exception as exc:  # one widget's failure must not end the app
-            what = f"{type(self).__name__} #{self.id}" if self.id else type(self).__name__
-            key = f"{type(exc).__name__}: {exc}"
-            if key != self._logged_failure:
-                log.exception("%s could not be drawn", what)
-                self._logged_failure = key
-            return self._failure_strips(crop, failure(what, exc))
-        self._logged_failure = None
-        return lines
-
-    def _failure_strips(self, crop: Region, text: Text) -> list[Strip]:
-        width = max(crop.width, 1)
-        lines = text.wrap(self.app.console, width)
-        strips = [Strip(list(line.render(self.app.console)), line.cell_len).adjust_cell_length(width) for line in lines]
-        strips = strips[: crop.height]
-        strips += [Strip.blank(width)] * (crop.height - len(strips))
-        return strips
+        return contained(self, crop, super().render_lines)

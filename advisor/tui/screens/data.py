@@ -22,7 +22,7 @@ class DataScreen(AdvisorScreen):
         yield Header()
         with VerticalScroll(id="data-scroll"):
             yield Static("Loading…", id="data-report")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Data"

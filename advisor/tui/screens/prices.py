@@ -96,7 +96,7 @@ class PricesScreen(AdvisorScreen):
             with VerticalScroll(id="prices-right"):
                 yield Static("Loading…", id="sheet-current")
                 yield Static("", id="sheet-diff")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Prices"

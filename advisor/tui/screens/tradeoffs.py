@@ -91,7 +91,7 @@ class TradeoffScreen(AdvisorScreen):
                 yield ScatterChart("Accuracy vs cost per task", id="chart-cost")
                 yield ScatterChart("Accuracy vs latency", id="chart-latency")
             yield Static("", id="tradeoff-values")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Trade-offs"

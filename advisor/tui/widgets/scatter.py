@@ -13,9 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 
 from advisor.tui.format import Palette
-from advisor.tui.guard import Contained, guarded
+from advisor.tui.guard import contained, guarded
 from advisor.tui.plot import MIN_HEIGHT, MIN_WIDTH, Point, layout
 
 
@@ -32,7 +35,7 @@ class ChartData:
 LEGEND = (("◆", "pareto", " Pareto  "), ("●", "dominated", " dominated  "), ("x", "excluded", " excluded  "))
 
 
-class ScatterChart(Contained):
+class ScatterChart(Widget):
     """Accuracy (y) against one log-scale criterion (x)."""
 
     DEFAULT_CSS = "ScatterChart { height: 1fr; min-height: 3; }"
@@ -47,6 +50,9 @@ class ScatterChart(Contained):
         """Chart what ``source`` returns; it is called when drawing, so its failure is contained too."""
         self._source = source
         self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return contained(self, crop, super().render_lines)
 
     def render(self) -> Text:
         return guarded(f"The chart '{self.title}'", self._draw)
