@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.ingest.load import Loaded, describe
+from advisor.text.sanitise import clean
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -94,39 +95,41 @@ def renderables(report: dict[str, Any]) -> list[RenderableType]:
             missing = ", ".join(a["fields_missing"]) or "-"
             failures = "counts" if "failures" in a["fields_present"] else "not given"
         files.add_row(
-            f["path"],
+            Text(clean(f["path"])),
             f["format"],
-            "\n".join(f["models"]),
-            "\n".join(f["tasks"]),
+            Text("\n".join(clean(m) for m in f["models"])),
+            Text("\n".join(clean(t) for t in f["tasks"])),
             str(f["samples"]),
             str(f["epochs"]),
-            missing + (f"\npartial: {partial}" if partial else ""),
-            failures,
+            Text(clean(missing) + (f"\npartial: {clean(partial)}" if partial else "")),
+            Text(clean(failures)),
         )
     out.append(files)
     notes = [f"{f['path']}: {w}" for f in report["files"] for w in f["warnings"]] + report["warnings"]
     if notes:
         out.append(Text("Warnings", style="bold"))
-        out.extend(Text(f"  - {line}") for line in notes)
+        out.extend(Text(f"  - {clean(line)}") for line in notes)
     if report["failure_rules"]:
         rules = Table(title="Failure rules", title_justify="left")
         for col in ("rule", "marks", "fired"):
             rules.add_column(col)
         for r in report["failure_rules"]:
-            rules.add_row(r["rule"], r["kind"], str(r["hits"]))
+            rules.add_row(Text(clean(r["rule"])), r["kind"], str(r["hits"]))
         out.append(rules)
     counts = Table(title="Samples per model and task", title_justify="left")
     for col in ("model", "task", "samples", "epochs", "mean score"):
         counts.add_column(col, overflow="fold")
     for c in report["by_model_task"]:
         epochs = "aggregates" if c["evidence"] == "aggregates" else str(c["epochs"])
-        counts.add_row(c["model"], c["task"], str(c["samples"]), epochs, f"{c['mean_score']:.3f}")
+        counts.add_row(
+            Text(clean(c["model"])), Text(clean(c["task"])), str(c["samples"]), epochs, f"{c['mean_score']:.3f}"
+        )
     out.append(counts)
     if report["aggregated_models"]:
         out.append(
             Text(
                 "Resting on per-task aggregates (no per-item data: intervals from the given SE, comparisons "
-                f"unpaired): {', '.join(report['aggregated_models'])}"
+                f"unpaired): {', '.join(clean(m) for m in report['aggregated_models'])}"
             )
         )
     return out

@@ -52,12 +52,24 @@ class _FileOnFirstUse(logging.FileHandler):
 def install_log(path: Path) -> None:
     """Send the TUI's warnings and errors to ``path`` (created only when something is logged)."""
     global _log_file
+    uninstall_log()
     handler = _FileOnFirstUse(path, delay=True, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.WARNING)
     log.propagate = False  # stderr belongs to the terminal the app is drawing on
     _log_file = path
+
+
+def uninstall_log() -> None:
+    """Undo ``install_log`` (tests, and an app embedded in another program, call this)."""
+    global _log_file
+    for old in [h for h in log.handlers if isinstance(h, _FileOnFirstUse)]:
+        log.removeHandler(old)
+        old.close()
+    log.propagate = True
+    log.setLevel(logging.NOTSET)
+    _log_file = None
 
 
 def failure(what: str, exc: BaseException) -> Text:

@@ -58,7 +58,7 @@ class MainScreen(AdvisorScreen):
         self.query_one("#explain").border_title = "Why, in full"
         self.watch(app, "revision", lambda _: self.refresh_view(), init=True)
         self.watch(app, "stats", lambda _: self.refresh_view(stats_only=True), init=False)
-        self.watch(app, "selected", lambda _: self._show_detail(), init=False)
+        self.watch(app, "selected", self._selected_changed, init=False)
         # Short terminals start with the priorities folded to their summary line.
         self.query_one("#priorities-box", Collapsible).collapsed = self.app.size.height < SHORT
 
@@ -95,6 +95,11 @@ class MainScreen(AdvisorScreen):
             return None
         ref = app.session.inputs.workspace.config.profile
         return next((o.ref for o in app.profile_options if o.ref == ref or o.name == ref), None)
+
+    def _selected_changed(self, model: str | None) -> None:
+        if model is not None:
+            self.query_one(RankingTable).select(model)
+        self._show_detail()
 
     def _show_detail(self) -> None:
         app = self.advisor

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Static
 from advisor.decision.result import Decision, ModelResult
 from advisor.text.format import fmt_ms, money, pct
 from advisor.text.sanitise import clean
-from advisor.tui.guard import guarded
+from advisor.tui.guard import Panel, guarded
 from advisor.tui.plot import Point
 from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.widgets.scatter import ChartData, ScatterChart, point_keys
@@ -90,7 +90,7 @@ class TradeoffScreen(AdvisorScreen):
             with Vertical(id="charts"):
                 yield ScatterChart("Accuracy vs cost per task", id="chart-cost")
                 yield ScatterChart("Accuracy vs latency", id="chart-latency")
-            yield Static("", id="tradeoff-values")
+            yield Panel("", id="tradeoff-values")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

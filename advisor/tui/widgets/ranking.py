@@ -127,7 +127,8 @@ class RankingTable(DataTable[Text]):
         super().__init__(id="ranking", cursor_type="row", zebra_stripes=True)
         self._decision: Decision | None = None
         self._stats: Uncertainty | None = None
-        self._shown: tuple[tuple[str, ...], int] | None = None
+        self._shown: tuple[tuple[tuple[str, int], ...], tuple[str, ...]] | None = None
+        """The columns (key, width) and rows (models, in order) on screen."""
         self._hidden: tuple[tuple[str, ...], bool] | None = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -139,6 +140,11 @@ class RankingTable(DataTable[Text]):
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
         return str(key.value) if key.value is not None else None
+
+    def select(self, model: str) -> None:
+        """Put the cursor on ``model`` (when another view chose it)."""
+        if model != self.selected_model and model in {str(k.value) for k in self.rows}:
+            self.move_cursor(row=self.get_row_index(model), animate=False, scroll=True)
 
     def show(self, decision: Decision, stats: Uncertainty | None) -> None:
         """Show a new decision, keeping the cursor on the same model."""
@@ -162,18 +168,27 @@ class RankingTable(DataTable[Text]):
         }
         available = max(self.size.width, 40) - SCROLLBAR
         keys, model_width = choose_columns(widths, available, self.cell_padding)
-        self.clear(columns=True)
-        for key in keys:
-            width = model_width if key == "model" else widths[key]
-            self.add_column(Text(titles[key], justify="right" if RIGHT[key] else "left"), key=key, width=width)
+        layout = tuple((key, model_width if key == "model" else widths[key]) for key in keys)
         for m in decision.models:
             row = cells[m.model]
             for key in keys:
                 row[key].justify = "right" if RIGHT[key] else "left"
             if model_width < widths["model"]:
-                name = row["model"]
-                row["model"] = Text(shorten(name.plain, model_width), style=name.style, no_wrap=True)
-            self.add_row(*(row[k] for k in keys), key=m.model)
+                full = row["model"]
+                row["model"] = Text(shorten(full.plain, model_width), style=full.style, no_wrap=True)
+        names = tuple(m.model for m in decision.models)
+        if (layout, names) == self._shown:
+            # Same columns, widths and models (in the same order): update the cells in place.
+            for name in names:
+                for key in keys:
+                    self.update_cell(name, key, cells[name][key])
+        else:
+            self.clear(columns=True)
+            for key, width in layout:
+                self.add_column(Text(titles[key], justify="right" if RIGHT[key] else "left"), key=key, width=width)
+            for name in names:
+                self.add_row(*(cells[name][k] for k in keys), key=name)
+            self._shown = (layout, names)
         target = keep if keep in cells else (decision.models[0].model if decision.models else None)
         if target is not None:
             self.move_cursor(row=self.get_row_index(target), animate=False, scroll=True)
