@@ -9,7 +9,7 @@ widgets render; they do not decide.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual import on, work
@@ -85,6 +85,8 @@ class AdvisorApp(AdvisorHost):
         self.session = Session(folder=Path(folder), profile_ref=profile, prices_ref=prices, initial_weights=weights)
         self.start_dir = Path.cwd()
         """The folder the user started advisor in (the export dialog may propose it)."""
+        self.today: Callable[[], dt.date] = dt.date.today
+        """The clock that dates memo names (tests freeze it)."""
         self.profile_options: list[ProfileOption] = []
         self.stats_pending = False
         self._rerank_timer: Timer | None = None
@@ -275,7 +277,7 @@ class AdvisorApp(AdvisorHost):
             return
         chosen = fmt or self.settings.memo_format
         folder = export.default_folder(s.inputs.workspace.root, self.start_dir, self.settings.export_dir)
-        path = export.memo_name(folder, s.decision.profile.name, dt.date.today(), chosen)
+        path = export.memo_name(folder, s.decision.profile.name, self.today(), chosen)
 
         def confirmed(request: ExportRequest | None) -> None:
             if request is not None:

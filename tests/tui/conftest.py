@@ -83,7 +83,9 @@ def screen_lines(app: AdvisorApp) -> list[str]:
     for x, line, text in re.findall(
         r'<text[^>]*? x="([\d.]+)"[^>]*?clip-path="url\(#[^)]*?-line-(\d+)\)"[^>]*>([^<]*)</text>', svg
     ):
-        lines.setdefault(int(line), {})[round(float(x) / 12.2)] = html.unescape(text).replace("\xa0", " ").replace("\n", "")
+        lines.setdefault(int(line), {})[round(float(x) / 12.2)] = (
+            html.unescape(text).replace("\xa0", " ").replace("\n", "")
+        )
     out = []
     for n in range(max(lines, default=-1) + 1):
         row = ""

@@ -27,7 +27,12 @@ def test_default_folder_is_the_users_never_the_package(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "path, fmt, expected",
-    [("a/memo.md", "html", "a/memo.html"), ("memo.html", "md", "memo.md"), ("memo", "md", "memo.md"), ("x.txt", "html", "x.txt")],
+    [
+        ("a/memo.md", "html", "a/memo.html"),
+        ("memo.html", "md", "memo.md"),
+        ("memo", "md", "memo.md"),
+        ("x.txt", "html", "x.txt"),
+    ],
 )
 def test_the_format_sets_the_suffix(path: str, fmt: str, expected: str) -> None:
     assert with_format(Path(path), fmt) == Path(expected)
@@ -65,7 +70,9 @@ def test_export_asks_where_then_writes_and_says_where(workspace: Path) -> None:
         field.value = str(proposed)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, ExportDialog) and "already exists" in str(dialog.query_one("#export-message").render())
+        assert isinstance(app.screen, ExportDialog) and "already exists" in str(
+            dialog.query_one("#export-message").render()
+        )
         assert proposed.read_text() == "an older memo"
         await pilot.press("enter")
         await settle(pilot)

@@ -23,7 +23,11 @@ def _layout(points: list[Point], width: int, height: int, frontier: tuple[tuple[
 
 def test_marks_sit_where_the_numbers_put_them() -> None:
     # Three points a decade apart on x, at accuracy 70, 80, 90.
-    points = [Point(0.001, 70, "1", "◆", "pareto"), Point(0.01, 80, "2", "●", "dominated"), Point(0.1, 90, "a", "x", "excluded")]
+    points = [
+        Point(0.001, 70, "1", "◆", "pareto"),
+        Point(0.01, 80, "2", "●", "dominated"),
+        Point(0.1, 90, "a", "x", "excluded"),
+    ]
     plot = _layout(points, 60, 20)
     lines = plot.lines()
     # By hand: y spans 70-1.6 .. 90+1.6 (8% padding of 20), over ph = 16 rows starting at row 1;
@@ -46,7 +50,7 @@ def test_tick_labels_name_the_row_and_column_they_sit_on() -> None:
     ph = 24 - 4
     ticks = [(r, line[: line.index("┤")].strip()) for r, line in enumerate(lines) if "┤" in line]
     assert len(ticks) >= 3
-    steps = {round(float(b) - float(a), 9) for (_, a), (_, b) in zip(ticks[1:], ticks)}
+    steps = {round(float(b) - float(a), 9) for (_, a), (_, b) in zip(ticks[1:], ticks, strict=False)}
     assert len(steps) == 1 and steps.pop() in {1, 2, 5, 10}  # round values, evenly stepped
     for row, label in ticks:
         value = float(label)
@@ -122,7 +126,10 @@ def test_random_points_at_many_sizes_never_fail_and_never_overlap(seed: int) -> 
     ys = rng.uniform(40, 100, n) if seed % 2 else rng.normal(85, 0.3, n)
     roles = rng.choice(["pareto", "dominated", "excluded"], n)
     marks = {"pareto": "◆", "dominated": "●", "excluded": "x"}
-    points = [Point(float(x), float(y), str(i + 1), marks[r], str(r)) for i, (x, y, r) in enumerate(zip(xs, ys, roles))]
+    points = [
+        Point(float(x), float(y), str(i + 1), marks[r], str(r))
+        for i, (x, y, r) in enumerate(zip(xs, ys, roles, strict=False))
+    ]
     for width in (1, 5, MIN_WIDTH - 1, MIN_WIDTH, 30, 47, 80, 121, 200):
         for height in (1, 3, MIN_HEIGHT - 1, MIN_HEIGHT, 9, 16, 40):
             plot = layout(points, width, height, x_label="$ per task", y_label="accuracy %", x_format=money)

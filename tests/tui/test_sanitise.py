@@ -54,7 +54,11 @@ def test_every_view_shows_hostile_names_escaped(hostile: Path) -> None:
         assert SHOWN["task"] in _screen(app)
         await pilot.press("escape")
 
-        for key, expected in (("t", ["acme/small", "bolt/fast"]), ("p", ["acme/large", "bolt/fast"]), ("i", ["file", "task"])):
+        for key, expected in (
+            ("t", ["acme/small", "bolt/fast"]),
+            ("p", ["acme/large", "bolt/fast"]),
+            ("i", ["file", "task"]),
+        ):
             await pilot.press(key)
             await settle(pilot)
             shown = _screen(app)

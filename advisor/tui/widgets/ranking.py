@@ -99,7 +99,7 @@ def choose_columns(widths: dict[str, int], available: int, padding: int = 1) -> 
             used += need(key)
     # Leftover room goes back to a shortened model name.
     if model < widths["model"]:
-        model = min(widths["model"], model + available - used)
+        model = min(widths["model"], model + max(0, available - used))
     return [c.key for c in COLUMNS if c.key in chosen], model
 
 
