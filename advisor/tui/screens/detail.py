@@ -21,8 +21,15 @@ from advisor.tui.widgets.detail import Detail
 class DetailScreen(AdvisorScreen):
     BINDINGS = [
         Binding("escape,backspace", "close", "Back", id="detail-close"),
-        Binding("right_square_bracket", "step(1)", "Next model", id="detail-next"),
-        Binding("left_square_bracket", "step(-1)", "Previous model", id="detail-prev"),
+        Binding("right_square_bracket", "step(1)", "Next", id="detail-next", tooltip="The next model in the ranking"),
+        Binding(
+            "left_square_bracket",
+            "step(-1)",
+            "Previous",
+            id="detail-prev",
+            show=False,
+            tooltip="The previous model in the ranking",
+        ),
     ]
 
     def __init__(self, model: str) -> None:
