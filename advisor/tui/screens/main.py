@@ -69,6 +69,10 @@ class MainScreen(AdvisorScreen):
         loaded = session.decision is not None and session.inputs is not None
         for widget in ("#verdict", "#top", "#ranking", "#ranking-note", "#detail"):
             self.query_one(widget).display = loaded
+        if session.problem is not None:
+            self.set_focus(None)  # the ranking's keys mean nothing while it is hidden
+        elif self.focused is None and loaded and not stats_only:
+            self.query_one(RankingTable).focus()
         if session.decision is None or session.inputs is None or session.profile is None:
             return
         decision = session.decision
