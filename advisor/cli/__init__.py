@@ -15,7 +15,7 @@ from advisor import __version__
 from advisor.errors import InputError, InputErrors
 
 #: Command modules under advisor.cli, in the order ``--help`` lists them.
-COMMANDS: list[str] = ["rank", "data", "prices", "tui", "memo", "revisit", "compare"]
+COMMANDS: list[str] = ["rank", "data", "prices", "tui", "memo", "revisit", "compare", "probe"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2

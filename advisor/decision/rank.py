@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.decision.latency import ChosenLatency, choose
+from advisor.decision.latency import notes as latency_notes
 from advisor.decision.result import Accuracy, Decision, ModelResult
 from advisor.decision.utilities import HIGHER_IS_BETTER, resolve_anchors
 from advisor.evidence.model import Evidence, ModelEvidence
@@ -97,18 +99,19 @@ def _exclusions(
     acc: Accuracy | None,
     cost: float | None,
     latency: float | None,
+    latency_missing: str | None = None,
 ) -> list[str]:
     reasons: list[str] = []
     lacking = [t for t, w in mix.items() if w > 0 and t not in ev.tasks]
     if lacking:
         reasons.append(f"no results for task {', '.join(lacking)}")
     limits = profile.constraints
-    metric = profile.latency.metric
+    metric = profile.latency.label()
     if cost is None and not lacking and (weights["cost"] > 0 or limits.max_cost_per_task_usd is not None):
         why = ev.price.how if ev.price is not None and not ev.price.priced else "some samples have no tokens or cost"
         reasons.append(f"unpriced: {why}")
     if latency is None and (weights["latency"] > 0 or limits.max_latency_ms is not None):
-        reasons.append("no latency data")
+        reasons.append(latency_missing or "no latency data")
     if limits.max_latency_ms is not None and latency is not None and latency > limits.max_latency_ms:
         reasons.append(f"{metric} latency {fmt_ms(latency)} exceeds the {fmt_ms(limits.max_latency_ms)} ceiling")
     if limits.max_cost_per_task_usd is not None and cost is not None and cost > limits.max_cost_per_task_usd:
@@ -129,6 +132,7 @@ class _Measured:
     latency: float | None
     gracefulness: float
     exclusions: list[str]
+    chosen_latency: ChosenLatency
 
     def raw(self) -> dict[str, float]:
         return {
@@ -146,13 +150,15 @@ def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict
         complete = all(t in ev.tasks for t, w in mix.items() if w > 0)
         acc = combine_accuracy(ev, mix) if complete else None
         cost = cost_per_task(ev, mix) if complete else None
-        lat = ev.latency_ms.get(profile.latency.metric) if ev.latency_ms else None
+        chosen = choose(ev, profile.latency)
+        lat = chosen.value
         out[name] = _Measured(
             accuracy=acc,
             cost=cost,
             latency=lat,
             gracefulness=gracefulness(ev.failures, profile),
-            exclusions=_exclusions(ev, profile, weights, mix, acc, cost, lat),
+            exclusions=_exclusions(ev, profile, weights, mix, acc, cost, lat, chosen.missing),
+            chosen_latency=chosen,
         )
     return out
 
@@ -210,8 +216,9 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 cost_split=ev.cost_split,
                 cost_per_success_usd=m.cost / acc.mean if m.cost is not None and acc and acc.mean > 0 else None,
                 monthly_cost_usd=m.cost * tasks_per_month if m.cost is not None else None,
-                latency_ms=ev.latency_ms,
+                latency_ms=m.chosen_latency.percentiles,
                 latency_value=m.latency,
+                latency_source=m.chosen_latency.source,
                 gracefulness=m.gracefulness,
                 failures=ev.failures,
                 unsafe_rate=ev.unsafe_rate,
@@ -231,5 +238,7 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
         anchors=anchors,
         models=tuple(results),
         tasks_per_month=tasks_per_month,
-        warnings=tuple([*evidence.warnings, *notes]),
+        warnings=tuple(
+            [*evidence.warnings, *notes, *latency_notes({n: m.chosen_latency for n, m in measured.items()})]
+        ),
     )

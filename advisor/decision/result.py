@@ -114,6 +114,8 @@ class ModelResult:
     cost_source: str | None
     #: "samples", or "aggregates": per-task statistics only (interval from the given SE, no paired tests).
     evidence: str = "samples"
+    #: Where ``latency_ms``/``latency_value`` come from: "samples" (eval files) or "probe" (advisor probe).
+    latency_source: str = "samples"
 
     @property
     def aggregated(self) -> bool:

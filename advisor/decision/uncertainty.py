@@ -18,16 +18,18 @@ is drawn per resample and their comparisons are unpaired
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from advisor.decision import uncertainty_aggregates as ua
+from advisor.decision.latency import choose
 from advisor.decision.result import Decision, ModelResult, NamedRange, Pairwise, Uncertainty
 from advisor.decision.utilities import score_arrays
 from advisor.evidence.model import Evidence
-from advisor.inputs.profiles import CRITERIA
+from advisor.inputs.profiles import CRITERIA, LatencyChoice
 from advisor.records.samples import FAILURE_KINDS
 from advisor.statistics import bootstrap as bs
 from advisor.statistics import comparisons as stats
@@ -48,7 +50,13 @@ class _Layout:
     item_ids: list[list[str]]
 
 
-def layout(evidence: Evidence, models: list[str], mix: dict[str, float], severity: dict[str, float]) -> _Layout:
+def layout(
+    evidence: Evidence,
+    models: list[str],
+    mix: dict[str, float],
+    severity: dict[str, float],
+    latency_column: str = "latency_ms",
+) -> _Layout:
     """Lay the samples of ``models`` out per task: item means, cost sums, latencies by epoch."""
     table = evidence.table
     local = np.full(len(table.models), -1, dtype=np.int64)
@@ -84,7 +92,7 @@ def layout(evidence: Evidence, models: list[str], mix: dict[str, float], severit
         cost = cost_all[rows]
         failed = table.outcome[rows] > 0
         latency = np.full((m_n, n, e), np.nan)
-        latency[m, item, epoch] = table.numbers["latency_ms"][rows]
+        latency[m, item, epoch] = table.numbers[latency_column][rows]
         gap = seen == 0
         values = {
             "score": score,
@@ -118,13 +126,16 @@ def uncertainty(evidence: Evidence, decision: Decision, *, resamples: int = 1000
     names = [m.model for m in ranked]
     if not ranked:
         return Uncertainty(resamples, seed, {}, {}, {}, (), (), (), {}, {}, {})
-    lay = layout(evidence, names, decision.task_weights, decision.profile.severity.model_dump())
+    choice = decision.profile.latency
+    column = "ttft_ms" if choice.of == "ttft" else "latency_ms"
+    lay = layout(evidence, names, decision.task_weights, decision.profile.severity.model_dump(), column)
     weights = decision.weights
 
     def score(values: dict[str, FloatArray]) -> FloatArray:
         return score_arrays(values, decision.anchors, weights)
 
     draws = ua.normal_draws(evidence, ranked, decision.task_weights, seed=seed, stream=len(lay.tasks))
+    adjust = probe_latency_draws(evidence, ranked, choice, seed=seed, then=draws)
     if lay.tasks:
         boot = bs.paired_bootstrap(
             lay.tasks,
@@ -132,7 +143,7 @@ def uncertainty(evidence: Evidence, decision: Decision, *, resamples: int = 1000
             score,
             resamples=resamples,
             seed=seed,
-            adjust=draws,
+            adjust=adjust,
         )
     else:  # every ranked model rests on aggregates
         assert draws is not None
@@ -155,6 +166,42 @@ def uncertainty(evidence: Evidence, decision: Decision, *, resamples: int = 1000
         first_place_share_uniform=_share(decision, concentration=None, seed=seed),
         break_even=break_even(decision),
     )
+
+
+def probe_latency_draws(
+    evidence: Evidence,
+    ranked: list[ModelResult],
+    choice: LatencyChoice,
+    *,
+    seed: int,
+    then: Callable[[dict[str, FloatArray]], None] | None,
+) -> Callable[[dict[str, FloatArray]], None] | None:
+    """Per resample, a probed model's latency is the quantile of its probe requests drawn with replacement.
+
+    Probe requests are not items (nothing pairs them across models), so each probed model's are
+    resampled on their own, from a seeded stream apart from the item streams.
+    """
+    columns: list[tuple[int, FloatArray]] = []
+    for i, m in enumerate(ranked):
+        if m.latency_source != "probe":
+            continue
+        level = choose(evidence.models[m.model], choice).level
+        if level is not None and level.values[choice.of].size:
+            columns.append((i, level.values[choice.of]))
+    if not columns:
+        return then
+    rng = np.random.default_rng([seed, 0x9E0B])
+    q = QUANTILE[choice.metric]
+
+    def adjust(values: dict[str, FloatArray]) -> None:
+        if then is not None:
+            then(values)
+        b = values["latency"].shape[0]
+        for i, v in columns:
+            drawn = v[rng.integers(0, v.size, size=(b, v.size))]
+            values["latency"][:, i] = np.quantile(drawn, q, axis=1)
+
+    return adjust
 
 
 def pairwise(

@@ -154,11 +154,9 @@ def sample_models(
                 )
         lat = table.numbers["latency_ms"][rows]
         lat = lat[~np.isnan(lat)]
-        latency = (
-            dict(zip(PERCENTILES, (float(v) for v in np.percentile(lat, list(PERCENTILES.values()))), strict=True))
-            if lat.size
-            else None
-        )
+        latency = percentiles(lat)
+        ttft = table.numbers["ttft_ms"][rows]
+        ttft = ttft[~np.isnan(ttft)]
         failures = {kind: int(outcome_counts[code, i + 1]) for i, kind in enumerate(FAILURE_KINDS)}
         tokens = {}
         for col in ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens"):
@@ -177,5 +175,13 @@ def sample_models(
             cost_source=cost_sources[name],
             cost_split=cost_splits.get(name, {}),
             tokens=tokens,
+            ttft_ms=percentiles(ttft),
         )
     return models, warnings
+
+
+def percentiles(values: FloatArray) -> dict[str, float] | None:
+    """p50/p95/p99 (numpy's linear method) of the values, None when there are none."""
+    if not values.size:
+        return None
+    return dict(zip(PERCENTILES, (float(v) for v in np.percentile(values, list(PERCENTILES.values()))), strict=True))

@@ -11,6 +11,7 @@ from advisor.errors import InputError
 from advisor.evidence.from_aggregates import aggregate_models
 from advisor.evidence.from_samples import price_table, sample_models
 from advisor.evidence.model import Evidence
+from advisor.evidence.under_load import load_levels, split
 from advisor.prices.resolve import AmbiguousModel
 from advisor.prices.sheet import PriceSheet
 from advisor.records.samples import SampleTable
@@ -38,6 +39,7 @@ def gather(
         wanted = np.isin(table.model, [table.models.index(c) for c in candidates if c in table.models])
         agg = agg.only(candidates) if agg is not None else None
         table = dataclasses.replace(table.select(wanted), aggregates=agg)
+    table, probe = split(table)  # probe rows are latency measurements, not eval samples
     try:
         cost, resolutions, cost_sources, cost_splits = price_table(table, sheet, aliases, batch=batch)
         aggregated, agg_notes = aggregate_models(agg, sheet, aliases, batch=batch) if agg is not None else ({}, [])
@@ -48,6 +50,16 @@ def gather(
     warnings.extend(notes)
     models.update(aggregated)
     warnings.extend(agg_notes)
+    if probe is not None:  # latency under load joins the model it was measured for
+        levels = load_levels(probe)
+        for name, model_levels in levels.items():
+            if name in models:
+                models[name] = dataclasses.replace(models[name], load=model_levels)
+        orphans = [n for n in levels if n not in models]
+        if orphans:
+            warnings.append(
+                f"probe results for models with no eval results (name them as the evals do): {', '.join(orphans)}"
+            )
     sample_tasks = tuple(table.tasks[t] for t in np.unique(table.task))
     return Evidence(
         models=models,

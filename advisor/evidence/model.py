@@ -16,6 +16,33 @@ from advisor.prices.sheet import PriceSheet
 from advisor.records.samples import FloatArray, SampleTable
 
 PERCENTILES: dict[str, float] = {"p50": 50.0, "p95": 95.0, "p99": 99.0}
+#: The latencies a probe row times, by the name profiles use (``[latency] of``), and their columns.
+LATENCY_OF = {"ttft": "ttft_ms", "e2e": "latency_ms", "itl": "itl_ms"}
+
+
+@dataclass(frozen=True)
+class LoadLevel:
+    """One model at one load level."""
+
+    concurrency: int
+    rate: float | None
+    requests: int
+    ok: int
+    errors: dict[str, int]
+    duration_s: float
+    output_tokens_per_s: float | None
+    requests_per_s: float
+    #: Percentiles (ms) over the successful requests, per ``LATENCY_OF`` key; None where none was timed.
+    latency: dict[str, dict[str, float] | None]
+    #: The successful requests' values (ms) per ``LATENCY_OF`` key, for resampling.
+    values: dict[str, FloatArray] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def error_rate(self) -> float:
+        return (self.requests - self.ok) / self.requests if self.requests else 0.0
+
+    def label(self) -> str:
+        return f"rate {self.rate:g}/s" if self.rate is not None else f"c={self.concurrency}"
 
 
 @dataclass(frozen=True)
@@ -48,6 +75,10 @@ class ModelEvidence:
     evidence: str = "samples"
     #: Mean USD per request by part of the bill (``COST_PARTS``), where tokens × the sheet priced it.
     cost_split: dict[str, float] = field(default_factory=dict)
+    #: Latency under load from ``advisor probe`` runs, per level (``evidence.under_load``).
+    load: tuple[LoadLevel, ...] = ()
+    #: Time-to-first-token percentiles over the eval samples that record it.
+    ttft_ms: dict[str, float] | None = None
 
     @property
     def unsafe_rate(self) -> float:

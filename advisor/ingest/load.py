@@ -23,7 +23,7 @@ from advisor.ingest import common, detect
 from advisor.ingest.rules import RuleHit, apply_rules
 from advisor.inputs.workspace import FailureRule, Workspace
 from advisor.records import aggregates
-from advisor.records.samples import OUTCOMES, SampleTable, concat
+from advisor.records.samples import OUTCOMES, PROBE_FIELDS, PROBE_MARK, SampleTable, concat
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,24 @@ def load_paths(
 def load_workspace_samples(ws: Workspace, fmt: str | None = None) -> Loaded:
     cfg = ws.config
     check_options(cfg.importers, f"{ws.config_path} [importers]")
-    return load_paths(ws.result_files(), fmt=fmt or cfg.format, options=cfg.importers, rules=cfg.failure_rules)
+    results = ws.result_files()
+    probes = [p for p in ws.probe_files() if p not in results]
+    loaded = load_paths(results, fmt=fmt or cfg.format, options=cfg.importers, rules=cfg.failure_rules)
+    if not probes:
+        return loaded
+    probed = load_paths(probes, fmt="native")  # advisor probe's own rows: native, no rules
+    table = concat([loaded.table, probed.table])
+    return Loaded(table, loaded.files + probed.files, loaded.rules, tuple(warnings(table)))
 
 
 def warnings(table: SampleTable) -> list[str]:
-    """Samples only some models have, per task (the comparison is then not paired on them)."""
+    """Samples only some models have, per task (the comparison is then not paired on them).
+
+    Probe rows (latency measurements, ``concurrency`` set) are not samples and are left out.
+    """
+    probe = ~np.isnan(table.numbers[PROBE_MARK])
+    if probe.any():
+        table = table.select(~probe)
     n_t, n_m, n_s = len(table.tasks), len(table.models), len(table.sample_ids)
     task = table.task.astype(np.int64)
     triples = np.unique((task * n_m + table.model) * n_s + table.sample)
@@ -128,7 +141,7 @@ def describe(table: SampleTable) -> dict[str, Any]:
         "epochs": int(table.epoch.max(initial=0)) + 1,
         "fields_present": sorted(k for k, v in present.items() if v == len(table)),
         "fields_partial": {k: v for k, v in sorted(present.items()) if 0 < v < len(table)},
-        "fields_missing": sorted(k for k, v in present.items() if v == 0),
+        "fields_missing": sorted(k for k, v in present.items() if v == 0 and k not in PROBE_FIELDS),
         "outcomes": {OUTCOMES[i]: int(c) for i, c in enumerate(kinds) if c},
         #: Models known only from per-task aggregates, and what their rows carry (None: no aggregates).
         "aggregated_models": facts["models"] if facts else [],

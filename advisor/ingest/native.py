@@ -67,6 +67,11 @@ class _Row(msgspec.Struct, forbid_unknown_fields=True):
     cache_write_tokens: float | None = None
     reasoning_tokens: float | None = None
     cost_usd: float | None = None
+    ttft_ms: float | None = None
+    itl_ms: float | None = None
+    concurrency: float | None = None
+    rate_rps: float | None = None
+    start_ms: float | None = None
     response: str | None = None
     error: str | None = None
 

@@ -61,7 +61,35 @@ class Constraints(Strict):
 
 
 class LatencyChoice(Strict):
+    """``[latency]``: which latency counts — the percentile, of what, measured where, at what load."""
+
     metric: LatencyMetric = "p95"
+    #: "samples": the eval files' per-sample latency; "probe": ``advisor probe`` results (latency under
+    #: load); "auto": the probe's where a model has one, else its samples'.
+    source: Literal["auto", "samples", "probe"] = "auto"
+    #: End-to-end latency, or time to first token (what a streaming chat user waits for).
+    of: Literal["e2e", "ttft"] = "e2e"
+    #: The probe level to rank on (requests in flight); unset: the highest level the model was probed at.
+    concurrency: int | None = Field(default=None, ge=1)
+    #: Rank on a ``--rate`` run at this many requests/s instead of a concurrency level.
+    rate: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _load_needs_probe(self) -> LatencyChoice:
+        if self.source == "samples" and (self.concurrency is not None or self.rate is not None):
+            raise ValueError('concurrency and rate choose a probe level; they need source = "probe" or "auto"')
+        return self
+
+    def label(self) -> str:
+        """How renderers name the chosen latency: ``p95``, ``p95 TTFT``, ``p95 at c=16``…"""
+        parts = [self.metric] + (["TTFT"] if self.of == "ttft" else [])
+        if self.rate is not None:
+            parts.append(f"at {self.rate:g} req/s")
+        elif self.concurrency is not None:
+            parts.append(f"at c={self.concurrency}")
+        if self.source == "probe":
+            parts.append("(probe)")
+        return " ".join(parts)
 
 
 class Curve(Strict):

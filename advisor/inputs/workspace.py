@@ -75,6 +75,8 @@ class WorkspaceConfig(BaseModel):
     format: str | None = None
     #: Keyword options per importer, e.g. ``[importers.inspect] scorer = "match"``.
     importers: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: ``advisor probe`` results (latency under load) read with the results; none matching is fine.
+    probes: tuple[str, ...] = ("probes/*.jsonl",)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,15 @@ class Workspace:
             if not matched:
                 raise InputError(f"{self.config_path} [results]", f"{pattern!r} matches no files")
             files.extend(m for m in matched if m not in files)
+        return files
+
+    def probe_files(self) -> list[Path]:
+        """Files the ``probes`` globs match (``advisor probe`` writes into ``probes/``), in a stable order."""
+        files: list[Path] = []
+        for pattern in self.config.probes:
+            for m in sorted(self.root.glob(pattern)):
+                if m.is_file() and m not in files:
+                    files.append(m)
         return files
 
 

@@ -22,7 +22,7 @@ from advisor.evidence.gather import gather
 from advisor.evidence.model import Evidence
 from advisor.files.bundled import display_path
 from advisor.ingest.load import load_workspace_samples
-from advisor.inputs.profiles import CRITERIA
+from advisor.inputs.profiles import CRITERIA, LatencyChoice
 from advisor.inputs.workspace import load_workspace
 from advisor.memo.cost_inputs import cost_inputs
 from advisor.memo.reprice import Pricing, evidence_from_snapshot, plan_pricing, relative_change
@@ -251,9 +251,13 @@ def revisit(
             )
             costs = cost_inputs(evidence)
             source = "the workspace's samples" + (" (new evidence)" if file_notes else " (unchanged since the memo)")
+    profile = snap.profile
     if evidence is None:
         evidence, approximate = evidence_from_snapshot(snap, pricing)
-    decision = rank(evidence, snap.profile, tasks_per_month=snap.workspace.tasks_per_month)
+        # the snapshot holds the latency the memo's profile chose (probe level, TTFT…): rank on it as recorded
+        recorded = LatencyChoice(metric=profile.latency.metric, source="samples")
+        profile = profile.model_copy(update={"latency": recorded})
+    decision = rank(evidence, profile, tasks_per_month=snap.workspace.tasks_per_month)
     if evidence is not None and set(evidence.models) != set(snap.models):
         missing = sorted(set(snap.models) - set(evidence.models))
         added = sorted(set(evidence.models) - set(snap.models))

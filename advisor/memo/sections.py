@@ -73,7 +73,7 @@ def _facts(m: ModelResult, d: Decision) -> str:
         monthly = f" ({money(m.monthly_cost_usd)} a month)" if d.tasks_per_month else ""
         parts.append(f"{money(m.cost_per_task_usd)} per task{monthly}")
     if m.latency_value is not None:
-        parts.append(f"{d.profile.latency.metric} latency {fmt_ms(m.latency_value)}")
+        parts.append(f"{d.profile.latency.label()} latency {fmt_ms(m.latency_value)}")
     parts.append(f"gracefulness {m.gracefulness:.2f}")
     return ", ".join(parts)
 
@@ -147,11 +147,11 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     )
     doc.add(
         Para(
-            f"Latency counts at {p.latency.metric}. Score = Σ weight × utility; the breakdown "
+            f"Latency counts at {p.latency.label()}. Score = Σ weight × utility; the breakdown "
             "in the ranking is each term."
         )
     )
-    lines = constraint_lines(p.constraints, p.latency.metric)
+    lines = constraint_lines(p.constraints, p.latency.label())
     doc.add(
         Para("Constraints (a model that breaks one is excluded, and stays visible):" if lines else "Constraints: none.")
     )

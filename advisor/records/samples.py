@@ -41,7 +41,17 @@ OPTIONAL_NUMBERS: tuple[str, ...] = (
     "cache_write_tokens",
     "reasoning_tokens",
     "cost_usd",
+    # Written by ``advisor probe`` (one row per request; ``concurrency`` marks a probe row):
+    "ttft_ms",  # time to first token
+    "itl_ms",  # inter-token latency: (last token - first token) / (output tokens - 1)
+    "concurrency",  # requests in flight (closed loop), or the in-flight cap at a rate
+    "rate_rps",  # the target arrival rate (open loop), else missing
+    "start_ms",  # when the request was sent, since the run started
 )
+#: Set on the rows ``advisor probe`` writes: load-test measurements, not eval samples.
+PROBE_MARK = "concurrency"
+#: The probe's columns: eval files rarely have them, so their absence is not news.
+PROBE_FIELDS: tuple[str, ...] = ("ttft_ms", "itl_ms", "concurrency", "rate_rps", "start_ms")
 TOKEN_COLUMNS: tuple[str, ...] = (
     "input_tokens",
     "output_tokens",
@@ -366,7 +376,7 @@ def check_disjoint(table: SampleTable, agg: AggregateTable) -> None:
         code = codes.get(model)
         if code is None:
             continue
-        rows = np.flatnonzero(table.model == code)
+        rows = np.flatnonzero((table.model == code) & np.isnan(table.numbers[PROBE_MARK]))  # probe rows may join
         if not rows.size:
             continue
         same = rows[table.task[rows] == table.tasks.index(task)] if task in table.tasks else rows[:0]

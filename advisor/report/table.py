@@ -59,7 +59,7 @@ def headers(decision: Decision) -> list[str]:
         "$/task",
         "$/success",
         "$/month",
-        f"latency {decision.profile.latency.metric}",
+        f"latency {decision.profile.latency.label()}",
         "graceful",
         "P(best) rank",
         "flags",

@@ -69,9 +69,31 @@ def failures_view(m: ModelResult, decision: Decision) -> RenderableType:
     return Group(table, Text(f"gracefulness {m.gracefulness:.2f} = 1 − mean severity; unsafe {pct(m.unsafe_rate)}"))
 
 
+def load_view(m: ModelResult, inputs: Inputs, metric: str) -> RenderableType | None:
+    """Latency against concurrency from ``advisor probe`` (the engine's per-level figures), if probed."""
+    ev = inputs.evidence.models.get(m.model)
+    if ev is None or not ev.load:
+        return None
+    table = _table("load", f"TTFT {metric}", f"e2e {metric}", "tok/s", "failed")
+    for lv in ev.load:
+        ttft, e2e = lv.latency["ttft"], lv.latency["e2e"]
+        table.add_row(
+            lv.label(),
+            fmt_ms(ttft[metric]) if ttft else "–",
+            fmt_ms(e2e[metric]) if e2e else "–",
+            f"{lv.output_tokens_per_s:,.0f}" if lv.output_tokens_per_s is not None else "–",
+            pct(lv.error_rate, 0),
+        )
+    return table
+
+
 def latency_view(m: ModelResult, inputs: Inputs, metric: str) -> RenderableType:
+    under_load = load_view(m, inputs, metric)
+    if m.latency_source == "probe" and under_load is not None:
+        head = Text("ranked on " + " ".join(f"{p} {fmt_ms(v)}" for p, v in (m.latency_ms or {}).items()), "bold")
+        return Group(head, under_load)
     if not m.latency_ms:
-        return Text("No latency recorded.")
+        return under_load or Text("No latency recorded.")
     if m.aggregated:
         lines = Text("  ".join(f"{p} {fmt_ms(v)}" for p, v in m.latency_ms.items()))
         lines.append("\nfrom per-task aggregates: no per-sample distribution", style="dim")
@@ -91,7 +113,7 @@ def latency_view(m: ModelResult, inputs: Inputs, metric: str) -> RenderableType:
         spark = "".join(SPARK[min(7, math.ceil(c / top * 7))] if c else " " for c in counts)
         lines.append(f"\n{spark}\n{fmt_ms(float(values.min())):<12}{'log scale':^1}{fmt_ms(float(values.max())):>12}")
         lines.append(f"\n{values.size} samples")
-    return lines
+    return Group(lines, under_load) if under_load is not None else lines
 
 
 #: How the parts of the bill are labelled (reasoning is billed at the output rate).
