@@ -39,7 +39,7 @@ def values_table(decision: Decision, selected: str | None) -> Table:
     table = Table(box=None, header_style="bold", padding=(0, 1), pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("model", overflow="fold")
-    for col in ("acc.", "$/task", decision.profile.latency.metric, "P"):
+    for col in ("acc.", "$/task", decision.profile.latency.label(), "P"):
         table.add_column(col, justify="right", no_wrap=True)
     for m in decision.models:
         style = "reverse" if m.model == selected else ("dim" if m.excluded else "")
@@ -77,7 +77,7 @@ def chart_data(decision: Decision, axis: str) -> ChartData:
             front.append((p.x, p.y))
     if axis == "cost":
         return ChartData(tuple(points), tuple(front), "$ per task (log scale)", money, tuple(missing))
-    metric = decision.profile.latency.metric
+    metric = decision.profile.latency.label()
     return ChartData(tuple(points), tuple(front), f"{metric} latency (log scale)", fmt_ms, tuple(missing))
 
 

@@ -127,7 +127,7 @@ class Priorities(Vertical):
         self.query_one("#profile-description", Static).update(description)
         limits = profile.constraints.model_dump()
         self._limits = {name: limits[name] for name in CONSTRAINTS}
-        self.query_one("#label-max_latency_ms", Label).update(f"max {profile.latency.metric} latency")
+        self.query_one("#label-max_latency_ms", Label).update(clean(f"max {profile.latency.label()} latency"))
         for name, (_, _, factor) in CONSTRAINTS.items():
             field = self.query_one(f"#constraint-{name}", NumberField)
             if field.has_focus:

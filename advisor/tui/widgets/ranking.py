@@ -162,7 +162,7 @@ class RankingTable(DataTable[Text]):
         keep = self.selected_model
         palette = Palette.from_theme(self.app.theme_variables)
         cells = {m.model: self._cells(m, decision, palette) for m in decision.models}
-        titles = {**TITLES, "latency": decision.profile.latency.metric}
+        titles = {**TITLES, "latency": decision.profile.latency.label()}
         widths = {
             c.key: max([cell_len(titles[c.key])] + [row[c.key].cell_len for row in cells.values()]) for c in COLUMNS
         }
