@@ -33,6 +33,10 @@ def test_down_and_up_on_a_weight_move_between_weights_not_the_page() -> None:
         assert scroll.scroll_y == before
         assert app.session.profile is not None
         assert app.session.profile.weights.latency == pytest.approx(1.5)  # moving changed no weight
+        await pilot.press("w", "down", "right")  # typed fast: the step goes to the weight just reached
+        await settle(pilot)
+        assert app.session.profile.weights.cost == pytest.approx(3.0)
+        assert app.session.profile.weights.accuracy == pytest.approx(4.0)
 
     drive(app, steps, size=(160, 48))
 

@@ -129,15 +129,15 @@ class MainScreen(AdvisorScreen):
 
     def action_focus_weights(self) -> None:
         self.query_one("#priorities-box", Collapsible).collapsed = False
-        self.query_one("#weight-accuracy").focus()
+        self.set_focus(self.query_one("#weight-accuracy"))
 
     def action_focus_ranking(self) -> None:
-        self.query_one(RankingTable).focus()
+        self.set_focus(self.query_one(RankingTable))
 
     def action_focus_profile(self) -> None:
         self.query_one("#priorities-box", Collapsible).collapsed = False
-        self.query_one("#profile-select").focus()
+        self.set_focus(self.query_one("#profile-select"))
 
     def action_focus_constraints(self) -> None:
         self.query_one("#priorities-box", Collapsible).collapsed = False
-        self.query_one("#constraint-max_latency_ms").focus()
+        self.set_focus(self.query_one("#constraint-max_latency_ms"))

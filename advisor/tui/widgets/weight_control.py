@@ -78,7 +78,7 @@ class WeightControl(Widget, can_focus=True):
         siblings = [w for w in self.parent.children if isinstance(w, WeightControl)] if self.parent else [self]
         index = siblings.index(self) + direction
         if 0 <= index < len(siblings):
-            siblings[index].focus()
+            self.screen.set_focus(siblings[index])  # at once: a key typed right after goes to the new weight
         elif direction > 0:
             self.screen.focus_next()
         else:
