@@ -18,8 +18,13 @@ class InputError(Exception):
         super().__init__(self.line())
 
     def line(self) -> str:
-        text = self.message.replace("\n", " ")
-        return f"{self.where}: {text}" if self.where else text
+        """One line, always: a line break in the message is a space; in the place (a key from the file) it
+        stays visible as ``\\n``."""
+        text = self.message.replace("\r", " ").replace("\n", " ")
+        if not self.where:
+            return text
+        where = self.where.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{where}: {text}"
 
 
 class InputErrors(InputError):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from advisor.memo.snapshot import canonical_digest, extract
 from advisor.prices.native import dump_sheet
 from advisor.prices.sources import read_litellm
 from tests.helpers import REAL_PRICING
@@ -46,3 +50,16 @@ def copy_workspace(folder: Path) -> Path:
     target = folder / "ws"
     shutil.copytree(MEMO_WS, target, ignore=shutil.ignore_patterns("make.py", "__pycache__"))
     return target
+
+
+def edit_snapshot(memo: Path, change: Callable[[dict[str, Any]], None], *, resign: bool = True) -> Path:
+    """Change a Markdown memo's snapshot data in place; ``resign`` recomputes its digest, as a deliberate forger
+    would (so the value checks, not the digest, are what the test exercises)."""
+    text = memo.read_text(encoding="utf-8")
+    raw = extract(text, str(memo))
+    data = json.loads(raw)
+    change(data)
+    if resign:
+        data["digest"] = canonical_digest(data)
+    memo.write_text(text.replace(raw, json.dumps(data, indent=1, ensure_ascii=False)), encoding="utf-8")
+    return memo

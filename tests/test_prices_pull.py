@@ -1,18 +1,17 @@
 """``prices pull`` against a real HTTP server on 127.0.0.1, with faults injected.
 
-The server serves the real LiteLLM fixtures. After every failure the previous
-good snapshot must still be ``latest`` and no partial file may exist.
+The server (``tests.fault_server``) serves the real LiteLLM fixtures. After
+every failure the previous good snapshot must still be ``latest``, byte for
+byte, and no partial or temporary file may exist. More faults (deadlines,
+permanent errors, locks, secrets, the data folder) are in
+``test_prices_pull_faults.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,88 +20,13 @@ from advisor.cli import main
 from advisor.errors import InputError
 from advisor.prices import history
 from advisor.prices.pull import PullOptions, pull
+from advisor.prices.store import LOCK_FILE
+from tests.fault_server import Server
 from tests.helpers import REAL_PRICING
 
 REAL = REAL_PRICING
 GOOD = REAL / "litellm-model_prices_and_context_window-2026-05-26.json"
 DAY = dt.date(2026, 12, 1)  # after the bundled sheet, so a pulled snapshot becomes 'latest'
-
-
-class Server:
-    """Serves one body; ``faults`` is a queue of behaviours for the next requests."""
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-        self.faults: list[str] = []
-        self.requests: list[dict[str, str]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802
-                server.requests.append({k.lower(): v for k, v in self.headers.items()} | {"path": self.path})
-                fault = server.faults.pop(0) if server.faults else "ok"
-                body = server.body
-                etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-                if fault == "slow":
-                    time.sleep(1.0)
-                if fault == "500":
-                    self.send_response(500)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                if fault == "redirect" and self.path != "/moved":
-                    self.send_response(302)
-                    self.send_header("Location", "/moved")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.end_headers()
-                    return
-                ctype = "application/json"
-                if fault == "html":
-                    body, ctype = (
-                        b"<!doctype html><html><body>Sign in</body></html>",
-                        "text/html; charset=utf-8",
-                    )
-                elif fault == "html-as-json":
-                    body = b"<html>oops</html>"
-                elif fault == "invalid":
-                    body = body[:-100] + b"}}garbage"
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                self.send_header("ETag", etag)
-                if fault == "chunked-big":
-                    self.send_header("Transfer-Encoding", "chunked")
-                    self.end_headers()
-                    for i in range(0, len(body), 65536):
-                        part = body[i : i + 65536]
-                        self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
-                    self.wfile.write(b"0\r\n\r\n")
-                    return
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if fault == "truncated":
-                    self.wfile.write(body[: len(body) // 2])
-                    self.wfile.flush()
-                    self.close_connection = True
-                    return
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/model_prices.json"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
@@ -134,13 +58,16 @@ def first_good_pull(server: Server) -> Path:
 
 
 def files_in(folder: Path) -> list[str]:
-    return sorted(p.name for p in (folder / "prices").iterdir())
+    """Every file in the snapshots folder but the lock file (temporary files included)."""
+    return sorted(p.name for p in (folder / "prices").iterdir() if p.name != LOCK_FILE)
 
 
-def assert_still_good(data_dir: Path, good: Path, before: list[str]) -> None:
+def assert_still_good(data_dir: Path, good: Path, before: list[str], good_bytes: bytes | None = None) -> None:
     assert history.find("latest") == good
     assert files_in(data_dir) == before
     assert not [p for p in (data_dir / "prices").iterdir() if p.name.endswith(".tmp")]
+    if good_bytes is not None:
+        assert good.read_bytes() == good_bytes
 
 
 def test_good_pull_then_304_costs_nothing(server: Server, data_dir: Path) -> None:
@@ -164,7 +91,7 @@ def test_500_then_200_retries_and_succeeds(server: Server, data_dir: Path) -> No
     ("fault", "message"),
     [
         (["slow", "slow"], "timed out"),
-        (["500", "500"], "server error 500"),
+        (["500", "500"], "server answered HTTP 500"),
         (["truncated", "truncated"], "transfer failed"),
         (["invalid"], "not valid JSON"),
         (["html"], "text/html"),
@@ -175,6 +102,7 @@ def test_faults_leave_the_previous_snapshot_default(
     server: Server, data_dir: Path, fault: list[str], message: str
 ) -> None:
     good = first_good_pull(server)
+    good_bytes = good.read_bytes()
     server.body = server.body.replace(b'"gpt-4o"', b'"gpt-4o"', 1) + b" "  # new ETag: a real download
     before = files_in(data_dir)
     server.faults = list(fault)
@@ -182,7 +110,7 @@ def test_faults_leave_the_previous_snapshot_default(
         pull(server.url, FAST, today=DAY)
     assert message in err.value.line()
     assert err.value.line().startswith(server.url)
-    assert_still_good(data_dir, good, before)
+    assert_still_good(data_dir, good, before, good_bytes)
 
 
 def test_body_over_the_cap_is_refused_with_or_without_content_length(server: Server, data_dir: Path) -> None:
@@ -229,6 +157,11 @@ def test_suspicious_move_needs_accept(server: Server, data_dir: Path, good_body:
     raw["gpt-4o"]["input_cost_per_token"] = 2.5e-04  # 100x
     server.body = json.dumps(raw, indent=4).encode()
     with pytest.raises(InputError, match="accept-suspicious"):
+        pull(server.url, FAST, today=DAY)
+    assert_still_good(data_dir, good, before)
+    raw["gpt-4o"]["input_cost_per_token"] = 2.5e-05  # exactly 10x: suspicious too
+    server.body = json.dumps(raw, indent=4).encode()
+    with pytest.raises(InputError, match="gpt-4o input_per_mtok 2.5 → 25"):
         pull(server.url, FAST, today=DAY)
     assert_still_good(data_dir, good, before)
     accepted = pull(server.url, PullOptions(accept_suspicious=True, progress=False), today=DAY)

@@ -100,13 +100,17 @@ def write_snapshot(folder: Path, name: str, as_of: str, price: str) -> Path:
     return path
 
 
-def test_sheet_references(data_dir: Path, tmp_path: Path) -> None:
+def test_sheet_references(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(history, "today", lambda: dt.date(2027, 3, 1))
     bundled_sheet, bundled_path = open_sheet("bundled")
     assert open_sheet("latest")[1] == bundled_path  # nothing pulled yet
     a = write_snapshot(data_dir, "2026-01-05-litellm.toml", "2026-01-05", "1")
     b = write_snapshot(data_dir, "2027-02-01-litellm.toml", "2027-02-01", "2")
     c = write_snapshot(data_dir, "2027-02-01-litellm-2.toml", "2027-02-01", "3")
     assert open_sheet("latest")[1] == c
+    monkeypatch.setattr(history, "today", lambda: dt.date(2026, 12, 2))
+    assert open_sheet("latest")[1] == bundled_path  # the 2027 sheets are not in force yet: listed, not 'latest'
+    monkeypatch.setattr(history, "today", lambda: dt.date(2027, 3, 1))
     with pytest.raises(InputError, match="on or before 2026-01-04"):
         open_sheet("2026-01-04")  # before every snapshot
     assert open_sheet("2026-01-05")[1] == a
@@ -121,7 +125,9 @@ def test_sheet_references(data_dir: Path, tmp_path: Path) -> None:
     assert [s.path for s in history.list_snapshots()][-3:] == [bundled_path, b, c]
 
 
-def test_cli_list_show_history_import_diff(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_list_show_history_import_diff(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["prices", "list", "--provider", "anthropic", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [m["id"] for m in listed["models"]] == ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"]
@@ -146,6 +152,7 @@ def test_cli_list_show_history_import_diff(data_dir: Path, capsys: pytest.Captur
     assert rows[-2]["price"]["tiers"][0]["above_input_tokens"] == 200000
     native = data_dir / "mine.toml"
     native.write_text(dump_sheet(sheet(mp("my-model"), as_of="2027-03-01")), encoding="utf-8")
+    monkeypatch.setattr(history, "today", lambda: dt.date(2027, 3, 5))  # a sheet dated in the future is refused
     assert main(["prices", "import", str(native)]) == 0
     capsys.readouterr()
     assert load_sheet(history.find("latest")).get("my-model") is not None

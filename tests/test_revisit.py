@@ -21,7 +21,7 @@ from advisor.memo.snapshot import read_memo
 from advisor.prices.native import dump_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet, Tier, load_sheet
 from advisor.records.samples import build
-from tests.memo_helpers import MEMO_WS, TODAY, copy_workspace, litellm_sheet
+from tests.memo_helpers import MEMO_WS, TODAY, copy_workspace, edit_snapshot, litellm_sheet
 
 SHEET = str(MEMO_WS / "prices-2025-11-26.toml")
 
@@ -136,9 +136,11 @@ def _edit_snapshot(memo: Path, edit: str) -> Path:
     elif edit == "newer":
         text = text.replace('"schema_version": 1,', '"schema_version": 99,', 1)
     elif edit == "unknown-key":
-        text = text.replace('"schema_version": 1,', '"schema_version": 1, "colour": "red",', 1)
+        return edit_snapshot(memo, lambda d: d.update(colour="red"))
     elif edit == "bad-value":
-        text = re.sub(r'"tasks_per_month": [0-9.]+', '"tasks_per_month": "lots"', text, count=1)
+        return edit_snapshot(memo, lambda d: d["workspace"].update(tasks_per_month="lots"))
+    elif edit == "unsigned":
+        text = re.sub(r'"tasks_per_month": [0-9.]+', '"tasks_per_month": 1', text, count=1)
     elif edit == "no-snapshot":
         text = text[: text.index("## 9. Snapshot")]
     memo.write_text(text)
@@ -152,6 +154,7 @@ def _edit_snapshot(memo: Path, edit: str) -> Path:
         ("newer", "written by a newer advisor"),
         ("unknown-key", "does not parse at colour: unknown key"),
         ("bad-value", "does not parse at workspace.tasks_per_month"),
+        ("unsigned", "the snapshot was changed after advisor wrote it"),
         ("no-snapshot", "no advisor snapshot found"),
     ],
 )

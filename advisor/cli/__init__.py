@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from advisor import __version__
 from advisor.errors import InputError, InputErrors
+from advisor.text.redact import redact_text
+from advisor.text.sanitise import clean
 
 #: Command modules under advisor.cli, in the order ``--help`` lists them.
 COMMANDS: list[str] = ["rank", "data", "prices", "tui", "memo", "revisit", "compare", "probe"]
@@ -42,13 +44,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except InputErrors as exc:
         for line in exc.lines():
-            print(f"advisor: error: {line}", file=sys.stderr)
+            error_line(line)
         return EXIT_BAD_INPUT
     except InputError as exc:
-        print(f"advisor: error: {exc.line()}", file=sys.stderr)
+        error_line(exc.line())
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+
+
+def error_line(text: str) -> None:
+    """One error line on stderr: file names and values in it are untrusted, URLs may hold credentials."""
+    print(f"advisor: error: {clean(redact_text(text))}", file=sys.stderr)
 
 
 def default_command(args: list[str]) -> list[str]:

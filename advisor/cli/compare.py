@@ -29,6 +29,7 @@ from advisor.files import bundled
 from advisor.inputs.profiles import parse_weights
 from advisor.statistics import comparisons as stats
 from advisor.text.format import fmt_ms, money, pct
+from advisor.text.sanitise import plain
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -159,21 +160,23 @@ def _diff_text(d: dict[str, Any]) -> list[str]:
 
 def print_comparison(data: dict[str, Any], console: Console) -> None:
     a, b = data["a"]["model"], data["b"]["model"]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=f"{a} − {b}: paired accuracy on shared items")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=plain(f"{a} − {b}: paired accuracy on shared items"))
     for h in ("task", "weight", "items", "A − B", "95% CI (pp)", "p", "McNemar b/c", "detectable"):
         table.add_column(h, justify="left" if h in ("task", "McNemar b/c") else "right")
     rows = [(t, d) for t, d in data["tasks"].items()] + [("overall", data["overall"])]
     for name, d in rows:
         weight = "" if name == "overall" else pct(d["weight"], 0)
         det = "n/a" if d["detectable_difference"] is None else f"{100 * d['detectable_difference']:.1f} pp"
-        table.add_row(name, weight, str(d["n_items"]), *_diff_text(d), det, style="bold" if name == "overall" else None)
+        table.add_row(
+            plain(name), weight, str(d["n_items"]), *_diff_text(d), det, style="bold" if name == "overall" else None
+        )
     console.print(table)
     o = data["overall"]
     if o["p_value"] is not None:
         if o["p_value"] < 0.05:
             lead = a if o["difference"] > 0 else b
             text = f"{lead} is clearly more accurate on these tasks (p = {o['p_value']:.3g})."
-            console.print(text, highlight=False)
+            console.print(plain(text), highlight=False)
         else:
             need = (
                 f"; about {o['items_needed']:,} items per task would separate them at this gap"
@@ -188,22 +191,24 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
     skipped = o["only_a"] + o["only_b"]
     if skipped:
         text = f"Left out: {o['only_a']} items only {a} saw, {o['only_b']} only {b} saw."
-        console.print(text, highlight=False)
+        console.print(plain(text), highlight=False)
     dis = data["disagreements"]
     total = dis["a_better"] + dis["b_better"]
     console.print(
-        f"They disagree on {total} items: {a} better on {dis['a_better']}"
-        f" (e.g. {', '.join(dis['a_better_examples']) or '–'}), {b} better on {dis['b_better']}"
-        f" (e.g. {', '.join(dis['b_better_examples']) or '–'}).",
+        plain(
+            f"They disagree on {total} items: {a} better on {dis['a_better']}"
+            f" (e.g. {', '.join(dis['a_better_examples']) or '–'}), {b} better on {dis['b_better']}"
+            f" (e.g. {', '.join(dis['b_better_examples']) or '–'})."
+        ),
         highlight=False,
     )
     side = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     side.add_column("")
-    side.add_column(a, justify="right")
-    side.add_column(b, justify="right")
+    side.add_column(plain(a), justify="right")
+    side.add_column(plain(b), justify="right")
 
     def row(label: str, f: Any) -> None:
-        side.add_row(label, f(data["a"]), f(data["b"]))
+        side.add_row(label, plain(f(data["a"])), plain(f(data["b"])))
 
     row("rank", lambda s: str(s["rank"]) if s["rank"] else f"excluded: {s['excluded']}")
     row("score", lambda s: f"{s['score']:.2f}")
@@ -217,7 +222,7 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
     console.print(side)
     for s in (data["a"], data["b"]):
         fails = ", ".join(f"{k} {v}" for k, v in s["failures"].items() if v) or "none"
-        console.print(f"Failures of {s['model']}: {fails}.", highlight=False)
+        console.print(plain(f"Failures of {s['model']}: {fails}."), highlight=False)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,7 +12,8 @@ from advisor.decision.decide import decide, load_inputs
 from advisor.errors import InputError
 from advisor.files import bundled
 from advisor.inputs.profiles import parse_weights
-from advisor.memo import render, write_memo
+from advisor.memo import check_target, render, write_memo
+from advisor.text.sanitise import clean
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,7 +27,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "-o",
         "--output",
-        type=Path,
         metavar="FILE",
         help="file to write (default: print to stdout); the format follows .html/.md unless --format",
     )
@@ -44,15 +44,18 @@ def _date(text: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output == "":
+        raise InputError("-o", "needs a file name, such as memo.md")
+    output = Path(args.output) if args.output is not None else None
+    if output is not None:
+        check_target(output, force=args.force)  # before the work, not after
     folder = args.workspace or bundled.demo_workspace()
     inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
     weights = parse_weights(args.weights) if args.weights else None
     decision = decide(inputs, weights=weights)
-    if args.output is None:
+    if output is None:
         sys.stdout.write(render(decision, inputs, args.format or "md", today=args.date))
         return 0
-    if args.output.exists() and not args.force:
-        raise InputError(args.output, "already exists; use --force to overwrite it")
-    path = write_memo(decision, inputs, args.output, args.format, args.force, today=args.date)
-    print(f"wrote {path}", file=sys.stderr)
+    path = write_memo(decision, inputs, output, args.format, args.force, today=args.date)
+    print(f"wrote {clean(path)}", file=sys.stderr)
     return 0

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from advisor.cli.prices_output import (
     RATES,
@@ -27,15 +28,16 @@ from advisor.cli.prices_output import (
     workspace_names,
 )
 from advisor.errors import InputError
-from advisor.files.atomic import write_new
-from advisor.prices import history
-from advisor.prices.native import dump_sheet
+from advisor.files.reading import MIB, read_regular
+from advisor.prices import history, store
 from advisor.prices.pull import PullOptions, pull
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
 from advisor.prices.select import open_sheet
 from advisor.prices.sheet import PriceSheet, load_sheet
-from advisor.prices.sources import Imported, read_litellm
+from advisor.prices.sources import read_litellm
 from advisor.prices.sources_extra import read_genai_prices, read_openrouter
+from advisor.text.redact import redact_text
+from advisor.text.sanitise import clean, plain
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,6 +72,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("--only-workspace", type=Path, metavar="W", help="keep only the models workspace W uses")
     q.add_argument("--accept-suspicious", action="store_true", help="keep a sheet whose rates moved over 10x")
     q.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30)")
+    q.add_argument(
+        "--deadline", type=float, default=300.0, help="give up if the whole download takes longer (default 300 s)"
+    )
     q.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="download bar")
     fmt(q)
     q.set_defaults(func=run_pull)
@@ -90,7 +95,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("file", type=Path)
     q.add_argument("--format", dest="input_format", choices=["litellm", "openrouter", "genai-prices", "native"])
     q.add_argument("--as-of", help="the date the prices were in force (default: a date in the file name, else today)")
+    q.add_argument("--accept-suspicious", action="store_true", help="keep a sheet whose rates moved 10x or more")
     q.set_defaults(func=run_import)
+
+
+#: A public price file (LiteLLM's map is ~1.5 MB); the same cap as a pulled body.
+PRICE_FILE_LIMIT = 64 * MIB
+
+
+def latest_line(path: Path) -> str:
+    """Where the snapshot was saved, and whether it is now ``latest`` (a later-dated one may stay it)."""
+    latest = history.find("latest")
+    if latest == path:
+        return f"saved {path}; it is now 'latest'"
+    return f"saved {path}; 'latest' stays {latest} (dated later)"
 
 
 def _lazy(name: str) -> Any:
@@ -117,13 +135,15 @@ def run_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json({"sheet": sheet_json(sheet, path), "models": [price_json(m) for m in models]})
         return 0
-    t = Table(title=f"{path.name}: as of {sheet.as_of} · {len(models)} of {len(sheet.models)} models · USD/1M tok")
+    t = Table(
+        title=plain(f"{path.name}: as of {sheet.as_of} · {len(models)} of {len(sheet.models)} models · USD/1M tok")
+    )
     for col in ("id", "provider", "input", "output", "cached in", "cache write", "batch −", "tiers"):
         t.add_column(col, justify="left" if col in {"id", "provider"} else "right")
     for m in models:
         t.add_row(
-            m.id,
-            m.provider or "",
+            plain(m.id),
+            plain(m.provider or ""),
             *(cell(getattr(m, f)) for f in RATES[:4]),
             cell(m.batch_discount),
             str(len(m.tiers) or ""),
@@ -161,9 +181,14 @@ def run_show(args: argparse.Namespace) -> int:
         )
         return 0
     c = console()
-    c.print(f"[bold]{m.id}[/]  ({m.provider or 'provider unknown'})  matched by: {res.how}")
-    c.print(f"sheet: {path}  as of {sheet.as_of}\nsource: {sheet.source}")
-    c.print(f"aliases: {', '.join(m.aliases) or '—'}")
+    c.print(
+        Text.assemble(
+            (clean(m.id), "bold"), f"  ({clean(m.provider or 'provider unknown')})  matched by: ", clean(res.how)
+        )
+    )
+    c.print(plain(f"sheet: {path}  as of {sheet.as_of}"))
+    c.print(plain(f"source: {redact_text(sheet.source)}"))
+    c.print(plain(f"aliases: {', '.join(m.aliases) or '—'}"))
     t = Table(title="USD per 1M tokens")
     t.add_column("applies")
     for col in ("input", "output", "cached in", "cache write"):
@@ -189,11 +214,11 @@ def run_match(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json({"sheet": sheet_json(sheet, path), "models": rows})
     else:
-        t = Table(title=f"{ws.config.name}: eval model names → {path.name}")
+        t = Table(title=plain(f"{ws.config.name}: eval model names → {path.name}"))
         for col in ("eval model name", "price entry", "how"):
             t.add_column(col)
         for r in rows:
-            t.add_row(r["name"], r["id"] or "[red]unpriced[/]", r["how"])
+            t.add_row(plain(r["name"]), plain(r["id"]) if r["id"] else Text("unpriced", style="red"), plain(r["how"]))
         console().print(t)
     return 0 if all(r["id"] for r in rows) else 1
 
@@ -207,7 +232,11 @@ def run_pull(args: argparse.Namespace) -> int:
         names, aliases, _ = workspace_names(args.only_workspace)
         keep = [*names, *aliases.values()]
     opts = PullOptions(
-        read_timeout=args.timeout, accept_suspicious=args.accept_suspicious, progress=args.progress, keep=keep
+        read_timeout=args.timeout,
+        deadline=args.deadline,
+        accept_suspicious=args.accept_suspicious,
+        progress=args.progress,
+        keep=keep,
     )
     result = pull(args.source, opts)
     if args.format == "json":
@@ -218,57 +247,80 @@ def run_pull(args: argparse.Namespace) -> int:
                 "path": str(result.path) if result.path else None,
                 "report": result.imported.report.as_dict() if result.imported else None,
                 "flagged": result.flagged,
+                "notes": result.notes,
             }
         )
         return 0
     if result.status == "unchanged":
-        print(f"{result.url}: unchanged since the last pull (HTTP 304); latest stays {result.path}")
+        say(f"{result.url}: unchanged since the last pull (HTTP 304); the snapshot stays {result.path}")
         return 0
     if result.imported:
         for line in result.imported.report.lines():
-            print(line, file=sys.stderr)
-    for f in result.flagged:
-        print(f"accepted suspicious move: {f}", file=sys.stderr)
+            say(line, err=True)
+    _flags_and_notes(result.flagged, result.notes)
     if result.status == "same":
-        print(f"{result.url}: same prices as {result.path}; no new snapshot")
-    else:
-        print(f"saved {result.path}; it is now 'latest'")
+        say(f"{result.url}: same prices as {result.path}; no new snapshot")
+    elif result.path is not None:
+        say(latest_line(result.path))
     return 0
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """A line of plain output: names in it come from files and servers, so through ``clean``."""
+    print(clean(text), file=sys.stderr if err else sys.stdout)
+
+
+def _flags_and_notes(flagged: list[str] | tuple[str, ...], notes: list[str] | tuple[str, ...]) -> None:
+    for f in flagged:
+        say(f"accepted suspicious move: {f}", err=True)
+    for n in notes:
+        say(f"note: {n}", err=True)
 
 
 def run_import(args: argparse.Namespace) -> int:
     path: Path = args.file
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    kind = args.input_format or _guess_format(path, data)
     as_of = _date(args.as_of) if args.as_of else None
+    data = read_regular(path, limit=PRICE_FILE_LIMIT)
+    kind = args.input_format or _guess_format(path, data)
+    store.ready_dir()  # a read-only or missing data folder fails now, before any work
+    bad_rates: list[str] = []
+    told: list[str] = []  # said after the save, so a refused import is one error line
     if kind == "native":
         sheet = load_sheet(path)
         if as_of is not None:
             sheet = sheet.model_copy(update={"as_of": as_of})
-        imported = None
     else:
         reader = {"litellm": read_litellm, "openrouter": read_openrouter, "genai-prices": read_genai_prices}[kind]
-        day = as_of or _date_in_name(path) or dt.date.today()
+        today = history.today()
+        day = as_of or _date_in_name(path) or today
         if as_of is None:
-            print(
-                f"prices dated {day} ({'from the file name' if day != dt.date.today() else 'today'}; "
-                "--as-of sets another date)",
-                file=sys.stderr,
+            told.append(
+                f"prices dated {day} ({'from the file name' if day != today else 'today'}; --as-of sets another date)"
             )
         imported = reader(data, as_of=day, source=f"{kind} file {path.name} (imported)", where=str(path))
-        assert isinstance(imported, Imported)
         sheet = imported.sheet
-        for line in imported.report.lines():
-            print(line, file=sys.stderr)
+        bad_rates = imported.report.bad_rates
+        told += imported.report.lines()
     if not sheet.models:
         raise InputError(path, "no priced models in this file; nothing imported")
     slug = "".join(ch if ch.isalnum() else "-" for ch in path.stem.lower())[:32].strip("-")
-    target = history.snapshot_path(sheet.as_of, f"import-{slug}" if slug else "import")
-    write_new(target, dump_sheet(sheet))
-    print(f"saved {target} ({len(sheet.models)} models, as of {sheet.as_of})")
+    saved = store.save(
+        sheet,
+        f"import-{slug}" if slug else "import",
+        where=str(path),
+        base_label=None,
+        accept_suspicious=args.accept_suspicious,
+        bad_rates=bad_rates,
+        whole_source=False,
+        same_needs_date=True,
+    )
+    for line in told:
+        say(line, err=True)
+    _flags_and_notes(saved.flagged, saved.notes)
+    if saved.status == "same":
+        say(f"{path}: same prices and date as {saved.path}; no new snapshot")
+        return 0
+    say(f"{latest_line(saved.path)} ({len(sheet.models)} models, as of {sheet.as_of})")
     return 0
 
 

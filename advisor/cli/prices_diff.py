@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from rich.table import Table
+from rich.text import Text
 
 from advisor.cli.prices_output import (
     RATES,
@@ -26,6 +27,7 @@ from advisor.prices import history
 from advisor.prices.resolve import AmbiguousModel, resolve
 from advisor.prices.select import open_sheet
 from advisor.prices.sheet import ModelPrice, load_sheet
+from advisor.text.sanitise import clean, plain
 
 # ----------------------------------------------------------------------------- history / diff
 
@@ -45,7 +47,7 @@ def run_history(args: argparse.Namespace) -> int:
         for col in ("as of", "origin", "source", "file"):
             t.add_column(col)
         for s in snaps:
-            t.add_row(s.as_of.isoformat(), s.origin, s.label, str(s.path))
+            t.add_row(s.as_of.isoformat(), s.origin, plain(s.label), plain(s.path))
         console().print(t)
         return 0
     loaded = [(s, load_sheet(s.path)) for s in snaps]
@@ -58,7 +60,7 @@ def run_history(args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    t = Table(title=f"{args.model} across snapshots (USD per 1M tokens)")
+    t = Table(title=plain(f"{args.model} across snapshots (USD per 1M tokens)"))
     for col in ("as of", "file", "entry", "input", "output", "cached in", "cache write", "change"):
         t.add_column(col)
     prev: ModelPrice | None = None
@@ -68,10 +70,10 @@ def run_history(args: argparse.Namespace) -> int:
             change = "; ".join(_change_text(c) for c in history.compare(prev, m)) or "same"
         t.add_row(
             s.as_of.isoformat(),
-            s.path.name,
-            m.id if m else "—",
+            plain(s.path.name),
+            plain(m.id) if m else "—",
             *(cell(getattr(m, f)) if m else "—" for f in RATES[:4]),
-            change,
+            plain(change),
         )
         prev = m or prev
     console().print(t)
@@ -132,7 +134,11 @@ def run_diff(args: argparse.Namespace) -> int:
         )
         return 0
     c = console()
-    c.print(f"[bold]{old_path.name}[/] ({old.as_of}) → [bold]{new_path.name}[/] ({new.as_of})")
+    c.print(
+        Text.assemble(
+            (clean(old_path.name), "bold"), f" ({old.as_of}) → ", (clean(new_path.name), "bold"), f" ({new.as_of})"
+        )
+    )
     c.print(f"added {len(d.added)}, removed {len(d.removed)}, repriced {len(d.repriced)}")
     if d.repriced:
         t = Table(title="repriced (USD per 1M tokens)")
@@ -140,10 +146,13 @@ def run_diff(args: argparse.Namespace) -> int:
         t.add_column("changes")
         for r in d.repriced:
             name = r.id + (f" → {r.new_id}" if r.new_id else "")
-            t.add_row(("★ " if r.candidate else "") + name, "; ".join(_change_text(ch) for ch in r.changes))
+            t.add_row(
+                plain(("★ " if r.candidate else "") + name), plain("; ".join(_change_text(ch) for ch in r.changes))
+            )
         c.print(t)
     for title, ids in (("added", d.added), ("removed", d.removed)):
         if ids:
             shown = ", ".join(("★ " if i in candidates else "") + i for i in ids[:40])
-            c.print(f"[bold]{title}[/]: {shown}" + (f" … and {len(ids) - 40} more" if len(ids) > 40 else ""))
+            more = f" … and {len(ids) - 40} more" if len(ids) > 40 else ""
+            c.print(Text.assemble((title, "bold"), ": ", clean(shown), more))
     return 0

@@ -23,6 +23,7 @@ from advisor.probe.client import Endpoint, Result
 from advisor.probe.load import Level, Plan, RunState, Target
 from advisor.probe.spend import Estimate
 from advisor.text.format import fmt_ms, money, pct
+from advisor.text.redact import redact_url
 from advisor.text.sanitise import clean
 
 
@@ -36,7 +37,7 @@ def print_plan(out: Console, endpoint: Endpoint, plan: Plan, prompt_note: str, e
     size = f"{plan.requests} requests" if plan.requests is not None else f"{plan.duration_s:g} s"
     text = Text()
     text.append("Probe ", style="bold")
-    text.append(clean(endpoint.url))
+    text.append(clean(redact_url(endpoint.url)))
     text.append(f"\n  load: {', '.join(lv.label() for lv in plan.levels)}; {size} per model and level")
     text.append(f"\n  prompts: {prompt_note}; at most {endpoint.max_tokens} output tokens each")
     text.append(f"\n  requests: {count if count is not None else 'unknown (duration mode)'}")

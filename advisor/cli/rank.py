@@ -48,6 +48,8 @@ def add_bootstrap_options(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.seed < 0:  # numpy seeds are non-negative; a traceback is no answer
+        raise InputError("--seed", f"must be 0 or more, not {args.seed}")
     folder = args.workspace or bundled.demo_workspace()
     inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
     weights = parse_weights(args.weights) if args.weights else None

@@ -18,6 +18,7 @@ from advisor.memo import write_text
 from advisor.memo.blocks import to_html, to_markdown
 from advisor.memo.revisit import revisit
 from advisor.memo.revisit_report import followup_doc, revisit_json, text_lines
+from advisor.text.sanitise import clean
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(orjson.dumps(revisit_json(result), option=orjson.OPT_INDENT_2))
         sys.stdout.write("\n")
     else:
-        sys.stdout.write("\n".join(text_lines(result)) + "\n")
+        sys.stdout.write("\n".join(map(clean, text_lines(result))) + "\n")
     if args.write is not None:
         link = Path(os.path.relpath(args.memo.resolve(), args.write.resolve().parent)).as_posix()
         doc = followup_doc(result, args.date or dt.date.today(), link)
         html = args.write.suffix.lower() in {".html", ".htm"}
         write_text(args.write, to_html(doc) if html else to_markdown(doc), force=args.force)
-        print(f"wrote {args.write}", file=sys.stderr)
+        print(f"wrote {clean(args.write)}", file=sys.stderr)
     return result.exit_code

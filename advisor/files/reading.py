@@ -21,8 +21,8 @@ TEXT_LIMIT = 16 * MIB  # profiles, workspaces, settings, price sheets (TOML)
 DATA_LIMIT = 8 * 1024 * MIB  # eval results and price source files
 
 
-def read_regular(path: Path, *, limit: int = DATA_LIMIT) -> bytes:
-    """The bytes of a regular file no larger than ``limit``; anything else is an InputError naming it."""
+def _open_regular(path: Path) -> tuple[int, int]:
+    """An open descriptor of a regular file and its size; an InputError naming it for anything else."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
@@ -37,9 +37,19 @@ def read_regular(path: Path, *, limit: int = DATA_LIMIT) -> bytes:
             raise InputError(path, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise InputError(path, "is not a regular file (a device, pipe or socket); advisor reads files only")
-        if info.st_size > limit:
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
+
+
+def read_regular(path: Path, *, limit: int = DATA_LIMIT) -> bytes:
+    """The bytes of a regular file no larger than ``limit``; anything else is an InputError naming it."""
+    fd, size = _open_regular(path)
+    try:
+        if size > limit:
             raise InputError(
-                path, f"is {info.st_size / MIB:,.0f} MiB; the limit for this kind of file is {limit / MIB:,.0f} MiB"
+                path, f"is {size / MIB:,.0f} MiB; the limit for this kind of file is {limit / MIB:,.0f} MiB"
             )
         with os.fdopen(fd, "rb", closefd=True) as fh:
             fd = -1
@@ -52,3 +62,17 @@ def read_regular(path: Path, *, limit: int = DATA_LIMIT) -> bytes:
     if len(data) > limit:  # it grew while we read
         raise InputError(path, f"is larger than the {limit / MIB:,.0f} MiB limit for this kind of file")
     return data
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a regular file (to recognise its format); the same refusals as ``read_regular``."""
+    fd, _ = _open_regular(path)
+    try:
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            return fh.read(size)
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)

@@ -30,6 +30,8 @@ def read_toml(path: Path) -> tuple[dict[str, object], str]:
         raise InputError(path, f"not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    except RecursionError:
+        raise InputError(path, "not valid TOML: arrays or tables nested too deeply") from None
 
 
 def load_model(path: Path, model: type[M]) -> M:

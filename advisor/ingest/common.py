@@ -228,4 +228,7 @@ def first_record_keys(head: bytes) -> set[str] | None:
         except orjson.JSONDecodeError:
             return None
         return set(obj) if isinstance(obj, dict) else None
-    return {h.strip() for h in next(csv.reader(io.StringIO(first)), [])}
+    try:
+        return {h.strip() for h in next(csv.reader(io.StringIO(first)), [])}
+    except csv.Error:  # a stray carriage return or NUL: not a CSV header
+        return None

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from advisor.errors import InputError
+from advisor.files.reading import read_head
 from advisor.ingest import aggregates, helm, inspect, lm_eval, native, openai_evals, promptfoo
 from advisor.records.samples import SampleTable
 
@@ -34,14 +35,7 @@ def importer_for(path: Path, fmt: str | None = None) -> ModuleType:
             if module.NAME == fmt:
                 return module
         raise InputError(None, f"unknown format {fmt!r} (known: {', '.join(formats())})")
-    try:
-        if path.is_dir():
-            head = b""
-        else:
-            with path.open("rb") as fh:
-                head = fh.read(HEAD_BYTES)
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
+    head = b"" if path.is_dir() else read_head(path, HEAD_BYTES)  # regular files only: never block on a FIFO
     if not path.is_dir() and not head.strip():
         raise InputError(path, "the file is empty")
     for module in IMPORTERS:

@@ -8,11 +8,11 @@ workspace folder.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import re2
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from advisor.errors import InputError
@@ -29,7 +29,10 @@ class FailureRule(BaseModel):
 
     Rules refine failed samples (first matching rule wins); with
     ``also_passing = true`` a match also fails a passing sample (say, unsafe
-    content in an answer the grader accepted).
+    content in an answer the grader accepted). Patterns run on RE2, whose time
+    is linear in the text: a pattern such as ``(a+)+$`` cannot hang advisor on
+    a long response. RE2 has no backreferences or lookaround; such a pattern
+    is refused when the workspace is read.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -45,14 +48,30 @@ class FailureRule(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from None
+        compile_pattern(value, ignore_case=True)
         return value
+
+    def compiled(self) -> Any:
+        """The pattern compiled for RE2 (search it in UTF-8 bytes)."""
+        return compile_pattern(self.pattern, ignore_case=self.ignore_case)
 
     def label(self) -> str:
         return self.name or f"{self.on} ~ /{self.pattern}/ -> {self.kind}"
+
+
+def compile_pattern(pattern: str, *, ignore_case: bool) -> Any:
+    """A failure-rule pattern compiled by RE2 (linear time); ValueError with RE2's reason if it cannot be."""
+    options = re2.Options()
+    options.log_errors = False  # the reason goes into our one-line error, not onto stderr
+    options.case_sensitive = not ignore_case
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(
+            f"not a regular expression advisor can run ({reason}); failure rules use RE2 syntax: "
+            "no backreferences or lookaround"
+        ) from None
 
 
 class WorkspaceConfig(BaseModel):

@@ -30,18 +30,19 @@ from advisor.memo.sections_more import (
     snapshot_section,
 )
 from advisor.memo.snapshot import Follows
+from advisor.text.sanitise import markdown as md
 
 FORMATS = ("md", "html")
 
-__all__ = ["FORMATS", "memo_document", "render", "render_html", "render_markdown", "write_memo"]
+__all__ = ["FORMATS", "check_target", "memo_document", "render", "render_html", "render_markdown", "write_memo"]
 
 
 def memo_document(ctx: MemoContext) -> Doc:
     d = ctx.decision
-    doc = Doc(f"Decision memo: {ctx.inputs.workspace.config.name}")
+    doc = Doc(f"Decision memo: {md(ctx.inputs.workspace.config.name)}")
     doc.add(
         Para(
-            f"{ctx.today.isoformat()} · advisor {__version__} · profile **{d.profile.name}** · prices as of "
+            f"{ctx.today.isoformat()} · advisor {__version__} · profile **{md(d.profile.name)}** · prices as of "
             f"{ctx.inputs.sheet.as_of.isoformat()} · {d.tasks_per_month:,.0f} tasks a month"
         )
     )
@@ -83,22 +84,38 @@ def render_html(decision: Decision, inputs: Inputs, *, today: dt.date | None = N
     return render(decision, inputs, "html", today=today)
 
 
+def check_target(path: Path, *, force: bool) -> None:
+    """Refuse a file name a memo cannot be written to, before any work, saying exactly why."""
+    if str(path) in ("", "."):
+        raise InputError(path, "is not a file name; give one such as memo.md")
+    for folder in path.parents:
+        try:
+            if folder.exists() and not folder.is_dir():
+                raise InputError(path, f"{folder} is a file, not a folder, so it cannot hold {path.name}")
+        except OSError as exc:  # a name too long for the file system, or a loop of links
+            raise InputError(path, f"cannot write: {exc.strerror or exc}") from None
+    try:
+        if path.is_dir():
+            raise InputError(path, "is a folder; give a file name for the memo")
+        if path.exists() and not force:
+            raise InputError(path, "already exists; use --force to overwrite it")
+    except OSError as exc:
+        raise InputError(path, f"cannot write: {exc.strerror or exc}") from None
+
+
 def write_text(path: Path, text: str, *, force: bool) -> Path:
     """Atomic write (temp file in the same folder, then rename); no overwrite unless force."""
     path = Path(path)
-    if path.is_dir():
-        raise InputError(path, "is a folder; give a file name for the memo")
+    check_target(path, force=force)
     try:
         if force:
             write_atomic(path, text)
         else:
-            if path.exists():
-                raise InputError(path, "already exists; use --force to overwrite it")
             write_new(path, text)
-    except FileExistsError:
+    except FileExistsError:  # it appeared since the check
         raise InputError(path, "already exists; use --force to overwrite it") from None
     except OSError as exc:
-        raise InputError(path, f"cannot write: {exc.strerror}") from None
+        raise InputError(path, f"cannot write: {exc.strerror or exc}") from None
     return path
 
 

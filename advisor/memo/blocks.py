@@ -3,15 +3,24 @@
 Why this module exists: the Markdown and HTML memos must say the same thing.
 The sections are written once as blocks (heading, paragraph, list, table,
 chart, snapshot) and each renderer only decides how a block looks. Inline
-text may use ``**bold**`` and `` `code` ``; nothing else is interpreted.
+text is a small subset of Markdown: ``**bold**``, `` `code` `` (any fence
+length), ``[label](target)`` and backslash escapes. Sections put every
+untrusted string (model and task names, ids, file names, sources) in through
+``advisor.text.sanitise.markdown`` / ``markdown_code`` / ``markdown_link``,
+so in the ``.md`` file it is literal text, and the HTML renderer reads the
+same escapes back: no raw HTML, image, foreign link or new line gets through
+either.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from advisor.text.sanitise import clean, link_target
 
 
 @dataclass(frozen=True)
@@ -74,18 +83,34 @@ class Doc:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A table cell: pipes that are not already escaped get a backslash; a line break becomes a space."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        out.append("\\|" if ch == "|" else " " if ch in "\r\n" else ch)
+        i += 1
+    return "".join(out)
+
+
+def _md_line(text: str) -> str:
+    """Inline text on one line: a stray line break (never from a name: those are escaped) becomes a space."""
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def to_markdown(doc: Doc) -> str:
-    out: list[str] = [f"# {doc.title}", ""]
+    out: list[str] = [f"# {_md_line(doc.title)}", ""]
     for b in doc.blocks:
         if isinstance(b, Heading):
-            out += [f"{'#' * b.level} {b.text}", ""]
+            out += [f"{'#' * b.level} {_md_line(b.text)}", ""]
         elif isinstance(b, Para):
-            out += [b.text, ""]
+            out += [_md_line(b.text), ""]
         elif isinstance(b, Bullets):
-            out += [*(f"- {item}" for item in b.items), ""]
+            out += [*(f"- {_md_line(item)}" for item in b.items), ""]
         elif isinstance(b, Table):
             out.append("| " + " | ".join(_md_cell(h) for h in b.headers) + " |")
             out.append("|" + "|".join("---:" if a == "r" else "---" for a in b.aligns()) + "|")
@@ -100,16 +125,92 @@ def to_markdown(doc: Doc) -> str:
 
 # ------------------------------------------------------------------ HTML
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_CODE = re.compile(r"`([^`]+)`")
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_PUNCT = frozenset(string.punctuation)
+_TAG = re.compile(r"<[^>]*>")  # only our own tags: inline_html escapes every "<" of the text
+
+
+def _run(text: str, i: int) -> int:
+    """How many backticks start at ``i``."""
+    j = i
+    while j < len(text) and text[j] == "`":
+        j += 1
+    return j - i
+
+
+def _code_end(text: str, i: int) -> tuple[int, int] | None:
+    """For a backtick run at ``i``: (run length, index of the closing run of the same length), if any."""
+    run = _run(text, i)
+    j = i + run
+    while True:
+        j = text.find("`" * run, j)
+        if j < 0:
+            return None
+        found = _run(text, j)
+        if found == run:
+            return run, j
+        j += found
+
+
+def _skip(text: str, i: int) -> int:
+    """The index after the escape or code span starting at ``i`` (or ``i + 1``)."""
+    if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in _PUNCT:
+        return i + 2
+    if text[i] == "`":
+        code = _code_end(text, i)
+        return code[1] + code[0] if code is not None else i + _run(text, i)
+    return i + 1
+
+
+def _find(text: str, token: str, start: int) -> int:
+    """The next ``token`` at or after ``start`` that is not escaped or inside a code span; -1 if none."""
+    i = start
+    while i < len(text):
+        if text.startswith(token, i):
+            return i
+        i = _skip(text, i)
+    return -1
 
 
 def inline_html(text: str) -> str:
-    s = html.escape(text, quote=True)
-    s = _CODE.sub(r"<code>\1</code>", s)
-    s = _BOLD.sub(r"<strong>\1</strong>", s)
-    return _LINK.sub(r'<a href="\2">\1</a>', s)
+    """The inline Markdown subset as HTML; everything else is literal, escaped text."""
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n and text[i + 1] in _PUNCT:
+            out.append(html.escape(text[i + 1]))
+            i += 2
+        elif ch == "`":
+            code = _code_end(text, i)
+            if code is None:
+                run = _run(text, i)
+                out.append("`" * run)
+                i += run
+                continue
+            run, end = code
+            body = text[i + run : end]
+            if len(body) > 1 and body.startswith(" ") and body.endswith(" "):
+                body = body[1:-1]
+            out.append(f"<code>{html.escape(clean(body))}</code>")
+            i = end + run
+        elif text.startswith("**", i) and (close := _find(text, "**", i + 2)) > i + 2:
+            out.append(f"<strong>{inline_html(text[i + 2 : close])}</strong>")
+            i = close + 2
+        elif ch == "[" and (close := _find(text, "]", i + 1)) > i and text.startswith("(", close + 1):
+            end = text.find(")", close + 2)
+            target = text[close + 2 : end] if end > 0 else ""
+            url = link_target(target) if end > 0 and " " not in target else None
+            if url is None:
+                out.append(html.escape(ch))
+                i += 1
+                continue
+            out.append(f'<a href="{html.escape(url, quote=True)}">{inline_html(text[i + 1 : close])}</a>')
+            i = end + 1
+        else:
+            out.append(html.escape(clean(ch)))
+            i += 1
+    return "".join(out)
 
 
 CSS = """
@@ -136,7 +237,7 @@ def to_html(doc: Doc, *, lang: str = "en") -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(doc.title)}</title>",
+        f"<title>{_TAG.sub('', inline_html(doc.title))}</title>",
         f"<style>\n{CSS}\n</style>",
         "</head>",
         "<body>",

@@ -15,13 +15,14 @@ import math
 from advisor.decision.result import Decision, ModelResult
 from advisor.inputs.profiles import CRITERIA
 from advisor.text.format import money
+from advisor.text.sanitise import clean
 
 COLOURS = {"accuracy": "#2f6fbf", "cost": "#d9822b", "latency": "#7a52b3", "gracefulness": "#2e9e6a"}
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(clean(text), quote=True)
 
 
 def _short(name: str) -> str:

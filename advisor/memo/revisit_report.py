@@ -27,6 +27,9 @@ from advisor.memo.snapshot import (
     sha256_file,
 )
 from advisor.text.format import money
+from advisor.text.redact import redact_text
+from advisor.text.sanitise import markdown as md
+from advisor.text.sanitise import markdown_code, markdown_link
 
 SCHEMA = "advisor.revisit/1"
 
@@ -209,34 +212,34 @@ def followup_snapshot(r: Revisit, today: dt.date, link: str) -> Snapshot:
 
 def followup_doc(r: Revisit, today: dt.date, link: str) -> Doc:
     s = r.snapshot
-    doc = Doc(f"Revisit: {s.workspace.name}")
+    doc = Doc(f"Revisit: {md(s.workspace.name)}")
     doc.add(
         Para(
-            f"{today.isoformat()} · advisor {__version__} · follows [{link}]({link}) of "
+            f"{today.isoformat()} · advisor {__version__} · follows {markdown_link(link, link)} of "
             f"{s.created.isoformat()} · prices as of {s.prices.as_of.isoformat()} → "
             f"{r.sheet.as_of.isoformat()}"
         )
     )
-    doc.add(Heading(2, "1. Verdict", "verdict"), Para(f"**{headline(r)}**"), Bullets(tuple(notes(r))))
+    doc.add(Heading(2, "1. Verdict", "verdict"), Para(f"**{md(headline(r))}**"), Bullets(tuple(map(md, notes(r)))))
     doc.add(
         Heading(2, "2. Ranking then and now", "ranking"),
-        Para(f"Same profile ({s.profile.name}), weights, constraints and task mix as the memo."),
-        Table(RANKING_HEADERS, tuple(ranking_rows(r)), "lrrrrrrrl"),
+        Para(f"Same profile ({md(s.profile.name)}), weights, constraints and task mix as the memo."),
+        Table(RANKING_HEADERS, tuple((md(m), *rest[:-1], md(rest[-1])) for m, *rest in ranking_rows(r)), "lrrrrrrrl"),
     )
     doc.add(Heading(2, "3. Price changes touching the candidates", "prices"))
-    doc.add(Bullets(tuple(f"{p.model}: {'; '.join(p.changes)}" for p in r.price_changes) or ("None.",)))
+    doc.add(Bullets(tuple(f"{md(p.model)}: {md('; '.join(p.changes))}" for p in r.price_changes) or ("None.",)))
     doc.add(Heading(2, "4. Score changes and why", "scores"))
     items = []
     for c in r.score_changes:
         moved = f", rank {_rank(c.old_rank)} → {_rank(c.new_rank)}" if c.old_rank != c.new_rank else ""
         items.append(
-            f"{c.model}: {c.old_score:.3f} → {c.new_score:.3f}{moved}"
-            + (f" ({'; '.join(c.reasons)})" if c.reasons else "")
+            f"{md(c.model)}: {c.old_score:.3f} → {c.new_score:.3f}{moved}"
+            + (f" ({md('; '.join(c.reasons))})" if c.reasons else "")
         )
     doc.add(Bullets(tuple(items) or ("None.",)))
     doc.add(
         Heading(2, "5. Constraints and break-even points crossed", "crossings"),
-        Bullets(r.crossings or ("None.",)),
+        Bullets(tuple(map(md, r.crossings)) or ("None.",)),
     )
     snap = followup_snapshot(r, today, link)
     doc.add(
@@ -244,11 +247,11 @@ def followup_doc(r: Revisit, today: dt.date, link: str) -> Doc:
         Bullets(
             (
                 f"Written {today.isoformat()} by advisor {__version__}.",
-                f"First memo: [{link}]({link}), SHA-256 `{r.memo_sha256}`.",
-                f"New price sheet: `{snap.prices.name}`, as of {r.sheet.as_of.isoformat()}, "
-                f"source: {r.sheet.source}; "
+                f"First memo: {markdown_link(link, link)}, SHA-256 `{r.memo_sha256}`.",
+                f"New price sheet: {markdown_code(snap.prices.name)}, as of {r.sheet.as_of.isoformat()}, "
+                f"source: {md(redact_text(r.sheet.source))}; "
                 f"SHA-256 `{snap.prices.sha256}`.",
-                f"Profile: {s.profile.name} (SHA-256 `{s.profile_sha256}`).",
+                f"Profile: {md(s.profile.name)} (SHA-256 `{s.profile_sha256}`).",
             )
         ),
     )

@@ -19,6 +19,7 @@ from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
 from advisor.report.flags import FLAG_LEGEND, aggregates_sentence, flags
 from advisor.text.format import fmt_ms, money, p_value, pct
+from advisor.text.sanitise import markdown as md
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 
@@ -61,9 +62,9 @@ def why_text(a: ModelResult, b: ModelResult) -> str | None:
     if not reasons:
         return None
     adjectives = [r for r in reasons if r != "fails more gracefully"]
-    text = f"is {' and '.join(adjectives)} than {b.model}" if adjectives else ""
+    text = f"is {' and '.join(adjectives)} than {md(b.model)}" if adjectives else ""
     if "fails more gracefully" in reasons:
-        text += ", and fails more gracefully" if text else f"fails more gracefully than {b.model}"
+        text += ", and fails more gracefully" if text else f"fails more gracefully than {md(b.model)}"
     return text
 
 
@@ -92,15 +93,15 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
     else:
         doc.add(
             Para(
-                f"**Use {pick.model}.** It scores {pick.score:.2f} of 1 under the "
-                f"{d.profile.name} profile: {_facts(pick, d)}."
+                f"**Use {md(pick.model)}.** It scores {pick.score:.2f} of 1 under the "
+                f"{md(d.profile.name)} profile: {_facts(pick, d)}."
             )
         )
         runner = d.runner_up
         if runner is not None:
             doc.add(
                 Para(
-                    f"Runner-up: **{runner.model}**, {pick.score - runner.score:.2f} points behind: "
+                    f"Runner-up: **{md(runner.model)}**, {pick.score - runner.score:.2f} points behind: "
                     f"{_facts(runner, d)}."
                 )
             )
@@ -109,35 +110,37 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
             because = why_text(pick, d.get(tied[0])) or "scores highest under your weights"
             doc.add(
                 Para(
-                    f"{pick.model} and {', '.join(tied)} are statistically tied for first (their 95% rank "
-                    f"intervals reach rank 1 in the paired bootstrap); {pick.model} is chosen because it "
+                    f"{md(pick.model)} and {', '.join(map(md, tied))} are statistically tied for first (their 95% "
+                    f"rank intervals reach rank 1 in the paired bootstrap); {md(pick.model)} is chosen because it "
                     f"{because}."
                 )
             )
         close = [m for m in d.ranked[1:] if m.not_clearly_behind and m.model not in tied]
         if close:
             why = why_text(pick, close[0])
-            names = ", ".join(m.model for m in close)
+            names = ", ".join(md(m.model) for m in close)
             verb = "is" if len(close) == 1 else "are"
             doc.add(
                 Para(
                     f"{names} {verb} not clearly behind on accuracy (the 95% intervals overlap)"
-                    + (f"; {pick.model} {why}." if why else f"; {pick.model} is ahead on the weighted score.")
+                    + (f"; {md(pick.model)} {why}." if why else f"; {md(pick.model)} is ahead on the weighted score.")
                 )
             )
     excluded = [m for m in d.models if m.excluded]
     if excluded:
-        doc.add(Para("Excluded by the constraints:"), Bullets(tuple(f"{m.model}: {m.excluded}" for m in excluded)))
+        doc.add(
+            Para("Excluded by the constraints:"), Bullets(tuple(f"{md(m.model)}: {md(m.excluded)}" for m in excluded))
+        )
     if d.warnings:
-        doc.add(Bullets(tuple(f"Warning: {w}" for w in d.warnings)))
+        doc.add(Bullets(tuple(f"Warning: {md(w)}" for w in d.warnings)))
 
 
 def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     d = ctx.decision
     p = d.profile
     doc.add(Heading(2, "2. What mattered", "what-mattered"))
-    desc = f": {p.description.strip()}" if p.description.strip() else "."
-    doc.add(Para(f"Profile **{p.name}**{desc}"))
+    desc = f": {md(p.description.strip())}" if p.description.strip() else "."
+    doc.add(Para(f"Profile **{md(p.name)}**{desc}"))
     doc.add(
         Table(
             ("criterion", "weight", "utility curve (utility 1 at best, 0 at worst)"),
@@ -165,7 +168,7 @@ def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     doc.add(
         Table(
             ("task", "weight", "items"),
-            tuple((t, pct(w), str(items[t])) for t, w in d.task_weights.items()),
+            tuple((md(t), pct(w), str(items[t])) for t, w in d.task_weights.items()),
             "lrr",
         )
     )
@@ -190,7 +193,7 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
         rows.append(
             (
                 str(m.rank) if m.rank else "–",
-                m.model,
+                md(m.model),
                 f"{m.score:.3f}",
                 *(f"{m.breakdown[c]:.3f}" for c in CRITERIA),
                 pct(pb[m.model], 0) if m.model in pb else "n/a",
@@ -214,14 +217,14 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
             )
         )
     if note := aggregates_sentence(d):
-        doc.add(Para(note + " In the bootstrap their per-task accuracy is drawn from Normal(mean, se)."))
+        doc.add(Para(md(note) + " In the bootstrap their per-task accuracy is drawn from Normal(mean, se)."))
     metric = d.profile.latency.metric
     rows = []
     for m in d.models:
         lat = m.latency_ms or {}
         rows.append(
             (
-                m.model,
+                md(m.model),
                 acc_text(m.accuracy),
                 money(m.cost_per_task_usd),
                 money(m.cost_per_success_usd),
@@ -259,8 +262,8 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
     doc.add(Para("Accuracy per task (95% interval):"))
     doc.add(
         Table(
-            ("model", *tasks),
-            tuple((m.model, *(acc_text(m.task_accuracy.get(t)) for t in tasks)) for m in d.models),
+            ("model", *map(md, tasks)),
+            tuple((md(m.model), *(acc_text(m.task_accuracy.get(t)) for t in tasks)) for m in d.models),
             "l" + "r" * len(tasks),
         )
     )
@@ -299,7 +302,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         settle = f"{r.items_needed:,}" if r.items_needed is not None and verdict == "no clear difference" else "–"
         rows.append(
             (
-                r.model if r.paired else f"{r.model} (unpaired (aggregates))",
+                md(r.model) if r.paired else f"{md(r.model)} (unpaired (aggregates))",
                 f"{100 * r.diff:+.1f} pts",
                 f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f}",
                 p_value(r.p_value),
@@ -312,7 +315,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         )
     doc.add(
         Para(
-            f"Accuracy of each model minus the leader ({pick.model}) on the items both saw, "
+            f"Accuracy of each model minus the leader ({md(pick.model)}) on the items both saw, "
             f"epochs averaged per item. p-values are Holm-adjusted for {len(ex.pairwise)} comparisons "
             "against the leader. The detectable difference is the smallest gap this sample finds "
             "80% of the time at 5% (two-sided); the last number is roughly how many items per task "

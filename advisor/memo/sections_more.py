@@ -17,6 +17,9 @@ from advisor.memo.kendall import agreement_words, kendall_tau_b
 from advisor.memo.snapshot import embed_html, embed_markdown
 from advisor.records.samples import FAILURE_KINDS
 from advisor.text.format import money, pct
+from advisor.text.redact import redact_text
+from advisor.text.sanitise import markdown as md
+from advisor.text.sanitise import markdown_code, markdown_link
 
 
 def failures_section(doc: Doc, ctx: MemoContext) -> None:
@@ -35,7 +38,7 @@ def failures_section(doc: Doc, ctx: MemoContext) -> None:
         total = sum(m.failures.values())
         rows.append(
             (
-                m.model,
+                md(m.model),
                 f"{n:,}",
                 f"{total:,} ({pct(total / n if n else 0.0)})",
                 *(f"{m.failures.get(k, 0):,}" for k in kinds),
@@ -47,15 +50,16 @@ def failures_section(doc: Doc, ctx: MemoContext) -> None:
     for m in d.models:
         per_kind = ctx.failures.get(m.model, {})
         if m.aggregated:
-            items.append(f"**{m.model}**: counts from per-task aggregates; no example items.")
+            items.append(f"**{md(m.model)}**: counts from per-task aggregates; no example items.")
             continue
         if not per_kind:
-            items.append(f"**{m.model}**: no failures.")
+            items.append(f"**{md(m.model)}**: no failures.")
             continue
         parts = [
-            f"{kind} {count:,} (e.g. {', '.join(f'`{s}`' for s in ids)})" for kind, (count, ids) in per_kind.items()
+            f"{kind} {count:,} (e.g. {', '.join(markdown_code(s) for s in ids)})"
+            for kind, (count, ids) in per_kind.items()
         ]
-        items.append(f"**{m.model}**: " + "; ".join(parts) + ".")
+        items.append(f"**{md(m.model)}**: " + "; ".join(parts) + ".")
     doc.add(Para("Examples by sample id:"), Bullets(tuple(items)))
 
 
@@ -68,12 +72,12 @@ def robustness_section(doc: Doc, ctx: MemoContext) -> None:
         return
     rows = []
     for w in ex.weight_ranges:
-        below = f"below {pct(w.low, 0)}: {w.below}" if w.below else "holds down to 0%"
-        above = f"above {pct(w.high, 0)}: {w.above}" if w.above else "holds up to 100%"
+        below = f"below {pct(w.low, 0)}: {md(w.below)}" if w.below else "holds down to 0%"
+        above = f"above {pct(w.high, 0)}: {md(w.above)}" if w.above else "holds up to 100%"
         rows.append((w.criterion, pct(w.weight, 0), f"{pct(w.low, 0)}–{pct(w.high, 0)}", below, above))
     doc.add(
         Para(
-            f"How far each weight can move (the others rescaled in proportion) while {pick.model} "
+            f"How far each weight can move (the others rescaled in proportion) while {md(pick.model)} "
             "stays first, and who takes over beyond that:"
         )
     )
@@ -89,7 +93,7 @@ def robustness_section(doc: Doc, ctx: MemoContext) -> None:
         doc.add(
             Para(
                 "Share of nearby weight settings in which each model ranks first: "
-                + ", ".join(f"{n} {pct(s, 0)}" for n, s in shares if s > 0)
+                + ", ".join(f"{md(n)} {pct(s, 0)}" for n, s in shares if s > 0)
                 + "."
             )
         )
@@ -97,13 +101,13 @@ def robustness_section(doc: Doc, ctx: MemoContext) -> None:
     for m in d.ranked[1:]:
         mult = ex.break_even.get(m.model)
         if mult is None or not math.isfinite(mult) or mult <= 0:
-            lines.append(f"{m.model}: price alone cannot make it overtake {pick.model} (never).")
+            lines.append(f"{md(m.model)}: price alone cannot make it overtake {md(pick.model)} (never).")
         elif mult >= 1:
-            lines.append(f"{m.model} would overtake even if its prices rose {pct(mult - 1, 0)} (×{mult:.2f}).")
+            lines.append(f"{md(m.model)} would overtake even if its prices rose {pct(mult - 1, 0)} (×{mult:.2f}).")
         else:
             new_cost = m.cost_per_task_usd * mult if m.cost_per_task_usd is not None else None
             lines.append(
-                f"{m.model} overtakes {pick.model} if its prices fall {pct(1 - mult, 0)} "
+                f"{md(m.model)} overtakes {md(pick.model)} if its prices fall {pct(1 - mult, 0)} "
                 f"(×{mult:.2f}, to about {money(new_cost)}/task)."
             )
     doc.add(Para("Break-even prices (input and output rates scaled together, everything else unchanged):"))
@@ -128,7 +132,7 @@ def benchmarks_section(doc: Doc, ctx: MemoContext) -> None:
         rows.append(
             (
                 str(m.rank) if m.rank else "–",
-                m.model,
+                md(m.model),
                 f"{m.score:.3f}",
                 pct(m.accuracy.mean) if m.accuracy else "n/a",
                 *(f"{bench[b][m.model]:g}" if m.model in bench[b] else "–" for b in names),
@@ -136,7 +140,7 @@ def benchmarks_section(doc: Doc, ctx: MemoContext) -> None:
         )
     doc.add(
         Table(
-            ("your rank", "model", "your score", "your accuracy", *names),
+            ("your rank", "model", "your score", "your accuracy", *map(md, names)),
             tuple(rows),
             "rlrr" + "r" * len(names),
         )
@@ -146,14 +150,14 @@ def benchmarks_section(doc: Doc, ctx: MemoContext) -> None:
     for b in names:
         common = [m for m in ranked if m.model in bench[b]]
         if len(common) < 3:
-            sentences.append(f"{b}: too few ranked models with a public score ({len(common)}) to compare orders.")
+            sentences.append(f"{md(b)}: too few ranked models with a public score ({len(common)}) to compare orders.")
             continue
         tau = kendall_tau_b([bench[b][m.model] for m in common], [m.score for m in common])
         if math.isnan(tau):
-            sentences.append(f"{b}: the scores are all equal on one side, so the orders cannot be compared.")
+            sentences.append(f"{md(b)}: the scores are all equal on one side, so the orders cannot be compared.")
             continue
         sentences.append(
-            f"On {b}, Kendall's tau-b between the public order and your ranking is {tau:+.2f} "
+            f"On {md(b)}, Kendall's tau-b between the public order and your ranking is {tau:+.2f} "
             f"over {len(common)} ranked models: {agreement_words(tau)}."
         )
     doc.add(Bullets(tuple(sentences)))
@@ -167,37 +171,38 @@ def provenance_section(doc: Doc, ctx: MemoContext) -> None:
         Bullets(
             (
                 f"Written {ctx.today.isoformat()} by advisor {__version__}.",
-                f"Workspace: {s.workspace.name} (advisor.toml SHA-256 `{s.workspace.config_sha256}`); "
+                f"Workspace: {md(s.workspace.name)} (advisor.toml SHA-256 `{s.workspace.config_sha256}`); "
                 f"{s.workspace.tasks_per_month:,.0f} tasks a month"
                 + ("; batch-API prices" if s.workspace.batch else "")
                 + ".",
-                f"Price sheet: `{s.prices.name}`, as of {s.prices.as_of.isoformat()}, "
-                f"source: {s.prices.source}; "
+                f"Price sheet: {markdown_code(s.prices.name)}, as of {s.prices.as_of.isoformat()}, "
+                f"source: {md(redact_text(s.prices.source))}; "
                 f"SHA-256 `{s.prices.sha256}`.",
-                f"Profile: {s.profile.name} (SHA-256 of the profile as used, canonical JSON: `{s.profile_sha256}`).",
+                f"Profile: {md(s.profile.name)} (SHA-256 of the profile as used, canonical JSON: "
+                f"`{s.profile_sha256}`).",
             )
         )
     )
     if s.follows is not None:
         doc.add(
             Para(
-                f"Follows the memo [{s.follows.memo}]({s.follows.memo}) of {s.follows.created.isoformat()} "
+                f"Follows the memo {markdown_link(s.follows.memo, s.follows.memo)} of {s.follows.created.isoformat()} "
                 f"(SHA-256 `{s.follows.sha256}`)."
             )
         )
     doc.add(Para("Eval result files:"))
-    doc.add(Table(("file", "format", "SHA-256"), tuple((f.path, f.format, f"`{f.sha256}`") for f in s.files)))
+    doc.add(Table(("file", "format", "SHA-256"), tuple((md(f.path), md(f.format), f"`{f.sha256}`") for f in s.files)))
     prices = []
     for name, m in s.models.items():
         p = m.price.price
         if p is None:
-            prices.append((name, "–", m.price.how, "–", "–", "–"))
+            prices.append((md(name), "–", md(m.price.how), "–", "–", "–"))
             continue
         prices.append(
             (
-                name,
-                p.id,
-                m.price.how,
+                md(name),
+                md(p.id),
+                md(m.price.how),
                 f"${p.input_per_mtok}",
                 f"${p.output_per_mtok}",
                 f"${p.cached_input_per_mtok}" if p.cached_input_per_mtok is not None else "–",

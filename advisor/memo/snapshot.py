@@ -13,8 +13,13 @@ below that the base rate is used and revisit says the figure is approximate.
 The snapshot is JSON inside a fenced block after a marker comment in
 Markdown, and inside ``<script type="application/json">`` in HTML, so it
 survives Markdown viewers and browsers. It is a pydantic model with
-``extra="forbid"`` and a schema version: a hand-edited or newer snapshot gives
-one clear error instead of a wrong answer.
+``extra="forbid"``, a schema version and bounds on every value (no NaN, no
+infinity, no negative count or cost, shares within [0, 1]). Its last key is
+``digest``: the SHA-256 of the rest in canonical JSON (sorted keys, no
+spaces), checked on reading, so an edited snapshot (a changed pick, a
+second snapshot appended) is reported as bad input instead of turning into a
+different decision. The digest catches edits, not forgery: anyone can
+recompute it, so a memo is as trustworthy as the place it is kept.
 """
 
 from __future__ import annotations
@@ -22,18 +27,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import stat
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from advisor import __version__
 from advisor.decision.result import Decision, ModelResult
 from advisor.errors import InputError
 from advisor.evidence.model import Evidence
+from advisor.files.reading import MIB, read_regular
 from advisor.inputs.profiles import Constraints, Profile
 from advisor.prices.sheet import ModelPrice
+from advisor.text.sanitise import json_visible
 
 SNAPSHOT_KIND = "advisor-memo-snapshot"
 #: The newest schema this advisor reads and writes. 2 adds the optional per-model ``evidence``
@@ -45,69 +54,80 @@ DETAIL_ABOVE_INPUT_TOKENS = 16_000
 
 _MD_BLOCK = re.compile(rf"<!--\s*{MARKER}\b[^>]*-->\s*```json\n(.*?)\n```", re.DOTALL)
 _HTML_BLOCK = re.compile(r'<script type="application/json" id="advisor-snapshot">(.*?)</script>', re.DOTALL)
+#: A memo is read whole; far above any real one (a hundred models × tasks is well under 1 MiB).
+MEMO_LIMIT = 64 * MIB
+DIGEST_KEY = "digest"
+
+#: Value types of the snapshot: finite numbers, non-negative where a negative is impossible, shares in [0, 1]
+#: (a float sum may land a hair outside), SHA-256 digests as 64 hex digits.
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=-1e-9, le=1 + 1e-9, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class FileHash(Frozen):
     path: str
     format: str
-    sha256: str
+    sha256: Sha256
 
 
 class SheetRef(Frozen):
     as_of: dt.date
     source: str
     name: str
-    sha256: str
+    sha256: Sha256
 
 
 class WorkspaceRef(Frozen):
     name: str
-    config_sha256: str
-    tasks_per_month: float
+    config_sha256: Sha256
+    tasks_per_month: NonNegative
     batch: bool
     aliases: dict[str, str]
     candidates: tuple[str, ...] | None
-    benchmarks: dict[str, dict[str, float]]
+    benchmarks: dict[str, dict[str, Finite]]
 
 
 class CostInputs(Frozen):
     """What re-pricing one model on one task needs (token sums are over samples with tokens)."""
 
-    token_samples: int
-    input_tokens: float
-    cached_input_tokens: float
-    cache_write_tokens: float
-    output_tokens: float
-    max_input_tokens: float
+    token_samples: Count
+    input_tokens: NonNegative
+    cached_input_tokens: NonNegative
+    cache_write_tokens: NonNegative
+    output_tokens: NonNegative
+    max_input_tokens: NonNegative
     #: [input_tokens, samples, cached, cache_write, output] per distinct long prompt size.
-    long: tuple[tuple[float, float, float, float, float], ...]
-    recorded_fill_samples: int
-    recorded_fill_usd: float
-    recorded_samples: int
-    recorded_usd: float
+    long: tuple[tuple[NonNegative, NonNegative, NonNegative, NonNegative, NonNegative], ...]
+    recorded_fill_samples: Count
+    recorded_fill_usd: NonNegative
+    recorded_samples: Count
+    recorded_usd: NonNegative
 
 
 class TaskSnap(Frozen):
-    n_items: int
-    n_samples: int
-    epochs: int
-    mean: float
-    se: float
+    n_items: Count
+    n_samples: Count
+    epochs: Count
+    mean: Share
+    se: NonNegative
     binary: bool
-    cost_mean: float | None
+    cost_mean: NonNegative | None
     cost: CostInputs
 
 
 class AccuracySnap(Frozen):
-    mean: float
-    se: float
-    ci_low: float
-    ci_high: float
-    n: int
+    mean: Share
+    se: NonNegative
+    ci_low: Finite
+    ci_high: Finite
+    n: Count
 
 
 class PriceUsed(Frozen):
@@ -117,33 +137,33 @@ class PriceUsed(Frozen):
 
 
 class ModelSnap(Frozen):
-    rank: int | None
-    score: float
-    breakdown: dict[str, float]
-    utilities: dict[str, float]
+    rank: Annotated[int, Field(ge=1)] | None
+    score: Share
+    breakdown: dict[str, Share]
+    utilities: dict[str, Share]
     accuracy: AccuracySnap | None
-    cost_per_task_usd: float | None
-    cost_per_success_usd: float | None
-    monthly_cost_usd: float | None
-    latency_ms: dict[str, float] | None
-    latency_samples: int
-    gracefulness: float
-    failures: dict[str, int]
-    unsafe_rate: float
-    n_samples: int
+    cost_per_task_usd: NonNegative | None
+    cost_per_success_usd: NonNegative | None
+    monthly_cost_usd: NonNegative | None
+    latency_ms: dict[str, NonNegative] | None
+    latency_samples: Count
+    gracefulness: Share
+    failures: dict[str, Count]
+    unsafe_rate: Share
+    n_samples: Count
     pareto: bool
     excluded: str | None
-    tokens: dict[str, float]
+    tokens: dict[str, NonNegative]
     price: PriceUsed
     tasks: dict[str, TaskSnap]
-    break_even_price_multiplier: float | None = None
+    break_even_price_multiplier: Finite | None = None
     #: "aggregates" for a model known only from per-task statistics; absent (None) for samples.
     evidence: Literal["aggregates"] | None = None
 
 
 class AnchorSnap(Frozen):
-    best: float
-    worst: float
+    best: Finite
+    worst: Finite
     scale: str
     from_data: bool
 
@@ -152,7 +172,7 @@ class Follows(Frozen):
     """A follow-up memo names the memo it revisits."""
 
     memo: str
-    sha256: str
+    sha256: Sha256
     created: dt.date
 
 
@@ -164,17 +184,28 @@ class Snapshot(Frozen):
     workspace: WorkspaceRef
     files: tuple[FileHash, ...]
     prices: SheetRef
-    profile_sha256: str
+    profile_sha256: Sha256
     profile: Profile
-    weights: dict[str, float]
+    weights: dict[str, Share]
     constraints: Constraints
-    task_weights: dict[str, float]
+    task_weights: dict[str, Share]
     tasks: tuple[str, ...]
     anchors: dict[str, AnchorSnap]
     pick: str | None
     models: dict[str, ModelSnap]
     warnings: tuple[str, ...]
     follows: Follows | None = None
+
+    @model_validator(mode="after")
+    def _pick_is_a_model(self) -> Snapshot:
+        if self.pick is not None and self.pick not in self.models:
+            raise ValueError(f"the pick {self.pick!r} is not one of the snapshot's models")
+        ranked = sorted(m.rank for m in self.models.values() if m.rank is not None)
+        if ranked != list(range(1, len(ranked) + 1)):
+            raise ValueError("the models' ranks are not 1, 2, 3, …")
+        if self.pick is not None and self.models[self.pick].rank != 1:
+            raise ValueError(f"the pick {self.pick!r} is not ranked first")
+        return self
 
 
 # ------------------------------------------------------------------ hashing
@@ -187,9 +218,14 @@ def sha256_file(path: Path) -> str:
         for f in sorted(p for p in path.rglob("*") if p.is_file()):
             h.update(f"{f.relative_to(path).as_posix()}\0{sha256_file(f)}\n".encode())
         return h.hexdigest()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with path.open("rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # never hash an endless device or a pipe
+                raise InputError(path, "is not a regular file (a device, pipe or socket); advisor reads files only")
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     return h.hexdigest()
 
 
@@ -268,13 +304,21 @@ def anchors_snap(decision: Decision) -> dict[str, AnchorSnap]:
     }
 
 
+def canonical_digest(data: dict[str, Any]) -> str:
+    """``sha256:<hex>`` of the snapshot's data (without its digest) as canonical JSON."""
+    body = {k: v for k, v in data.items() if k != DIGEST_KEY}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return "sha256:" + sha256_text(text)
+
+
 def dump(snapshot: Snapshot) -> str:
-    """Stable JSON text, floats that round-trip; ``evidence: null`` is left out (schema-1 bytes kept)."""
+    """Stable JSON text, floats that round-trip, the digest last; ``evidence: null`` is left out."""
     data = snapshot.model_dump(mode="json")
     for model in data["models"].values():
         if model.get("evidence") is None:
             model.pop("evidence", None)
-    return json.dumps(data, indent=1, ensure_ascii=False)
+    data[DIGEST_KEY] = canonical_digest(data)
+    return json_visible(json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False))
 
 
 def embed_markdown(snapshot: Snapshot) -> str:
@@ -294,25 +338,36 @@ def embed_html(snapshot: Snapshot) -> str:
 
 
 def extract(text: str, where: str) -> str:
-    """The snapshot JSON inside a Markdown or HTML memo."""
-    for pattern in (_MD_BLOCK, _HTML_BLOCK):
-        found = pattern.findall(text)
-        if found:
-            return str(found[-1])
-    raise InputError(where, "no advisor snapshot found: is this a memo written by `advisor memo`?")
+    """The one snapshot JSON inside a Markdown or HTML memo."""
+    found = [str(f) for pattern in (_MD_BLOCK, _HTML_BLOCK) for f in pattern.findall(text)]
+    if not found:
+        raise InputError(where, "no advisor snapshot found: is this a memo written by `advisor memo`?")
+    if len(found) > 1:
+        raise InputError(
+            where, f"the memo holds {len(found)} snapshots; a memo has exactly one (was one pasted in or appended?)"
+        )
+    return found[0]
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a snapshot may hold")
 
 
 def parse(text: str, where: str) -> Snapshot:
-    """Read a memo's snapshot; a clear InputError for damage, a newer version, or another schema."""
+    """Read a memo's snapshot; a clear InputError for damage, an edit, a newer version, or another schema."""
     raw = extract(text, where)
     try:
-        data: Any = json.loads(raw)
+        data: Any = json.loads(raw, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             where,
             f"the snapshot is not valid JSON (line {exc.lineno} of the snapshot: {exc.msg}); "
             "was the memo edited? Regenerate it with `advisor memo`",
         ) from None
+    except ValueError as exc:
+        raise InputError(where, f"the snapshot is not valid: {exc}; was the memo edited?") from None
+    except RecursionError:
+        raise InputError(where, "the snapshot is nested too deeply; was the memo edited?") from None
     if not isinstance(data, dict) or data.get("kind") != SNAPSHOT_KIND:
         raise InputError(where, f"the snapshot is not an {SNAPSHOT_KIND} (its 'kind' is missing or wrong)")
     version = data.get("schema_version")
@@ -325,23 +380,39 @@ def parse(text: str, where: str) -> Snapshot:
             f"snapshot schema {version}); this advisor {__version__} reads schema {SNAPSHOT_VERSION}: "
             "upgrade advisor",
         )
+    digest = data.get(DIGEST_KEY)
+    if not isinstance(digest, str):
+        raise InputError(
+            where, "the snapshot has no digest (written by an advisor before 0.1.0, or edited); regenerate the memo"
+        )
+    try:
+        expected = canonical_digest(data)
+    except (ValueError, RecursionError):
+        raise InputError(where, "the snapshot is not valid: it cannot be put in canonical form") from None
+    if digest != expected:
+        raise InputError(
+            where,
+            "the snapshot was changed after advisor wrote it (its digest does not match its content); "
+            "regenerate the memo with `advisor memo`",
+        )
+    data = {k: v for k, v in data.items() if k != DIGEST_KEY}
     try:
         return Snapshot.model_validate(data)
+    except RecursionError:
+        raise InputError(where, "the snapshot is nested too deeply; was the memo edited?") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].removeprefix("Value error, ")
         raise InputError(where, f"the snapshot does not parse at {loc}: {msg}; was the memo edited?") from None
 
 
 def read_memo(path: Path) -> tuple[Snapshot, str]:
     """The snapshot of a memo file and the memo's SHA-256."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "memo not found") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
+        data = read_regular(path, limit=MEMO_LIMIT)
+    except InputError as exc:
+        raise InputError(path, "memo not found" if exc.message == "file not found" else exc.message) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

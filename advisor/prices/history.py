@@ -6,7 +6,9 @@ new dated snapshot (``YYYY-MM-DD-<source>[-N].toml``) into the user's data
 directory, next to the bundled ones shipped with the package. This module
 lists them, turns a reference (``latest``, ``bundled``, a date, a path) into a
 file, and diffs two sheets (added, removed, repriced old → new with percent,
-the workspace's candidates first).
+the workspace's candidates first). ``latest`` is the newest snapshot in force
+today: one dated in the future (a typo, or prices announced ahead) is listed
+but never silently becomes the default.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import platformdirs
 from advisor.errors import InputError
 from advisor.files import bundled
 from advisor.prices.resolve import AmbiguousModel, resolve
-from advisor.prices.sheet import ModelPrice, PriceSheet
+from advisor.prices.sheet import ModelPrice, PriceSheet, load_sheet
 
 DATA_DIR_ENV = "ADVISOR_DATA_DIR"
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9_.-]*?)(?:-(\d+))?\.toml$")
@@ -84,6 +86,41 @@ def list_snapshots() -> list[Snapshot]:
     return sorted([*_scan(bundled.path("pricing"), 0), *_scan(snapshots_dir(), 1)])
 
 
+def today() -> dt.date:
+    """The date prices are in force on (UTC, as pulls date their snapshots)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def in_force(snaps: Sequence[Snapshot], on: dt.date | None = None) -> list[Snapshot]:
+    """The snapshots dated on or before ``on`` (today; a day's grace for time zones)."""
+    limit = (on or today()) + dt.timedelta(days=1)
+    return [s for s in snaps if s.as_of <= limit]
+
+
+@dataclass(frozen=True)
+class Base:
+    """The sheet a new one is checked against, and the newer snapshots that could not be read."""
+
+    sheet: PriceSheet | None
+    path: Path | None
+    unreadable: tuple[str, ...]
+
+
+def newest_readable(label: str | None = None) -> Base:
+    """The newest snapshot in force that loads (of ``label``'s source when there is one, else any user
+    snapshot, else the bundled sheet), naming every newer one that did not load."""
+    every = in_force(list_snapshots())
+    mine = [s for s in every if s.rank == 1 and (label is None or s.label == label)]
+    candidates = [*reversed(mine), *(s for s in reversed(every) if s.rank == 0)]
+    unreadable: list[str] = []
+    for snap in candidates:
+        try:
+            return Base(load_sheet(snap.path), snap.path, tuple(unreadable))
+        except InputError as exc:
+            unreadable.append(exc.line())
+    return Base(None, None, tuple(unreadable))
+
+
 def snapshot_path(as_of: dt.date, label: str) -> Path:
     """A fresh file name for a new snapshot: never one that exists."""
     folder = snapshots_dir()
@@ -111,7 +148,7 @@ def find(ref: str, *, relative_to: Path | None = None) -> Path:
         every = list_snapshots()
         if not every:
             raise InputError(snapshots_dir(), "no price snapshots (and no bundled sheet)")
-        return every[-1].path
+        return (in_force(every) or every)[-1].path
     if _DATE.match(ref):
         try:
             day = dt.date.fromisoformat(ref)
@@ -209,30 +246,38 @@ def _counterpart(m: ModelPrice, other: PriceSheet, other_aliases: dict[str, Mode
     return None
 
 
-def diff(old: PriceSheet, new: PriceSheet, *, candidates: Iterable[str] = ()) -> SheetDiff:
-    """Added, removed and repriced models; ``candidates`` (sheet ids) sort first in each list."""
-    first = set(candidates)
-    new_aliases, old_aliases = _alias_map(new), _alias_map(old)
-    pairs: dict[str, ModelPrice] = {}
+def pairs(old: PriceSheet, new: PriceSheet) -> dict[str, ModelPrice]:
+    """Each old entry's id → the same model's entry in the new sheet (entries with no counterpart are left out)."""
+    new_aliases = _alias_map(new)
+    found: dict[str, ModelPrice] = {}
     used: set[str] = set()
     for m in old.models:
         c = _counterpart(m, new, new_aliases)
         if c is not None and c.id not in used:
-            pairs[m.id] = c
+            found[m.id] = c
             used.add(c.id)
     for m in old.models:  # last resort: the same id on another route
         c = new.get(m.id)
-        if m.id not in pairs and c is not None and c.id not in used:
-            pairs[m.id] = c
+        if m.id not in found and c is not None and c.id not in used:
+            found[m.id] = c
             used.add(c.id)
-    removed = [m.id for m in old.models if m.id not in pairs]
+    return found
+
+
+def diff(old: PriceSheet, new: PriceSheet, *, candidates: Iterable[str] = ()) -> SheetDiff:
+    """Added, removed and repriced models; ``candidates`` (sheet ids) sort first in each list."""
+    first = set(candidates)
+    old_aliases = _alias_map(old)
+    matched = pairs(old, new)
+    used = {c.id for c in matched.values()}
+    removed = [m.id for m in old.models if m.id not in matched]
     repriced: list[Repriced] = []
     for m in old.models:
-        if m.id in pairs:
-            changes = compare(m, pairs[m.id])
+        if m.id in matched:
+            changes = compare(m, matched[m.id])
             if changes:
-                candidate = m.id in first or pairs[m.id].id in first
-                new_id = pairs[m.id].id if pairs[m.id].id != m.id else ""
+                candidate = m.id in first or matched[m.id].id in first
+                new_id = matched[m.id].id if matched[m.id].id != m.id else ""
                 repriced.append(Repriced(m.id, tuple(changes), candidate, new_id))
     added = [m.id for m in new.models if m.id not in used and _counterpart(m, old, old_aliases) is None]
 

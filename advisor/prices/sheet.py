@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from advisor.files.tomlfile import load_model
 from advisor.records.samples import FloatArray
+from advisor.text.redact import redact_text
 
 SCHEMA_VERSION = 1
 
@@ -66,6 +67,12 @@ class PriceSheet(Strict):
     currency: Literal["USD"] = "USD"
     source: str = Field(min_length=1)
     models: tuple[ModelPrice, ...]
+
+    @field_validator("source")
+    @classmethod
+    def _no_credentials(cls, value: str) -> str:
+        """A URL in the source is kept without its credentials, whoever wrote the sheet."""
+        return redact_text(value)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PriceSheet:

@@ -34,6 +34,8 @@ from typing import Any
 import httpx
 import orjson
 
+from advisor.prices.pull import check_url
+
 #: An error body is read up to this many bytes (enough for the provider's message).
 ERROR_BODY_LIMIT = 2048
 #: Longest Retry-After the probe honours; a longer one is capped (the run has a deadline anyway).
@@ -68,7 +70,8 @@ class Endpoint:
 
 
 def chat_url(base: str) -> str:
-    """The chat-completions URL for a base URL (``…/v1``, a host, or the full path)."""
+    """The chat-completions URL for a base URL (``…/v1``, a host, or the full path); an InputError for a bad URL."""
+    check_url(base)  # one line, credentials redacted, before any request
     url = httpx.URL(base)
     path = url.path.rstrip("/")
     if path.endswith("/chat/completions"):

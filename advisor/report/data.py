@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.ingest.load import Loaded, describe
-from advisor.text.sanitise import clean
+from advisor.text.sanitise import clean, plain
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -95,41 +95,39 @@ def renderables(report: dict[str, Any]) -> list[RenderableType]:
             missing = ", ".join(a["fields_missing"]) or "-"
             failures = "counts" if "failures" in a["fields_present"] else "not given"
         files.add_row(
-            Text(clean(f["path"])),
-            f["format"],
-            Text("\n".join(clean(m) for m in f["models"])),
-            Text("\n".join(clean(t) for t in f["tasks"])),
+            plain(f["path"]),
+            plain(f["format"]),
+            Text("\n".join(map(clean, f["models"]))),
+            Text("\n".join(map(clean, f["tasks"]))),
             str(f["samples"]),
             str(f["epochs"]),
             Text(clean(missing) + (f"\npartial: {clean(partial)}" if partial else "")),
-            Text(clean(failures)),
+            plain(failures),
         )
     out.append(files)
     notes = [f"{f['path']}: {w}" for f in report["files"] for w in f["warnings"]] + report["warnings"]
     if notes:
         out.append(Text("Warnings", style="bold"))
-        out.extend(Text(f"  - {clean(line)}") for line in notes)
+        out.extend(plain(f"  - {line}") for line in notes)
     if report["failure_rules"]:
         rules = Table(title="Failure rules", title_justify="left")
         for col in ("rule", "marks", "fired"):
             rules.add_column(col)
         for r in report["failure_rules"]:
-            rules.add_row(Text(clean(r["rule"])), r["kind"], str(r["hits"]))
+            rules.add_row(plain(r["rule"]), r["kind"], str(r["hits"]))
         out.append(rules)
     counts = Table(title="Samples per model and task", title_justify="left")
     for col in ("model", "task", "samples", "epochs", "mean score"):
         counts.add_column(col, overflow="fold")
     for c in report["by_model_task"]:
         epochs = "aggregates" if c["evidence"] == "aggregates" else str(c["epochs"])
-        counts.add_row(
-            Text(clean(c["model"])), Text(clean(c["task"])), str(c["samples"]), epochs, f"{c['mean_score']:.3f}"
-        )
+        counts.add_row(plain(c["model"]), plain(c["task"]), str(c["samples"]), epochs, f"{c['mean_score']:.3f}")
     out.append(counts)
     if report["aggregated_models"]:
         out.append(
-            Text(
+            plain(
                 "Resting on per-task aggregates (no per-item data: intervals from the given SE, comparisons "
-                f"unpaired): {', '.join(clean(m) for m in report['aggregated_models'])}"
+                f"unpaired): {', '.join(report['aggregated_models'])}"
             )
         )
     return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich import box
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from advisor.decision.decide import Inputs
 from advisor.decision.explain import verdict
@@ -15,6 +14,9 @@ from advisor.report.flags import FLAG_LEGEND, LETTER, aggregates_sentence, flags
 from advisor.report.uncertainty import cell as uncertainty_cell
 from advisor.report.uncertainty import lines as uncertainty_lines
 from advisor.text.format import fmt_ms, money, pct
+from advisor.text.redact import redact_text
+from advisor.text.sanitise import markdown as md
+from advisor.text.sanitise import plain
 
 
 def _breakdown(m: ModelResult) -> str:
@@ -70,13 +72,14 @@ def header_lines(decision: Decision, inputs: Inputs) -> list[str]:
     w = ", ".join(f"{c} {decision.weights[c]:.0%}" for c in CRITERIA)
     return [
         f"Workspace: {inputs.workspace.config.name} · profile: {decision.profile.name} · weights: {w}",
-        f"Prices: {inputs.sheet.as_of} ({inputs.sheet.source}) · volume: {decision.tasks_per_month:,.0f} tasks/month",
+        f"Prices: {inputs.sheet.as_of} ({redact_text(inputs.sheet.source)}) · "
+        f"volume: {decision.tasks_per_month:,.0f} tasks/month",
     ]
 
 
 def print_table(decision: Decision, inputs: Inputs, console: Console) -> None:
     for line in header_lines(decision, inputs):
-        console.print(line, highlight=False)
+        console.print(plain(line), highlight=False)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for i, h in enumerate(headers(decision)):
         table.add_column(
@@ -86,35 +89,36 @@ def print_table(decision: Decision, inputs: Inputs, console: Console) -> None:
             overflow="fold",
         )
     for m, row in zip(decision.models, rows(decision), strict=True):
-        table.add_row(*row, style="dim" if m.excluded else ("bold" if m.rank == 1 else None))
+        table.add_row(*map(plain, row), style="dim" if m.excluded else ("bold" if m.rank == 1 else None))
     console.print(table)
-    console.print(Text(verdict(decision)))
+    console.print(plain(verdict(decision)))
     if note := aggregates_sentence(decision):
-        console.print(Text(note))
+        console.print(plain(note))
     for line in uncertainty_lines(decision):
-        console.print(Text(line))
+        console.print(plain(line))
     console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
     console.print(f"Flags: {FLAG_LEGEND}", style="dim", highlight=False)
     for w in decision.warnings:
-        console.print(f"warning: {w}", style="yellow", highlight=False)
+        console.print(plain(f"warning: {w}", "yellow"), highlight=False)
 
 
 def markdown(decision: Decision, inputs: Inputs) -> str:
     def cell(s: str) -> str:
         return s.replace("|", "\\|")
 
-    lines = [*(f"{line}  " for line in header_lines(decision, inputs)), ""]
+    untrusted = (1, 11)  # the model name, and the flags (an exclusion reason)
+    lines = [*(f"{md(line)}  " for line in header_lines(decision, inputs)), ""]
     hs = headers(decision)
     lines.append("| " + " | ".join(hs) + " |")
     right = (0, 2, 5, 6, 7, 8, 9, 10)
     lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(hs))) + "|")
     for row in rows(decision):
-        lines.append("| " + " | ".join(cell(c) for c in row) + " |")
-    lines += ["", verdict(decision), ""]
+        lines.append("| " + " | ".join(md(c) if i in untrusted else cell(c) for i, c in enumerate(row)) + " |")
+    lines += ["", md(verdict(decision)), ""]
     if note := aggregates_sentence(decision):
-        lines += [note, ""]
-    lines += [f"{line}  " for line in uncertainty_lines(decision)]
+        lines += [md(note), ""]
+    lines += [f"{md(line)}  " for line in uncertainty_lines(decision)]
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
     lines.append(f"Flags: {FLAG_LEGEND}")
-    lines += [f"\n> warning: {w}" for w in decision.warnings]
+    lines += [f"\n> warning: {md(w)}" for w in decision.warnings]
     return "\n".join(lines) + "\n"

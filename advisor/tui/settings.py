@@ -18,6 +18,9 @@ from typing import Literal
 from platformdirs import user_config_path, user_log_path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from advisor.errors import InputError
+from advisor.files.reading import TEXT_LIMIT, read_regular
+
 CONFIG_ENV = "ADVISOR_CONFIG_DIR"
 SETTINGS_FILE = "tui.toml"
 
@@ -72,13 +75,14 @@ def user_profiles_dir() -> Path:
 def load_settings() -> tuple[Settings, str | None]:
     """The settings, and a one-line problem when the file was unreadable (defaults used)."""
     path = config_dir() / SETTINGS_FILE
-    if not path.is_file():
+    if not path.exists():
         return Settings(), None
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = tomllib.loads(read_regular(path, limit=TEXT_LIMIT).decode("utf-8"))
         return Settings.model_validate(data), None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except InputError as exc:
+        return Settings(), exc.line()
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         return Settings(), f"{path}: {exc}"
     except ValidationError as exc:
         first = exc.errors()[0]
