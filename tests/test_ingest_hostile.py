@@ -20,16 +20,19 @@ EVAL = DATA / "inspect_ai" / "UKGovernmentBEIS__inspect_ai" / "log_read_sample.e
 PF = DATA / "promptfoo" / "krystianbergmann__prompt-eval-workbench@2eb71c16" / "promptfoo-results.json"
 
 
+def real_files(folder: Path, pattern: str) -> list[Path]:
+    """The public real files (tests/data/SOURCES.md); the tool-made generated-* ones have their own tests."""
+    return sorted(p for p in folder.glob(pattern) if not p.parent.name.startswith("generated-"))
+
+
 def units() -> list[tuple[str, Path, str]]:
-    """(id, what to copy, the file inside it to damage) for every real fixture."""
+    """(id, what to copy, the file inside it to damage) for every real fixture (tool-made ones: one of each)."""
     out: list[tuple[str, Path, str]] = []
     for tool in ("promptfoo", "inspect_ai", "openai_evals"):
-        for f in sorted((DATA / tool).glob("*/*")):
+        for f in real_files(DATA / tool, "*/*"):
             if f.suffix in (".json", ".eval", ".jsonl") and "no-samples" not in f.name and "llm_scoring" not in f.name:
                 out.append((f"{tool}/{f.name[:30]}", f, f.name))
-    for run in sorted((DATA / "lm_eval").glob("*/*")) + sorted(
-        (DATA / "lm_eval" / "evaleval__every_eval_ever").glob("x")
-    ):
+    for run in real_files(DATA / "lm_eval", "*/*") + sorted((DATA / "lm_eval" / "evaleval__every_eval_ever").glob("x")):
         if run.is_dir():
             for f in sorted(run.iterdir()):
                 out.append((f"lm_eval/{run.name}/{f.name[:20]}", run, f.name))

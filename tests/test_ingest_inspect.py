@@ -16,8 +16,9 @@ from advisor.ingest.common import collect_notes
 from advisor.records.samples import OUTCOME_CODE
 
 DATA = Path(__file__).parent / "data" / "inspect_ai"
-EVALS = sorted(DATA.glob("*/*.eval"))
-JSONS = sorted(DATA.glob("*/*.json"))
+#: The public real logs; the tool-made generated-* ones are checked in test_ingest_generated.py.
+EVALS = sorted(p for p in DATA.glob("*/*.eval") if not p.parent.name.startswith("generated-"))
+JSONS = sorted(p for p in DATA.glob("*/*.json") if not p.parent.name.startswith("generated-"))
 VALUE = {"C": 1.0, "P": 0.5, "I": 0.0, "N": 0.0}
 
 
@@ -101,11 +102,27 @@ def test_numeric_score_and_cancelled_status() -> None:
     assert len(t) == 3 and any("cancelled" in n for n in notes)
 
 
-@pytest.mark.parametrize("name", ["2025-05-12T20-28-13-04-00_no-samples.json", "data_with_llm_scoring.json"])
-def test_logs_without_samples_are_clear_errors(name: str) -> None:
-    path = next(DATA.glob(f"*/{name}"))
+def test_log_without_samples_is_a_clear_error() -> None:
+    path = next(DATA.glob("*/2025-05-12T20-28-13-04-00_no-samples.json"))
     with pytest.raises(InputError, match="no samples"):
         inspect.read(path)
+
+
+def test_header_only_log_is_an_aggregate(tmp_path: Path) -> None:
+    path = DATA / "evaleval__every_eval_ever" / "data_with_llm_scoring.json"
+    doc = json.loads(path.read_text())
+    assert "samples" not in doc
+    score = doc["results"]["scores"][0]
+    t = inspect.read(path)
+    assert len(t) == 0 and t.aggregates is not None
+    (row,) = t.aggregates.rows
+    assert (row.model, row.task, row.n) == (doc["eval"]["model"], doc["eval"]["task"], score["scored_samples"])
+    assert row.mean == score["metrics"]["accuracy"]["value"] and row.se == score["metrics"]["stderr"]["value"]
+    del score["metrics"]["stderr"]
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps(doc))
+    with pytest.raises(InputError, match="no accuracy or mean with a stderr"):
+        inspect.read(bare)
 
 
 def _rewrite(src: Path, dst: Path, change) -> None:  # type: ignore[no-untyped-def]

@@ -117,4 +117,6 @@ def test_lower_is_better_metric_refused(tmp_path: Path) -> None:
     doc["higher_is_better"]["gsm8k"]["exact_match"] = False
     results.write_text(json.dumps(doc))
     with pytest.raises(InputError, match="lower-is-better"):
+        lm_eval.read(results, metric="exact_match,strict-match")
+    with pytest.raises(InputError, match="task 'gsm8k' skipped: none of its metrics is a per-sample score"):
         lm_eval.read(results)

@@ -86,7 +86,9 @@ def test_helm_run_folder(run: Path) -> None:
     test = [e for e in stats if any(s["name"].get("split") == "test" for s in e["stats"])]
     assert detect.importer_for(run).NAME == "helm"
     t = helm.read(run)
-    assert t.models == (spec["adapter_spec"]["model"],) and t.tasks == (spec["name"],)
+    scenario, _, args = spec["name"].partition(":")
+    kept = ",".join(a for a in args.split(",") if not a.startswith(("model=", "model_deployment=")))
+    assert t.models == (spec["adapter_spec"]["model"],) and t.tasks == (scenario + (f":{kept}" if kept else ""),)
     assert len(t) == len(test)
     assert math.isclose(float(t.score.sum()), sum(stat(e, "exact_match") for e in test))
     assert t.numbers["input_tokens"].sum() == sum(stat(e, "num_prompt_tokens") for e in test)

@@ -15,7 +15,8 @@ from advisor.ingest.common import collect_notes
 from advisor.records.samples import OUTCOME_CODE
 
 DATA = Path(__file__).parent / "data" / "promptfoo"
-FILES = sorted(DATA.glob("*/*.json"))
+#: The public real files; the tool-made generated-* ones are checked in test_ingest_generated.py.
+FILES = sorted(p for p in DATA.glob("*/*.json") if not p.parent.name.startswith("generated-"))
 
 
 def raw(path: Path) -> list[dict]:
@@ -57,7 +58,7 @@ def test_tokens_latency_cost_workbench() -> None:
     assert t.numbers["output_tokens"].sum() == sum(r["response"]["tokenUsage"]["completion"] for r in rows)
     assert math.isclose(t.numbers["cost_usd"].sum(), sum(r["cost"] for r in rows))
     assert sorted(t.numbers["latency_ms"].tolist()) == sorted(float(r["latencyMs"]) for r in rows)
-    assert t.tasks == ("Prompt eval smoke tests",)  # config.description
+    assert t.tasks == ("promptfoo-results",)  # the file stem, as for the JSONL export of the same eval
     failed = [r for r in rows if not r["success"]]
     assert np.count_nonzero(t.outcome == OUTCOME_CODE["wrong"]) == len(failed) == 1
 
@@ -86,10 +87,18 @@ def test_old_file_without_failure_reason() -> None:
 
 def test_prompts_become_task_variants() -> None:
     path = DATA / "Wadys__ai-qa-demo@06634bf7" / "results.json"
-    labels = {r["prompt"]["label"] for r in raw(path)}
+    rows = raw(path)
+    labels = {r["prompt"]["label"] for r in rows}
     t = promptfoo.read(path)
     assert len(t.tasks) == len(labels) == 2
-    assert all(any(label in task for task in t.tasks) for label in labels)
+    # Labels longer than a name (an unlabelled prompt's label is its text) become "prompt <n>".
+    order = list(dict.fromkeys(r["promptId"] for r in rows))
+    expected = {
+        f"results / {label}" if len(label) <= promptfoo.MAX_LABEL and "\n" not in label else f"results / prompt {n}"
+        for label, n in {(r["prompt"]["label"].strip(), order.index(r["promptId"]) + 1) for r in rows}
+    }
+    assert set(t.tasks) == expected
+    assert promptfoo.read(path, task="qa").tasks[0].startswith("qa / ")
 
 
 def test_grader_errors_dropped_with_note_and_cached_rows_unknown() -> None:

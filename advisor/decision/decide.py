@@ -14,7 +14,7 @@ from advisor.decision.rank import rank
 from advisor.decision.result import Decision
 from advisor.evidence.gather import gather
 from advisor.evidence.model import Evidence
-from advisor.ingest.load import Loaded, load_workspace_samples
+from advisor.ingest.load import Loaded, load_workspace_samples, require_rankable
 from advisor.inputs.profiles import Profile, load_profile
 from advisor.inputs.workspace import Workspace, load_workspace
 from advisor.prices.select import open_sheet
@@ -46,6 +46,7 @@ def load_inputs(
     chosen_profile = load_profile(profile or cfg.profile, relative_to=None if profile else ws.root)
     sheet, sheet_path = open_sheet(prices or cfg.prices, relative_to=None if prices else ws.root)
     loaded = load_workspace_samples(ws, fmt)
+    require_rankable(loaded)
     evidence = gather(loaded.table, sheet, cfg.aliases, batch=cfg.batch, candidates=cfg.candidates)
     return Inputs(
         workspace=ws,

@@ -4,10 +4,15 @@ HELM spreads one run over several JSON files; the run folder is the unit. The
 workspace may name the folder itself or any file in it (``covers`` lists the
 files one read consumes, so the run is read once).
 
-Mapping: model = ``run_spec.adapter_spec.model``; task = ``run_spec.name``;
-sample_id = ``instance_id``; epoch = ``train_trial_index``; score = the
-per-instance stat ``exact_match`` (``metric=`` picks another 0..1 stat such
-as ``f1_score``) on the ``test`` split (``split=`` picks another);
+Mapping: model = ``run_spec.adapter_spec.model``; task = ``run_spec.name``
+without its ``model=`` and ``model_deployment=`` arguments (HELM writes one
+run folder per model, so a suite of runs of one scenario is one task across
+models); sample_id = ``instance_id``; epoch = ``train_trial_index``; score =
+the first per-instance stat of ``exact_match``, ``quasi_exact_match``,
+``safety_score`` the run has (``metric=`` picks another 0..1 stat such as
+``f1_score``) on the split the run has (``test`` when it has several;
+``split=`` picks one); entries of the same instance are joined (safety
+scenarios write an instance's stats in two entries);
 latency_ms = ``inference_runtime`` x 1000 (missing for HELM cache hits);
 tokens = ``num_prompt_tokens`` / ``num_completion_tokens``; no cost. A
 request that failed (``scenario_state`` ``result.success`` false) is an error;
@@ -46,44 +51,47 @@ def covers(path: Path) -> list[Path]:
     return [folder, *(folder / name for name in FILES)]
 
 
-def read(path: Path, *, metric: str = "exact_match", split: str = "test") -> SampleTable:
+#: Default score stats, in order: the first a run reports is used.
+METRICS = ("exact_match", "quasi_exact_match", "safety_score")
+
+
+def task_name(run_name: str) -> str:
+    """The run name without the model: ``mmlu:subject=philosophy,model=openai_gpt2`` -> ``mmlu:subject=philosophy``."""
+    scenario, sep, args = run_name.partition(":")
+    kept = [a for a in args.split(",") if a and a.split("=", 1)[0].strip() not in ("model", "model_deployment")]
+    return scenario + (sep + ",".join(kept) if kept else "")
+
+
+def read(path: Path, *, metric: str | None = None, split: str | None = None) -> SampleTable:
+    if not path.is_dir() and _folder(path) is None:
+        raise InputError(path, "not a HELM run folder (no run_spec.json beside it)")
     folder = _folder(path) or path
     spec_path = folder / "run_spec.json"
     spec = common.json_object(common.read_bytes(spec_path), spec_path)
     adapter = common.as_dict(spec.get("adapter_spec"), common.at_key(spec_path, "adapter_spec"), "adapter_spec")
     model = common.as_str(adapter.get("model"), common.at_key(spec_path, "adapter_spec.model"), "model")
-    task = common.as_str(spec.get("name"), common.at_key(spec_path, "name"), "name")
+    task = task_name(common.as_str(spec.get("name"), common.at_key(spec_path, "name"), "name"))
     stats_path = folder / "per_instance_stats.json"
     if not stats_path.is_file():
         raise InputError(folder, "HELM run folder without per_instance_stats.json; no per-instance scores")
     entries = common.as_list(common.loads(common.read_bytes(stats_path), stats_path), str(stats_path), "the file")
     requests = _requests(folder)
+    instances = _joined(entries, stats_path)
+    split = _split(instances, split, stats_path)
+    metric = _metric(instances, split, metric, stats_path)
     cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
     places: list[int] = []
-    other_splits: set[str] = set()
-    seen_metrics: set[str] = set()
-    for i, entry in enumerate(entries):
-        where = common.at_key(stats_path, f"[{i}]")
-        common.as_dict(entry, where, "an instance")
-        if entry.get("perturbation") is not None:
-            continue
-        stats = _stats(entry, where)
-        seen_metrics.update(name for name, _ in stats)
-        splits = {s for _, s in stats}
-        if split not in splits:
-            other_splits.update(str(s) for s in splits)
-            continue
+    for (sid, trial), (first, stats) in instances.items():
+        where = common.at_key(stats_path, f"[{first}]")
         values = {name: value for (name, s), value in stats.items() if s == split}
+        if not values:
+            continue
         if metric not in values or values[metric] is None:
             raise InputError(where, f"no {metric!r} stat for this instance")
         score = values[metric]
         assert score is not None
         if not 0.0 <= score <= 1.0:
             raise InputError(where, f"{metric} {score!r} is outside [0, 1]; choose another metric")
-        sid = common.as_id(entry.get("instance_id"), where, "instance_id")
-        trial = entry.get("train_trial_index", 0)
-        if type(trial) is not int or trial < 0:
-            raise InputError(where, f"train_trial_index must be a whole number, found {trial!r}")
         request = requests.get((sid, trial), {})
         failed = request.get("success") is False
         outcome = "ok" if score >= 1 else "wrong"
@@ -101,14 +109,9 @@ def read(path: Path, *, metric: str = "exact_match", split: str = "test") -> Sam
         cols["output_tokens"].append(values.get("num_completion_tokens"))
         cols["response"].append(request.get("text"))
         cols["error"].append(request.get("error") if failed else None)
-        places.append(i + 1)
-    if other_splits - {split}:
-        common.note(
-            f"scored on split {split!r}; instances of other splits ignored: "
-            + ", ".join(sorted(other_splits - {split}))
-        )
+        places.append(first + 1)
     if not places:
-        raise InputError(stats_path, f"no instances of split {split!r} (splits: {', '.join(sorted(other_splits))})")
+        raise InputError(stats_path, f"no instances of split {split!r}")
     n = len(places)
     return build(
         model=[model] * n,
@@ -135,6 +138,58 @@ _COLUMNS = (
     "response",
     "error",
 )
+
+
+Instances = dict[tuple[str, int], tuple[int, dict[tuple[str, str], float | None]]]
+
+
+def _joined(entries: list[Any], path: Path) -> Instances:
+    """Stats per (instance id, trial): entries of the same instance joined, perturbed ones skipped."""
+    out: Instances = {}
+    for i, entry in enumerate(entries):
+        where = common.at_key(path, f"[{i}]")
+        common.as_dict(entry, where, "an instance")
+        if entry.get("perturbation") is not None:
+            continue
+        sid = common.as_id(entry.get("instance_id"), where, "instance_id")
+        trial = entry.get("train_trial_index", 0)
+        if type(trial) is not int or trial < 0:
+            raise InputError(where, f"train_trial_index must be a whole number, found {trial!r}")
+        first, stats = out.setdefault((sid, trial), (i, {}))
+        stats.update(_stats(entry, where))
+    return out
+
+
+def _split(instances: Instances, split: str | None, path: Path) -> str:
+    """The chosen split; else the one the run has; else ``test``; several without ``test``: ask."""
+    splits = sorted({s for _, stats in instances.values() for _, s in stats})
+    if split is not None:
+        if split not in splits:
+            raise InputError(path, f"no instances of split {split!r} (splits: {', '.join(splits) or 'none'})")
+        return split
+    if len(splits) == 1:
+        if splits[0] != "test":
+            common.note(f"scored on split {splits[0]!r}, the only one this run has")
+        return splits[0]
+    if "test" in splits:
+        common.note(f"scored on split 'test'; also here: {', '.join(s for s in splits if s != 'test')} (split=)")
+        return "test"
+    raise InputError(path, f"several splits ({', '.join(splits)}); choose one with [importers.helm] split")
+
+
+def _metric(instances: Instances, split: str, metric: str | None, path: Path) -> str:
+    names = {n for _, stats in instances.values() for n, s in stats if s == split}
+    if metric is not None:
+        return metric
+    for name in METRICS:
+        if name in names:
+            return name
+    scores = sorted(n for n in names if not n.startswith(("num_", "finish_reason", "inference_", "training_")))
+    raise InputError(
+        path,
+        f"none of {', '.join(METRICS)} here; choose a 0..1 stat with [importers.helm] metric "
+        f"({', '.join(scores[:12])})",
+    )
 
 
 def _stats(entry: dict[str, Any], where: str) -> dict[tuple[str, str], float | None]:

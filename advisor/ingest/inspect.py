@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.ingest import common
+from advisor.ingest import common, inspect_results
 from advisor.records.samples import SampleTable, build
 
 NAME = "inspect"
@@ -46,7 +46,10 @@ _LIMIT_KIND = {
     "context": "truncated",
 }
 _TIMEOUT = re.compile(r"time(d)?[ -]?out|deadline exceeded", re.IGNORECASE)
-_SAMPLE = re.compile(r"^samples/(?:[^/]+\.json|[^/]+/sample\.json)$")
+#: Sample members; ids containing ``/`` put them in sub-folders (``samples/a/b_epoch_1.json``).
+_SAMPLE = re.compile(r"^samples/.+_epoch_\d+(?:\.json|/sample\.json)$")
+#: Keys of a dict-valued score taken as "the" score, in this order, when no key is chosen.
+SCORE_KEYS = ("score", "value", "correct", "accuracy", "success", "pass", "passed", "reward")
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -104,12 +107,14 @@ def _table(path: Path, header: dict[str, Any], samples: Samples, scorer: str | N
     model = common.as_str(ev.get("model"), common.at_key(path, "eval.model"), "eval.model")
     task = common.as_str(ev.get("task"), common.at_key(path, "eval.task"), "eval.task")
     status = header.get("status")
+    run_error = _run_error(header)
+    said = f"status {status!r}" + (f", error: {run_error}" if run_error else "")
     if status not in (None, "success"):
-        common.note(f"log status is {status!r}: the run did not finish; only its samples are read")
+        common.note(f"log {said}: the run did not finish; only its samples are read")
     if not samples:
-        raise InputError(path, f"no samples in this log (status {status!r}); nothing to score")
+        return inspect_results.unsampled(path, header, ev, model, task, said, scorer, _run_error(header))
     version = _version(ev)
-    chosen = _choose_scorer(path, header, samples, scorer)
+    chosen, key = _choose_scorer(path, header, samples, scorer)
     cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
     places: list[int] = []
     unscored = 0
@@ -120,7 +125,7 @@ def _table(path: Path, header: dict[str, Any], samples: Samples, scorer: str | N
         epoch = sample.get("epoch", 1)
         if type(epoch) is not int or epoch < 1:
             raise InputError(where, f"epoch must be a whole number from 1, found {epoch!r}")
-        score, outcome, err = _score(sample, chosen, where)
+        score, outcome, err = _score(sample, chosen, key, where)
         if score is None:
             unscored += 1
             continue
@@ -141,7 +146,11 @@ def _table(path: Path, header: dict[str, Any], samples: Samples, scorer: str | N
     if unscored:
         common.note(f"{unscored} sample(s) without a {chosen!r} score and without an error: not imported")
     if not places:
-        raise InputError(path, f"no sample has a {chosen!r} score")
+        what = f"a {chosen!r} score" if chosen else "a score or an error (no scorer ran)"
+        raise InputError(path, f"no sample has {what} ({said})")
+    if all(o in ("error", "timeout") for o in cols["outcome"]):
+        common.note(f"every sample failed ({said}); imported as {len(places)} error row(s)")
+    _check_count(header, len(samples))
     n = len(places)
     return build(
         model=[model] * n,
@@ -157,6 +166,24 @@ def _table(path: Path, header: dict[str, Any], samples: Samples, scorer: str | N
     )
 
 
+def _run_error(header: dict[str, Any]) -> str | None:
+    """The first line of the run's own error (``header.error.message``), if it failed."""
+    error = header.get("error")
+    message = error.get("message") if type(error) is dict else error
+    if type(message) is not str or not message.strip():
+        return None
+    return message.strip().splitlines()[0][:300]
+
+
+def _check_count(header: dict[str, Any], present: int) -> None:
+    total = common.obj(header.get("results")).get("total_samples")
+    if type(total) is int and total > present:
+        common.note(
+            f"the header counts {total} samples (x epochs) but the file holds {present}; "
+            "only those present are read (a trimmed or unfinished log)"
+        )
+
+
 _TOKENS = ("input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens", "reasoning_tokens")
 _COLUMNS = ("sample_id", "epoch", "score", "outcome", "error", "response", "latency_ms", "cost_usd", *_TOKENS)
 
@@ -169,7 +196,10 @@ def _version(ev: dict[str, Any]) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", raw)[:3])
 
 
-def _choose_scorer(path: Path, header: dict[str, Any], samples: Samples, scorer: str | None) -> str:
+def _choose_scorer(
+    path: Path, header: dict[str, Any], samples: Samples, scorer: str | None
+) -> tuple[str | None, str | None]:
+    """(scorer, key of its dict values or None); scorer None: no scorer ran (only errors can be read)."""
     names: list[str] = []
     results = common.obj(header.get("results"))
     for entry in results.get("scores") or []:
@@ -180,21 +210,26 @@ def _choose_scorer(path: Path, header: dict[str, Any], samples: Samples, scorer:
         scores = sample.get("scores") if type(sample) is dict else None
         if type(scores) is dict:
             names.extend(k for k in scores if k not in names)
+    key: str | None = None
     if scorer is not None:
-        if scorer not in names:
-            raise InputError(path, f"no scorer {scorer!r} in this log (scorers: {', '.join(names) or 'none'})")
         chosen = scorer
+        if scorer not in names and "/" in scorer:
+            chosen, _, key = scorer.rpartition("/")
+        if chosen not in names:
+            raise InputError(path, f"no scorer {scorer!r} in this log (scorers: {', '.join(names) or 'none'})")
     elif names:
         chosen = names[0]
     else:
-        raise InputError(path, "no scores in this log (no scorer ran); nothing to rank")
+        return None, None
     ignored = [n for n in names if n != chosen]
     if ignored:
         common.note(f"scorer {chosen!r} used; ignored: {', '.join(ignored)}")
-    return chosen
+    return chosen, key
 
 
-def _score(sample: dict[str, Any], scorer: str, where: str) -> tuple[float | None, str, str | None]:
+def _score(
+    sample: dict[str, Any], scorer: str | None, key: str | None, where: str
+) -> tuple[float | None, str, str | None]:
     """(score, outcome, error message); score None = not scored and no failure recorded."""
     error = sample.get("error")
     if error is not None:
@@ -203,7 +238,7 @@ def _score(sample: dict[str, Any], scorer: str, where: str) -> tuple[float | Non
         kind = "timeout" if message and _TIMEOUT.search(message) else "error"
         return 0.0, kind, message
     scores = sample.get("scores")
-    entry = scores.get(scorer) if type(scores) is dict else None
+    entry = scores.get(scorer) if type(scores) is dict and scorer is not None else None
     value = entry.get("value") if type(entry) is dict else None
     limit = sample.get("limit")
     limit_kind = None
@@ -214,7 +249,11 @@ def _score(sample: dict[str, Any], scorer: str, where: str) -> tuple[float | Non
         if limit_kind:
             return 0.0, limit_kind, f"limit: {common.text(limit)}"
         return None, "ok", None
-    score = _value(value, where, scorer)
+    score = _value(value, where, str(scorer), key)
+    if score is None:
+        return None, "ok", None
+    if not 0.0 <= score <= 1.0:
+        raise InputError(where, f"score {score:g} of scorer {scorer!r} is outside [0, 1]; choose another scorer")
     if score >= 1.0:
         return score, "ok", None
     if limit_kind:
@@ -231,7 +270,11 @@ def _score(sample: dict[str, Any], scorer: str, where: str) -> tuple[float | Non
     return score, "wrong", None
 
 
-def _value(value: Any, where: str, scorer: str) -> float:
+def _value(value: Any, where: str, scorer: str, key: str | None = None) -> float | None:
+    if type(value) is dict:
+        return _dict_value(value, where, scorer, key)
+    if key is not None:
+        raise InputError(where, f"score of scorer {scorer!r} is one value, not a dict with key {key!r}")
     if type(value) is str:
         if value in _LETTERS:
             return _LETTERS[value]
@@ -244,13 +287,33 @@ def _value(value: Any, where: str, scorer: str) -> float:
     if type(value) is bool:
         return 1.0 if value else 0.0
     if type(value) in (int, float):
-        if value != value:
-            raise InputError(where, f"score of scorer {scorer!r} is NaN")
-        return float(value)
+        # NaN is Inspect's "could not score" (its reducers drop it): unscored, like None.
+        return None if value != value else float(value)
     raise InputError(
         where,
         f"score of scorer {scorer!r} is a {type(value).__name__}, not one value; choose another scorer",
     )
+
+
+def _dict_value(value: dict[str, Any], where: str, scorer: str, key: str | None) -> float | None:
+    """A dict-valued score (one value per key, e.g. web-agent scorers): the chosen or documented key."""
+    if key is None:
+        key = next((k for k in SCORE_KEYS if k in value), None)
+        if key is None:
+            raise InputError(
+                where,
+                f"scorer {scorer!r} gives a dict of values (keys: {', '.join(map(str, value)) or 'none'}); "
+                f'choose one with scorer = "{scorer}/<key>" in [importers.inspect]',
+            )
+        common.note(f"scorer {scorer!r} gives a dict of values; its {key!r} key is the score")
+    if key not in value:
+        raise InputError(where, f"scorer {scorer!r} has no key {key!r} here (keys: {', '.join(map(str, value))})")
+    inner = value[key]
+    if inner is None:
+        return None
+    if type(inner) in (dict, list):
+        raise InputError(where, f"{scorer}/{key} is a {type(inner).__name__}, not one value")
+    return _value(inner, where, scorer)
 
 
 def _completion(sample: dict[str, Any]) -> str | None:

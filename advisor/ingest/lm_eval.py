@@ -8,9 +8,9 @@ tells the loader which files a run consumes, so it is read once).
 
 Mapping: model = ``model_name`` (else ``pretrained=``/``model=`` in
 ``config.model_args``); task = the samples file's task name; sample_id =
-``doc_id``; score = the row's value of the task's first reported
-``metric,filter`` (``metric="exact_match,flexible-extract"`` picks another),
-only rows of that filter. No latency, tokens, cost or errors are recorded by
+``doc_id``; score = the row's value of the task's primary ``metric,filter``
+(the rule is in ``lm_eval_metrics``; ``metric=`` picks another, for all
+tasks or per task), only rows of that filter. No latency, tokens, cost or errors are recorded by
 the harness: they stay missing. A filtered response of ``[invalid]`` (the
 answer extractor found nothing) is a malformed answer.
 
@@ -36,6 +36,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.ingest import common
+from advisor.ingest import lm_eval_metrics as metrics
 from advisor.records.aggregates import AggregateRow, AggregateTable
 from advisor.records.samples import SampleTable, build, concat, empty_table
 
@@ -87,7 +88,7 @@ def covers(path: Path) -> list[Path]:
     return [results, *samples]
 
 
-def read(path: Path, *, metric: str | None = None) -> SampleTable:
+def read(path: Path, *, metric: metrics.Choice = None) -> SampleTable:
     results_path, sample_paths = _run_files(path)
     doc = common.json_object(common.read_bytes(results_path), results_path)
     results = common.as_dict(doc.get("results"), common.at_key(results_path, "results"), "results")
@@ -103,10 +104,18 @@ def read(path: Path, *, metric: str | None = None) -> SampleTable:
     model = _model(doc, results_path)
     higher = common.obj(doc.get("higher_is_better"))
     tables = []
+    skipped = []
     for sp in sample_paths:
         task = _SAMPLES.match(sp.name).group("task")  # type: ignore[union-attr]
         reported = common.obj(results.get(task))
-        tables.append(_read_samples(sp, model, task, reported, higher.get(task), metric))
+        table = _read_samples(sp, model, task, reported, higher.get(task), metric)
+        if table is None:
+            skipped.append(task)
+        else:
+            tables.append(table)
+    if not tables:
+        said = metrics.primary(skipped[0], common.obj(results.get(skipped[0])), higher.get(skipped[0]), None, "")[1]
+        raise InputError(results_path, f"nothing to import: {said}")
     missing = [t for t in results if type(results.get(t)) is dict and not _has_samples(t, sample_paths)]
     groups = common.obj(doc.get("groups"))
     missing = [t for t in missing if t not in groups]
@@ -137,30 +146,34 @@ def _model(doc: dict[str, Any], where: Path) -> str:
     raise InputError(common.at_key(where, "model_name"), "no model name in this results file")
 
 
-def _choose(task: str, reported: dict[str, Any], rows: list[tuple[int, Any]], metric: str | None) -> tuple[str, str]:
-    keys = [k for k in reported if k != "alias" and "_stderr" not in k.split(",")[0]]
-    if metric is not None:
-        name, _, flt = metric.partition(",")
-        return name, flt or "none"
-    if keys:
-        name, _, flt = keys[0].partition(",")
-        return name, flt or "none"
-    first = rows[0][1]
+def _choose(
+    path: Path, task: str, reported: dict[str, Any], higher: Any, rows: list[tuple[int, Any]], metric: metrics.Choice
+) -> tuple[str, str] | None:
+    if reported:
+        pick, said = metrics.primary(task, reported, higher, metric, str(path))
+        if said:
+            common.note(said)
+        return pick
+    pick = metrics.chosen(task, metric)  # a samples file whose task the results file does not report
+    if pick is not None:
+        return pick
+    first = rows[0][1] if rows else None
     names = first.get("metrics") if type(first) is dict else None
     if type(names) is list and names and type(names[0]) is str:
-        flt = first.get("filter") if type(first.get("filter")) is str else "none"
+        flt = first.get("filter") if type(first.get("filter")) is str else "none"  # type: ignore[union-attr]
         return names[0], flt
-    raise InputError(None, f"task {task!r}: no metric to score by")
+    raise InputError(path, f"task {task!r}: no metric to score by")
 
 
 def _read_samples(
-    path: Path, model: str, task: str, reported: dict[str, Any], higher: Any, metric: str | None
-) -> SampleTable:
+    path: Path, model: str, task: str, reported: dict[str, Any], higher: Any, metric: metrics.Choice
+) -> SampleTable | None:
+    """The task's rows scored by its primary metric; None when it has none (skipped, noted)."""
     rows = common.jsonl_rows(common.read_bytes(path), path)
-    try:
-        name, flt = _choose(task, reported, rows, metric)
-    except InputError as exc:
-        raise InputError(path, exc.message) from None
+    pick = _choose(path, task, reported, higher, rows, metric)
+    if pick is None:
+        return None
+    name, flt = pick
     if type(higher) is dict and higher.get(name) is False:
         raise InputError(path, f"metric {name!r} is lower-is-better, not a score; choose another with metric=")
     ids: list[str] = []
@@ -209,7 +222,7 @@ def _read_samples(
     )
 
 
-def _read_aggregates(doc: dict[str, Any], results: dict[str, Any], path: Path, metric: str | None) -> SampleTable:
+def _read_aggregates(doc: dict[str, Any], results: dict[str, Any], path: Path, metric: metrics.Choice) -> SampleTable:
     """A results file without samples files: one aggregate row per task (see the module docstring)."""
     model = _model(doc, path)
     higher = common.obj(doc.get("higher_is_better"))
@@ -222,14 +235,21 @@ def _read_aggregates(doc: dict[str, Any], results: dict[str, Any], path: Path, m
         if type(reported) is not dict or task in groups:
             continue
         where = common.at_key(path, f"results.{task}")
-        key = _aggregate_key(task, reported, metric, where)
-        name, _, flt = key.partition(",")
+        pick, said = metrics.primary(task, reported, higher.get(task), metric, where)
+        if said:
+            common.note(said)
+        if pick is None:
+            continue
+        name = pick[0]
+        key = metrics.key(reported, pick)
         if common.obj(higher.get(task)).get(name) is False:
             raise InputError(where, f"metric {name!r} is lower-is-better, not a score; choose another with metric=")
+        if key not in reported:
+            raise InputError(where, f"no metric {key!r} for {task!r}")
         mean = reported[key]
         if type(mean) not in (int, float) or not 0.0 <= mean <= 1.0:
             raise InputError(where, f"{key} is {mean!r}, not a score in [0, 1]")
-        err = reported.get(f"{name}_stderr" + (f",{flt}" if flt else ""))
+        err = metrics.stderr(reported, pick)
         se = float(err) if isinstance(err, int | float) and math.isfinite(err) and err >= 0 else None
         info = common.obj(counts.get(task))
         n = next((int(info[k]) for k in ("effective", "original") if type(info.get(k)) is int and info[k] > 0), None)
@@ -243,21 +263,10 @@ def _read_aggregates(doc: dict[str, Any], results: dict[str, Any], path: Path, m
             common.note(f"{task}: no stderr for {key}; the binomial √(p(1−p)/(n−1)) is used")
         rows.append(AggregateRow(model, task, n, float(mean), se, None, {}, {}, None, None, str(path), where))
     if not rows:
-        raise InputError(common.at_key(path, "results"), "no task results to import (only groups or none)")
+        raise InputError(
+            common.at_key(path, "results"), "no task results to import (only groups, or no metric that is a score)"
+        )
     common.note("no samples files: imported as per-task aggregates (intervals from the stderr, comparisons unpaired)")
     if estimated:
         common.note(f"no n-samples: n estimated from the stderr as p(1−p)/se² + 1 for {', '.join(estimated)}")
     return empty_table(AggregateTable(tuple(rows), (), (str(path),)))
-
-
-def _aggregate_key(task: str, reported: dict[str, Any], metric: str | None, where: str) -> str:
-    """The ``metric,filter`` key to import: the chosen one, else the first the file reports."""
-    keys = [k for k in reported if k != "alias" and "_stderr" not in k.split(",")[0]]
-    if metric is not None:
-        for key in (metric, f"{metric},none"):
-            if key in reported:
-                return key
-        raise InputError(where, f"no metric {metric!r} for {task!r} (metrics: {', '.join(keys) or 'none'})")
-    if not keys:
-        raise InputError(where, f"task {task!r}: no metric to score by")
-    return keys[0]

@@ -23,7 +23,7 @@ from advisor.ingest import common, detect
 from advisor.ingest.rules import RuleHit, apply_rules
 from advisor.inputs.workspace import FailureRule, Workspace
 from advisor.records import aggregates
-from advisor.records.samples import OUTCOMES, PROBE_FIELDS, PROBE_MARK, SampleTable, concat
+from advisor.records.samples import OUTCOME_CODE, OUTCOMES, PROBE_FIELDS, PROBE_MARK, SampleTable, concat
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ def load_paths(
     infos: list[FileInfo] = []
     errors: list[InputError] = []
     consumed: set[Path] = set()
+    paths = [p for given in paths for p in detect.expand(given)]  # a HELM suite folder: its runs
     for path in paths:
         if path.resolve() in consumed:
             continue
@@ -87,6 +88,34 @@ def load_paths(
     table = concat([i.table for i in infos])
     table, hits = apply_rules(table, rules)
     return Loaded(table, tuple(infos), tuple(hits), tuple(warnings(table)))
+
+
+def require_rankable(loaded: Loaded) -> None:
+    """Refuse a ranking when every sample of every run failed before it was scored, saying each run's why.
+
+    Such runs load (so ``advisor data`` shows them, and beside other runs their
+    models count with their errors), but alone they leave nothing to rank.
+    """
+    table = loaded.table
+    agg = table.aggregates
+    probe = ~np.isnan(table.numbers[PROBE_MARK])
+    if probe.any():  # probe rows measure latency; they are not scored samples
+        table = table.select(~probe)
+    if not len(table) or (agg is not None and len(agg)):
+        return
+    failed = (table.outcome == OUTCOME_CODE["error"]) | (table.outcome == OUTCOME_CODE["timeout"])
+    if not failed.all():
+        return
+    reasons = []
+    for info in loaded.files:
+        said = next((n for n in info.notes if "status" in n), None)
+        errors = [e for e in info.table.texts.get("error", []) if e]
+        first = errors[0].strip().splitlines()[0][:200] if errors else None
+        reason = said or f"all {len(info.table)} samples failed"
+        if first and first not in reason:
+            reason += f"; first error: {first}"
+        reasons.append(f"{info.path}: {reason}")
+    raise InputError(None, "nothing can be ranked: every sample failed before it was scored. " + " | ".join(reasons))
 
 
 def load_workspace_samples(ws: Workspace, fmt: str | None = None) -> Loaded:

@@ -2,7 +2,8 @@
 
 Many teams' first evals were written for openai/evals; their logs hold one
 ``spec`` line, a ``final_report`` line (anywhere in the file) and one event
-per line. Mapping: model = ``spec.completion_fns[0]``; task =
+per line. Mapping: model = ``spec.completion_fns[0]`` (March 2023 logs:
+``spec.model_name``); task =
 ``spec.eval_name``; sample_id = the event ``sample_id``; score = 1/0 from each
 ``match`` event's ``correct`` (several match events for one sample are epochs
 0, 1, ... in file order), or a 0..1 ``score`` from ``metrics`` events for
@@ -26,7 +27,10 @@ NAME = "openai_evals"
 def sniff(path: Path, head: bytes) -> bool:
     first = head.lstrip()[:2048]
     return first.startswith(b'{"spec"') or (
-        first.startswith(b"{") and b'"completion_fns"' in first and b'"eval_name"' in first
+        first.startswith(b"{")
+        and (b'"completion_fns"' in first or b'"model_name"' in first)
+        and b'"eval_name"' in first
+        and b'"run_id"' in first
     )
 
 
@@ -46,12 +50,7 @@ def read(path: Path) -> SampleTable:
             events.append((line, obj))
     if spec is None:
         raise InputError(path, "no spec line (not an OpenAI Evals record log?)")
-    fns = common.as_list(spec.get("completion_fns"), common.at_key(path, "spec.completion_fns"), "completion_fns")
-    if not fns:
-        raise InputError(common.at_key(path, "spec.completion_fns"), "no completion function named")
-    model = common.as_str(fns[0], common.at_key(path, "spec.completion_fns"), "completion_fns[0]")
-    if len(fns) > 1:
-        common.note(f"several completion functions {fns!r}; samples attributed to the first")
+    model = _model(spec, path)
     task = common.as_str(spec.get("eval_name"), common.at_key(path, "spec.eval_name"), "spec.eval_name")
     if report is None:
         common.note("no final_report line (the run may not have finished)")
@@ -116,6 +115,19 @@ def read(path: Path) -> SampleTable:
         source=str(path),
         places=[o[4] for o in order],
     )
+
+
+def _model(spec: dict[str, Any], path: Path) -> str:
+    """``completion_fns[0]``; logs from March 2023 name the model in ``model_name`` instead."""
+    if "completion_fns" not in spec and "model_name" in spec:
+        return common.as_str(spec["model_name"], common.at_key(path, "spec.model_name"), "spec.model_name")
+    fns = common.as_list(spec.get("completion_fns"), common.at_key(path, "spec.completion_fns"), "completion_fns")
+    if not fns:
+        raise InputError(common.at_key(path, "spec.completion_fns"), "no completion function named")
+    model = common.as_str(fns[0], common.at_key(path, "spec.completion_fns"), "completion_fns[0]")
+    if len(fns) > 1:
+        common.note(f"several completion functions {fns!r}; samples attributed to the first")
+    return model
 
 
 def _tokens(info: dict[str, Any], which: int) -> float | None:

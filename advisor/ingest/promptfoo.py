@@ -3,16 +3,24 @@
 promptfoo is the most common way teams compare prompts and providers, so its
 files must load as they are. The mapping (see docs/formats-import.md):
 
-- model = ``provider.id`` exactly as written; task = ``config.description``
-  (else the file's stem), suffixed with the prompt label when the file holds
-  several prompts; sample_id = ``testIdx``; repeats of the same
-  (provider, prompt, test) are epochs 0, 1, ...
+- model = ``provider.id`` exactly as written; task = the file's stem (the
+  same for ``-o out.json`` and ``-o out.jsonl``; ``task=`` sets another),
+  suffixed with the prompt's label (``prompt <n>``, its place among the
+  file's prompts from 1, when the label is long or several lines, as an
+  unlabelled prompt's label is its whole text) when the file holds several
+  prompts. ``promptIdx`` is not used: it counts prompt x provider pairs.
+- sample_id = ``testIdx``. ``--repeat N`` gives every repeat its own
+  ``testIdx``, so repeats are recognised by content: rows of the same
+  provider and prompt whose test (description, vars, assertions) is the same
+  are epochs 0, 1, ... of one sample, whose id is the test's first ``testIdx``.
 - score = ``score`` (assertion-weighted, 0..1); outcome from ``success`` and
   ``failureReason`` (derived for old files without it).
 - Replays from promptfoo's own cache (``response.cached``) carry the original
   call's latency and cost (or none) and no token split: those are missing.
 - Zero latency, zero cost and all-zero token counts are what promptfoo writes
-  when it knows nothing (errors, custom providers): missing, not free.
+  when it knows nothing (errors, custom providers; 0.123 zero-fills the
+  tokens a provider did not report): missing, not free. A provider error
+  keeps the latency promptfoo measured for it.
 - Grader exceptions (``Custom function threw error``) say nothing about the
   model, so those rows are dropped with a note.
 """
@@ -24,14 +32,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from advisor.errors import InputError
 from advisor.ingest import common
-from advisor.records.samples import OPTIONAL_NUMBERS, FloatArray, SampleTable, build
+from advisor.records.samples import FloatArray, SampleTable, build
 
 NAME = "promptfoo"
 
 _GRADER_ERROR = re.compile(r"^\s*(Custom function threw error|Error running assertion|Python code execution)")
 _TIMEOUT = re.compile(r"time(d)?[ -]?out|ETIMEDOUT|deadline exceeded", re.IGNORECASE)
+
+
+#: promptfoo's lossy exports: they have no latency, tokens or cost, so they are refused by name.
+_CSV_EXPORT = re.compile(
+    rb"^(?:\xef\xbb\xbf)?(?:Description,)?.*\[[^\]\n]+\][^,\n]*,(?:Reasoning,)?Status,Score,", re.MULTILINE
+)
+_YAML_EXPORT = re.compile(rb"^evalId: .*\nresults:\n  version: \d", re.MULTILINE)
+EXPORT_HINT = "export JSON or JSONL instead (promptfoo eval -o out.json, or -o out.jsonl)"
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -41,41 +59,56 @@ def sniff(path: Path, head: bytes) -> bool:
     return start == b"{" and b'"evalId"' in head and b'"results"' in head
 
 
-def read(path: Path) -> SampleTable:
+def near_miss(path: Path, head: bytes) -> str | None:
+    """Why a file that looks like promptfoo's CSV or YAML export is not read (None: it does not)."""
+    first = head[:8192]
+    if _CSV_EXPORT.match(first.split(b"\n", 1)[0] + b"\n"):
+        return f"a promptfoo CSV export, which has no latency, tokens or cost; {EXPORT_HINT}"
+    if _YAML_EXPORT.match(first):
+        return f"a promptfoo YAML export; {EXPORT_HINT}"
+    return None
+
+
+def read(path: Path, *, task: str | None = None) -> SampleTable:
+    if task is not None and not task.strip():
+        raise InputError(None, "promptfoo task must be a non-empty name")
     data = common.read_bytes(path)
+    reason = near_miss(path, data[:8192])
+    if reason is not None:
+        raise InputError(path, reason)
     first = data.lstrip().split(b"\n", 1)[0]
+    base = (task or path.stem).strip() or path.stem
     if b'"evalId"' not in first[:4096] and b'"testIdx"' in first and first.rstrip().endswith(b"}"):
-        return _read_jsonl(path, data)
+        return _read_jsonl(path, data, base)
     doc = common.json_object(data, path)
     if "evalId" not in doc and "results" not in doc and "testIdx" in doc:
-        return _read_jsonl(path, data)
+        return _read_jsonl(path, data, base)
     summary = common.as_dict(doc.get("results"), common.at_key(path, "results"), "results")
     if summary.get("version") not in (2, 3):
         common.note(f"results.version {summary.get('version')!r} not seen before; read as version 3")
     rows = common.as_list(summary.get("results"), common.at_key(path, "results.results"), "results.results")
     if not rows:
         raise InputError(path, "no per-test results in this file (results.results is empty)")
-    config = common.obj(doc.get("config"))
-    base = config.get("description") if type(config.get("description")) is str else None
     places = [f"results.results[{i}]" for i in range(len(rows))]
-    return _table(path, rows, places, (base or path.stem).strip() or path.stem)
+    return _table(path, rows, places, base)
 
 
-def _read_jsonl(path: Path, data: bytes) -> SampleTable:
+def _read_jsonl(path: Path, data: bytes, base: str) -> SampleTable:
     # Older writers joined batches without a newline, so ``}{`` may glue two rows.
     data = re.sub(rb'\}\{"', b'}\n{"', data)
     parsed = common.jsonl_rows(data, path)
     rows = [obj for _, obj in parsed]
     places = [str(line) for line, _ in parsed]
-    return _table(path, rows, places, path.stem)
+    return _table(path, rows, places, base)
 
 
 def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleTable:
-    prompt_keys = set()
+    ordinal: dict[str, int] = {}  # prompts numbered from 1 in order of appearance (= promptfoo's config order)
     for i, row in enumerate(rows):
         common.as_dict(row, _where(path, places[i]), "a result")
-        prompt_keys.add(_prompt_key(row))
-    several = len(prompt_keys) > 1
+        ordinal.setdefault(_prompt_key(row), len(ordinal) + 1)
+    several = len(ordinal) > 1
+    first_idx = _first_index_by_content(path, rows, places)
     cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
     seen: dict[tuple[str, str, str], int] = {}
     kept: list[int] = []
@@ -84,10 +117,10 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
         where = _where(path, places[i])
         provider = common.as_dict(row.get("provider"), where, "provider") if "provider" in row else {}
         model = common.as_str(provider.get("id"), where, "provider.id")
-        test = common.as_id(row.get("testIdx"), where, "testIdx")
+        test = first_idx[i]
         task = base
         if several:
-            task = f"{base} / {_prompt_label(row)}"
+            task = f"{base} / {_prompt_label(row, ordinal[_prompt_key(row)])}"
         if _is_grader_error(row):
             dropped += 1
             continue
@@ -109,8 +142,8 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
             "fix the assertion and re-run promptfoo",
         )
     if any(e > 0 for e in cols["epoch"]):
-        common.note("repeated tests (--repeat) read as epochs")
-    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in OPTIONAL_NUMBERS}
+        common.note("repeated tests (--repeat, or the same test twice) read as epochs of one sample")
+    numbers: dict[str, Sequence[float | None] | FloatArray] = {k: cols[k] for k in _NUMBERS}
     return build(
         model=cols["model"],
         task=cols["task"],
@@ -125,7 +158,17 @@ def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleT
     )
 
 
-_COLUMNS = ("model", "task", "sample_id", "epoch", "score", "outcome", "response", "error", *OPTIONAL_NUMBERS)
+#: The numbers promptfoo records (not the probe's columns, which the records also know).
+_NUMBERS = (
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+    "cost_usd",
+)
+_COLUMNS = ("model", "task", "sample_id", "epoch", "score", "outcome", "response", "error", *_NUMBERS)
 
 
 def _where(path: Path, place: str) -> str:
@@ -145,12 +188,44 @@ def _prompt_key(row: dict[str, Any]) -> str:
     return str(row.get("promptIdx"))
 
 
-def _prompt_label(row: dict[str, Any]) -> str:
+#: A prompt label longer than this (unlabelled prompts are labelled with their whole text) is not a name.
+MAX_LABEL = 40
+
+
+def _prompt_label(row: dict[str, Any], ordinal: int) -> str:
+    """The prompt's label when it is a name; else ``prompt <n>``, its place among the file's prompts."""
     prompt = common.obj(row.get("prompt"))
     label = prompt.get("label")
-    if type(label) is str and label.strip():
+    if type(label) is str and label.strip() and len(label.strip()) <= MAX_LABEL and "\n" not in label.strip():
         return label.strip()
-    return f"prompt {row.get('promptIdx')}"
+    return f"prompt {ordinal}"
+
+
+def _first_index_by_content(path: Path, rows: list[Any], places: list[str]) -> list[str]:
+    """Each row's sample id: the first ``testIdx`` of a test with the same description, vars and assertions."""
+    first: dict[bytes, int | str] = {}
+    keys: list[bytes] = []
+    indices: list[int | str] = []
+    for i, row in enumerate(rows):
+        where = _where(path, places[i])
+        idx = row.get("testIdx")
+        common.as_id(idx, where, "testIdx")
+        case = common.obj(row.get("testCase"))
+        content = {
+            "description": case.get("description"),
+            "vars": case.get("vars", row.get("vars")),
+            "assert": case.get("assert"),
+        }
+        try:
+            key = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            key = repr(content).encode()
+        keys.append(key)
+        indices.append(idx)
+        have = first.get(key)
+        if have is None or (type(have) is type(idx) and idx < have):  # type: ignore[operator]
+            first[key] = idx
+    return [str(first[k]) for k in keys]
 
 
 def _is_grader_error(row: dict[str, Any]) -> bool:
@@ -186,9 +261,8 @@ def _row(cols: dict[str, list[Any]], row: dict[str, Any], where: str) -> None:
     cols["error"].append(error_text if reason == 2 else None)
     latency = common.number(row.get("latencyMs"))
     cost = common.number(row.get("cost"))
-    unknown = cached or reason == 2
-    cols["latency_ms"].append(None if unknown or not latency else latency)
-    cols["cost_usd"].append(None if unknown or not cost else cost)
+    cols["latency_ms"].append(None if cached or not latency else latency)
+    cols["cost_usd"].append(None if cached or not cost else cost)
     usage = response.get("tokenUsage")
     if type(usage) is not dict:
         usage = row.get("tokenUsage")
@@ -220,13 +294,14 @@ def _tokens(usage: dict[str, Any]) -> tuple[float | None, ...]:
     if not prompt and not completion:
         return (None, None, None, None, None)  # all zero or absent: not reported
     details = common.obj(usage.get("completionDetails"))
+    # 0.123 zero-fills every detail a provider did not report, so a zero here says nothing: missing.
     reasoning = common.number(details.get("reasoning")) or 0.0
-    read = common.number(details.get("cacheReadInputTokens"))
-    write = common.number(details.get("cacheCreationInputTokens"))
+    read = common.number(details.get("cacheReadInputTokens")) or None
+    write = common.number(details.get("cacheCreationInputTokens")) or None
     p, c = prompt or 0.0, completion or 0.0
     if read is None:  # ``cached`` outside completionDetails: prompt-cache hits counted inside prompt
         inside = common.number(usage.get("cached"))
-        read = inside if inside is not None and inside <= p else None
+        read = inside if inside and inside <= p else None
     # Anthropic-style: cache reads/writes reported beside the prompt, not inside it.
     if (read or 0) + (write or 0) > p or (
         total is not None and total == p + c + (read or 0) + (write or 0) and (read or write)
@@ -235,4 +310,4 @@ def _tokens(usage: dict[str, Any]) -> tuple[float | None, ...]:
     # Gemini-style: reasoning beside completion (total = prompt + completion + reasoning).
     if reasoning and (reasoning > c or (total is not None and total == p + c + reasoning)):
         c += reasoning
-    return (p, c, read, write, reasoning if details.get("reasoning") is not None else None)
+    return (p, c, read, write, reasoning or None)

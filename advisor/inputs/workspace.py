@@ -92,8 +92,9 @@ class WorkspaceConfig(BaseModel):
     failure_rules: tuple[FailureRule, ...] = ()
     #: Force one importer for every results file instead of detecting it (as ``--format`` does).
     format: str | None = None
-    #: Keyword options per importer, e.g. ``[importers.inspect] scorer = "match"``.
-    importers: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: Keyword options per importer, e.g. ``[importers.inspect] scorer = "match"``; a table gives one value
+    #: per task (``[importers.lm_eval] metric = { gsm8k = "exact_match,flexible-extract" }``).
+    importers: dict[str, dict[str, str | dict[str, str]]] = Field(default_factory=dict)
     #: ``advisor probe`` results (latency under load) read with the results; none matching is fine.
     probes: tuple[str, ...] = ("probes/*.jsonl",)
 
@@ -130,8 +131,12 @@ class Workspace:
 
 
 def _is_run_folder(path: Path) -> bool:
-    """A folder that is itself one result (a HELM run folder)."""
-    return path.is_dir() and (path / "run_spec.json").is_file()
+    """A folder that is itself one result (a HELM run folder), or a HELM suite folder of such runs."""
+    if not path.is_dir():
+        return False
+    if (path / "run_spec.json").is_file():
+        return True
+    return any((p / "run_spec.json").is_file() for p in path.iterdir() if p.is_dir())
 
 
 def load_workspace(folder: Path) -> Workspace:
