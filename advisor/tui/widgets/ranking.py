@@ -189,6 +189,9 @@ class RankingTable(DataTable[Text]):
             for name in names:
                 self.add_row(*(cells[name][k] for k in keys), key=name)
             self._shown = (layout, names)
+            # Header and one line per row, set now: a height left to "auto" follows the table's own
+            # size, which Textual updates only when the table is next idle (the layout can lag behind).
+            self.styles.height = len(names) + 1
         target = keep if keep in cells else (decision.models[0].model if decision.models else None)
         if target is not None:
             self.move_cursor(row=self.get_row_index(target), animate=False, scroll=True)
