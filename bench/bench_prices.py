@@ -1,11 +1,20 @@
-"""Benchmark: load the full LiteLLM price map and resolve 50 eval model names.
+"""Benchmark: price sheets. Reading the full LiteLLM map, and opening the bundled sheet for a rank.
 
-    python bench/bench_prices.py [LITELLM_JSON] [--runs 9]
+    python bench/bench_prices.py [LITELLM_JSON] [--runs 9] [--cli-runs 5]
 
-Reports, in one run, the median time of ``json.load`` of the same file alone
-(the floor) beside advisor's read (parse, convert every rate exactly to
-Decimal per million tokens, validate, build the sheet) plus resolving 50
-names the way eval tools spell them. The aim (issue 4) is within 3x of the floor.
+Reports, in one run, medians and ratios against a peer:
+
+1. ``json.load`` of the LiteLLM map alone (the floor) beside advisor's read
+   (parse, convert every rate exactly to Decimal per million tokens, validate,
+   build the sheet) plus resolving 50 names the way eval tools spell them. The
+   aim (issue 4) is within 3x of the floor.
+2. The bundled sheet now (every text model, ~3,600 entries, opened through its
+   index) against the bundled sheet before full coverage (20 models, kept in
+   bench/data/): open it and resolve the demo's eight model names; the full
+   sheet parsed whole is shown too (what it would cost without the index).
+3. ``load_inputs`` + ``decide`` on the demo workspace with each sheet, and
+   ``advisor rank demo`` as a fresh process (startup included) with each
+   sheet, runs interleaved. The aim (issue 15): not slower than before.
 """
 
 from __future__ import annotations
@@ -14,10 +23,18 @@ import argparse
 import datetime as dt
 import json
 import statistics
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from advisor.decision.decide import decide, load_inputs
+from advisor.files import bundled
+from advisor.prices.indexed import open_indexed
 from advisor.prices.resolve import AmbiguousModel, resolve
+from advisor.prices.select import bundled_sheet_path
+from advisor.prices.sheet import PriceSheet, load_sheet
 from advisor.prices.sources import read_litellm
 
 DEFAULT = (
@@ -95,10 +112,95 @@ def run_ours(data: bytes) -> tuple[int, int]:
     return len(sheet.models), priced
 
 
+#: The bundled sheet before issue 15 (20 curated models), the peer for "not slower".
+BEFORE = Path(__file__).resolve().parent / "data" / "before-full-coverage-2026-11-19.toml"
+DEMO_NAMES = [
+    "openai/gpt-4.1-mini",
+    "gemini/gemini-2.5-flash",
+    "anthropic/claude-haiku-4-5-20251001",
+    "azure/gpt-4o-mini-eu",
+    "anthropic/claude-sonnet-4-5-20250929",
+    "openai/gpt-4.1",
+    "openai/gpt-4.1-nano",
+    "openai/o3",
+]
+DEMO_ALIASES = {"azure/gpt-4o-mini-eu": "gpt-4o-mini"}
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def _interleaved(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, list[float]]:
+    """Each function ``runs`` times, taking turns, so load on the shared machine hits all alike."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+
+def _open_and_resolve(opener: Callable[[Path], PriceSheet], path: Path) -> Callable[[], object]:
+    def run() -> object:
+        sheet = opener(path)
+        return [resolve(n, sheet, DEMO_ALIASES).price for n in DEMO_NAMES]
+
+    return run
+
+
+def _row(label: str, ms: float, before: float | None = None, digits: int = 2) -> None:
+    ratio = f"  ({ms / before:.2f}x)" if before else ""
+    print(f"  {label:<46} {ms:9.{digits}f} ms{ratio}")
+
+
+def bench_bundled(runs: int, cli_runs: int) -> None:
+    now = bundled_sheet_path()
+    demo = bundled.demo_workspace()
+    count = len(load_sheet(now).models)
+    print(f"\nbundled sheet: {now.name} ({count:,} models) vs before full coverage ({BEFORE.name}, 20 models)")
+    t = _interleaved(
+        {
+            "before": _open_and_resolve(load_sheet, BEFORE),
+            "now": _open_and_resolve(open_indexed, now),
+            "whole": _open_and_resolve(load_sheet, now),
+        },
+        runs,
+    )
+    b = _median_ms(t["before"])
+    _row("open + resolve the demo's 8 names, before", b)
+    _row("the same, now (through the index)", _median_ms(t["now"]), b)
+    _row("the same, now parsed whole (no index)", _median_ms(t["whole"]), b)
+    t = _interleaved(
+        {
+            "before": lambda: decide(load_inputs(demo, prices=str(BEFORE))),
+            "now": lambda: decide(load_inputs(demo)),
+        },
+        runs,
+    )
+    b = _median_ms(t["before"])
+    _row("load_inputs + decide on the demo, before", b, digits=1)
+    _row("the same, now", _median_ms(t["now"]), b, digits=1)
+    if cli_runs <= 0:
+        return
+    code = "from advisor.cli import main; raise SystemExit(main())"
+    cmd = [sys.executable, "-c", code, "rank", str(demo), "--resamples", "0", "--format", "json"]
+
+    def cli(extra: list[str]) -> Callable[[], object]:
+        return lambda: subprocess.run([*cmd, *extra], check=True, capture_output=True)
+
+    t = _interleaved({"before": cli(["--prices", str(BEFORE)]), "now": cli([])}, cli_runs)
+    b = _median_ms(t["before"])
+    _row("advisor rank demo (fresh process), before", b, digits=0)
+    _row("the same, now", _median_ms(t["now"]), b, digits=0)
+
+
 def main() -> int:
-    p = argparse.ArgumentParser(description="load the LiteLLM map + resolve 50 names vs json.load")
+    p = argparse.ArgumentParser(description="price sheets: the LiteLLM map vs json.load; the bundled sheet vs before")
     p.add_argument("path", nargs="?", type=Path, default=DEFAULT)
     p.add_argument("--runs", type=int, default=9)
+    p.add_argument("--cli-runs", type=int, default=5, help="fresh-process runs of 'advisor rank' (0: skip)")
     args = p.parse_args()
     floor: list[float] = []
     ours: list[float] = []
@@ -122,6 +224,7 @@ def main() -> int:
         f"  ({models} models, {priced}/50 names priced)"
     )
     print(f"  ratio (median of per-run ratios)         {statistics.median(ratios):8.2f}x   (aim: within 3x)")
+    bench_bundled(args.runs, args.cli_runs)
     return 0
 
 

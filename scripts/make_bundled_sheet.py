@@ -1,115 +1,120 @@
-"""Make the bundled price sheet from a real LiteLLM price map, deterministically.
+"""Make the bundled price sheet from real public price data, deterministically.
 
-    python scripts/make_bundled_sheet.py [LITELLM_JSON] [--out pricing/2026-11-19-litellm.toml]
+    python scripts/make_bundled_sheet.py [--litellm JSON] [--openrouter JSON] [--out pricing/2026-11-19-litellm.toml]
 
-The bundled sheet is what a fresh install prices with, so it must be traceable
-to a published artifact: this script reads LiteLLM's map (by default the
-litellm 1.110.2 copy in tests/data/pricing/), keeps the models a
-user is likely to compare, names them by their bare ids with the provider set,
-and records LiteLLM's key, the ``provider/`` spelling and the dated snapshots
-that LiteLLM prices identically as aliases. Same input, same bytes out; a
-test checks that the file in ``pricing/`` is exactly what this produces.
+The bundled sheet is what a fresh install prices with, offline, so it must
+cover what teams actually run and be traceable to published artifacts:
+
+- every text-generation entry of LiteLLM's map (modes chat, responses and
+  completion with real per-token prices; placeholders priced 0/0 and entries
+  without per-token prices are skipped, as ``advisor prices import`` does),
+  from the litellm 1.110.2 copy in tests/data/pricing/ (uploaded 2026-11-19).
+  Ids are LiteLLM's keys, the provider is the billing route, and each entry
+  keeps the context limits and ``supports_*`` flags LiteLLM states;
+- OpenRouter's prices for open-weight models (those with a
+  ``hugging_face_id``, and their ``:free`` variants), from the
+  ``/api/v1/models`` response fetched 2026-08-01 in tests/data/pricing/. Ids
+  are ``openrouter/<id>`` so that an Inspect name such as ``openai/gpt-oss-120b``
+  is never silently priced at the router's rate.
+
+Beside the sheet it writes ``<sheet>.index.json`` (``advisor.prices.indexed``):
+the sheet's hash and where each entry is, so opening the sheet reads only the
+entries a workspace uses. Same inputs, same bytes out; a test checks that both
+files in ``pricing/`` are exactly what this produces.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 
 from advisor.files.atomic import write_atomic
+from advisor.prices.indexed import index_path, make_index
 from advisor.prices.native import dump_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet
 from advisor.prices.sources import build_sheet, read_litellm
+from advisor.prices.sources_extra import read_openrouter
 
 REPO = Path(__file__).resolve().parent.parent
-#: A byte-identical copy of the real file (tests/data/pricing/SOURCES.md), so the repo rebuilds on its own.
-DEFAULT_INPUT = REPO / "tests" / "data" / "pricing" / "litellm-model_prices_and_context_window.json"
+#: Byte-identical copies of the real files (tests/data/pricing/SOURCES.md), so the repo rebuilds on its own.
+DATA = REPO / "tests" / "data" / "pricing"
+LITELLM = DATA / "litellm-model_prices_and_context_window.json"
+OPENROUTER = DATA / "openrouter-models-token-tariff-2026-08-01.json"
 AS_OF = dt.date(2026, 11, 19)
-SOURCE = (
+LITELLM_SOURCE = (
     "LiteLLM model_prices_and_context_window.json from litellm 1.110.2 "
     "(PyPI sdist litellm-1.110.2.tar.gz, uploaded 2026-11-19)"
 )
+OPENROUTER_SOURCE = "OpenRouter GET /api/v1/models fetched 2026-08-01 (open-weight models, ids openrouter/<id>)"
+SOURCE = f"{LITELLM_SOURCE} + {OPENROUTER_SOURCE}"
 DEFAULT_OUT = REPO / "pricing" / f"{AS_OF.isoformat()}-litellm.toml"
 
-#: (provider shown in advisor, LiteLLM key prefix, bare ids), in the order the sheet lists them.
-SELECTION: list[tuple[str, str, list[str]]] = [
-    (
-        "openai",
-        "",
-        [
-            "gpt-4o",
-            "gpt-4o-mini",
-            "gpt-4.1",
-            "gpt-4.1-mini",
-            "gpt-4.1-nano",
-            "o3",
-            "o4-mini",
-            "gpt-5",
-            "gpt-5-mini",
-            "gpt-5-nano",
-        ],
-    ),
-    ("anthropic", "", ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"]),
-    ("google", "gemini/", ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite"]),
-    ("mistral", "mistral/", ["mistral-large-latest", "mistral-small-latest"]),
-    ("deepseek", "deepseek/", ["deepseek-chat", "deepseek-reasoner"]),
-]
 
-_DATED = re.compile(r"^-(?:\d{4}-\d{2}-\d{2}|\d{8})$")
-
-
-def _rates(m: ModelPrice) -> dict[str, object]:
-    return m.model_dump(exclude={"id", "aliases", "provider"})
-
-
-def select(full: PriceSheet) -> list[ModelPrice]:
-    """The bundled entries, from a full LiteLLM sheet whose ids are LiteLLM keys."""
+def open_weight_openrouter(models: tuple[ModelPrice, ...], taken: set[str]) -> list[ModelPrice]:
+    """OpenRouter's entries for open-weight models, renamed ``openrouter/<id>`` (ids in ``taken`` skipped)."""
+    weights = {m.id for m in models if m.hugging_face_id}
     out: list[ModelPrice] = []
-    for provider, prefix, bare_ids in SELECTION:
-        for bare in bare_ids:
-            key = prefix + bare
-            entry = full.get(key)
-            if entry is None:
-                raise SystemExit(f"make_bundled_sheet: {key!r} is not a priced text model in the input")
-            aliases: list[str] = [key] if key != bare else []
-            for a in (f"{entry.provider}/{bare}", f"{provider}/{bare}", *entry.aliases):
-                if a not in aliases and a != bare:
-                    aliases.append(a)
-            snapshots = sorted(
-                m.id[len(prefix) :]
-                for m in full.models
-                if m.id.startswith(key)
-                and _DATED.match(m.id[len(key) :])
-                and m.provider == entry.provider
-                and _rates(m) == _rates(entry)
-            )
-            aliases.extend(s for s in snapshots if s not in aliases)
-            out.append(entry.model_copy(update={"id": bare, "provider": provider, "aliases": tuple(aliases)}))
+    for m in models:
+        if m.id.split(":", 1)[0] not in weights:
+            continue
+        new_id = f"openrouter/{m.id}"
+        if new_id in taken:
+            continue
+        aliases = tuple(a if a.startswith("openrouter/") else f"openrouter/{a}" for a in m.aliases if a != new_id)
+        out.append(m.model_copy(update={"id": new_id, "aliases": tuple(a for a in aliases if a not in taken)}))
     return out
 
 
-def make(input_path: Path) -> str:
-    full = read_litellm(input_path.read_bytes(), as_of=AS_OF, source=SOURCE, where=str(input_path)).sheet
-    sheet = build_sheet(select(full), as_of=AS_OF, source=SOURCE, where=str(input_path))
+def unique_aliases(models: list[ModelPrice]) -> list[ModelPrice]:
+    """Drop aliases that are another entry's id or that two entries claim (a name must lead to one entry)."""
+    ids = {m.id for m in models}
+    claims: dict[str, int] = {}
+    for m in models:
+        for a in m.aliases:
+            claims[a] = claims.get(a, 0) + 1
+    return [
+        m.model_copy(update={"aliases": tuple(a for a in m.aliases if a not in ids and claims[a] == 1)})
+        if any(a in ids or claims[a] > 1 for a in m.aliases)
+        else m
+        for m in models
+    ]
+
+
+def build(litellm: Path, openrouter: Path) -> PriceSheet:
+    full = read_litellm(litellm.read_bytes(), as_of=AS_OF, source=LITELLM_SOURCE, where=str(litellm)).sheet
+    routed = read_openrouter(
+        openrouter.read_bytes(), as_of=dt.date(2026, 8, 1), source=OPENROUTER_SOURCE, where=str(openrouter)
+    ).sheet
+    models = [*full.models, *open_weight_openrouter(routed.models, {m.id for m in full.models})]
+    return build_sheet(unique_aliases(models), as_of=AS_OF, source=SOURCE, where=str(litellm))
+
+
+def make(litellm: Path = LITELLM, openrouter: Path = OPENROUTER) -> tuple[str, str]:
+    """The sheet's text and its index's text."""
+    sheet = build(litellm, openrouter)
     header = (
-        "Bundled price sheet: USD per million tokens.\n"
-        "Generated by scripts/make_bundled_sheet.py from LiteLLM's price map (litellm 1.110.2);\n"
-        "do not edit by hand, re-run the script. Format: docs/prices.md."
+        "Bundled price sheet: USD per million tokens, with context limits and capabilities.\n"
+        f"Sources: {LITELLM_SOURCE};\n"
+        f"  {OPENROUTER_SOURCE}.\n"
+        "Generated by scripts/make_bundled_sheet.py (with its index beside it); do not edit by hand,\n"
+        "re-run the script. Format and where each field comes from: docs/prices.md."
     )
-    return dump_sheet(sheet, header=header)
+    text = dump_sheet(sheet, header=header)
+    return text, make_index(sheet, text)
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    p.add_argument("input", nargs="?", type=Path, default=DEFAULT_INPUT)
+    p.add_argument("--litellm", type=Path, default=LITELLM)
+    p.add_argument("--openrouter", type=Path, default=OPENROUTER)
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = p.parse_args(argv)
-    text = make(args.input)
+    text, index = make(args.litellm, args.openrouter)
     write_atomic(args.out, text)
-    print(f"wrote {args.out} ({text.count('[[models]]')} models)", file=sys.stderr)
+    write_atomic(index_path(args.out), index)
+    print(f"wrote {args.out} ({text.count('[[models]]')} models) and its index", file=sys.stderr)
     return 0
 
 

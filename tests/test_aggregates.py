@@ -7,6 +7,7 @@ import math
 import shutil
 import statistics
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 import pytest
@@ -174,7 +175,9 @@ def test_ranking_by_hand(agg_ws: Path) -> None:
     assert d.accuracy is not None
     assert d.accuracy.mean == pytest.approx(0.7) and d.accuracy.se == pytest.approx(se)
     assert d.accuracy.n == 90
-    low, high = wilson(0.7, 0.7 * 0.3 / se**2, Z95)  # Wilson at the effective n p(1−p)/SE²
+    # Wilson at the effective n: item variance (n − 1)·se² pooled with one pseudo-item of variance p(1 − p)
+    pooled = (90 * 89 * se**2 + 0.21) / 91
+    low, high = wilson(0.7, 90 * 0.21 / pooled, Z95)
     assert (d.accuracy.ci_low, d.accuracy.ci_high) == (pytest.approx(low), pytest.approx(high))
     assert d.task_accuracy["extract"] == interval(0.8, 0.05, 40)
     # deepseek: input 0.27, cached 0.07, output 1.1 $/Mtok; mean request 1000 in (200 cached), 500 out:
@@ -260,10 +263,24 @@ def test_p_best_reproducible_and_sensible(agg_ws: Path) -> None:
     pair = next(p for p in u.pairwise if p.model == "anthropic/claude-3-7-sonnet-20250219")
     leader, other = decision.get(DEEPSEEK).accuracy, decision.get(pair.model).accuracy
     assert leader is not None and other is not None
-    assert not pair.paired and pair.mcnemar is None
-    assert pair.diff == pytest.approx(other.mean - leader.mean)
-    se = math.hypot(other.se, leader.se)
-    assert pair.ci_high - pair.ci_low == pytest.approx(2 * Z95 * se)
+    gap = pair.gap
+    assert not gap.paired and gap.mcnemar is None and gap.test == "normal (unpaired)"
+    assert gap.diff == pytest.approx(other.mean - leader.mean)
+    # Agresti–Caffo by hand: each side's mean and item variance with one item scoring 1 and one scoring 0 added
+    ev = inputs.evidence.models
+
+    def side(model: str, task: str) -> tuple[float, float]:
+        s = ev[model].tasks[task]
+        sum_sq = s.n_items * ((s.n_items - 1) * s.se**2 + s.mean**2)
+        adj = (s.n_items * s.mean + 1) / (s.n_items + 2)
+        return adj, ((sum_sq + 1) / (s.n_items + 2) - adj**2) / (s.n_items + 2)
+
+    parts = [(side(pair.model, t), side(DEEPSEEK, t)) for t in ("extract", "classify")]
+    adjusted = sum(0.5 * (a[0] - b[0]) for a, b in parts)
+    half = Z95 * math.sqrt(sum(0.25 * (a[1] + b[1]) for a, b in parts))
+    assert gap.clear and gap.diff < 0
+    assert (gap.ci_low, gap.ci_high) == pytest.approx((adjusted - half, max(adjusted + half, gap.diff)))
+    assert gap.p_value == pytest.approx(2 * NormalDist().cdf(-abs(adjusted) / (half / Z95)))
 
 
 def test_all_aggregates_workspace(tmp_path: Path) -> None:
@@ -285,7 +302,7 @@ def test_all_aggregates_workspace(tmp_path: Path) -> None:
     inputs = load_inputs(root)
     decision = decide(inputs)
     u = uncertainty(inputs.evidence, decision, resamples=300, seed=1)
-    assert set(u.p_best) == {DEEPSEEK, "openai/gpt-4o-mini"} and all(not p.paired for p in u.pairwise)
+    assert set(u.p_best) == {DEEPSEEK, "openai/gpt-4o-mini"} and all(not p.gap.paired for p in u.pairwise)
     assert u.p_best == uncertainty(inputs.evidence, decision, resamples=300, seed=1).p_best
 
 
@@ -375,3 +392,19 @@ def test_json_table_memo_and_data_say_aggregates(
     assert {c["evidence"] for c in data["by_model_task"] if c["model"] == DEEPSEEK} == {"aggregates"}
     assert main(["data", str(agg_ws)]) == 0
     assert "Resting on per-task aggregates" in capsys.readouterr().out
+
+
+def test_compare_accepts_an_aggregated_model_unpaired(agg_ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One interface for both sources: compare takes the aggregate's estimates, and rank's gap is the same."""
+    assert main(["compare", DEEPSEEK, "openai/gpt-4o-mini", str(agg_ws), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    overall = data["overall"]
+    assert overall["paired"] is False and overall["test"] == "normal (unpaired)" and overall["mcnemar"] is None
+    inputs = load_inputs(agg_ws)
+    decision = decide(inputs)
+    gap = decision.gap(DEEPSEEK, "openai/gpt-4o-mini")
+    assert gap is not None and overall["difference"] == pytest.approx(gap.diff)
+    assert overall["p_value"] == pytest.approx(gap.p_value)  # the same test; only the Holm family differs
+    assert data["disagreements"]["a_better"] == 0  # no items to show
+    assert main(["compare", DEEPSEEK, "openai/gpt-4o-mini", str(agg_ws)]) == 0
+    assert "unpaired (aggregates)" in capsys.readouterr().out

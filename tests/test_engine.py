@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import stats as sps
 
 from advisor.decision.decide import decide, load_inputs
 from advisor.decision.rank import gracefulness, interval, pareto_front
@@ -99,9 +100,21 @@ def test_wilson_known_values() -> None:
 
 
 def test_interval_uses_effective_n_and_stays_in_unit_range() -> None:
-    # p = .75, se = .25 → n_eff = .75·.25/.0625 = 3 → Wilson(.75, 3)
+    # 3 of 4 pass: se (ddof 1) = √(.75·.25·4/3 / 4) = .25 → item variance (ddof 0) 3·.0625 = .1875 = p(1−p):
+    # pass/fail items give Wilson at n = 4 exactly (SciPy's binomtest agrees)
     acc = interval(0.75, 0.25, 4)
-    assert (acc.ci_low, acc.ci_high) == pytest.approx(wilson(0.75, 3))
+    ref = sps.binomtest(3, 4).proportion_ci(method="wilson")
+    assert (acc.ci_low, acc.ci_high) == pytest.approx((ref.low, ref.high), abs=1e-12)
+    # graded scores of variance v (ddof 0) over n items: n_eff = n·p(1−p) / ((n·v + p(1−p)) / (n + 1))
+    n, p, v = 50, 0.6, 0.05
+    acc = interval(p, math.sqrt(v * n / (n - 1) / n), n)
+    n_eff = n * p * (1 - p) / ((n * v + p * (1 - p)) / (n + 1))
+    assert (acc.ci_low, acc.ci_high) == pytest.approx(wilson(p, n_eff))
+    # equal graded scores never give a zero-width interval, whatever the float rounding of the SE
+    for mean in (0.7, 0.5, 0.3):
+        for se in (0.0, 1e-17):
+            a = interval(mean, se, 3)
+            assert a.ci_high - a.ci_low > 0.2 and a.ci_low < mean < a.ci_high
     perfect = interval(1.0, 0.0, 20)  # all correct: Wilson at n items, upper bound 1
     assert perfect.ci_high == 1.0 and perfect.ci_low == pytest.approx(wilson(1.0, 20)[0])
     assert 0.8 < perfect.ci_low < 1.0

@@ -130,10 +130,18 @@ def test_cli_list_show_history_import_diff(
 ) -> None:
     assert main(["prices", "list", "--provider", "anthropic", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [m["id"] for m in listed["models"]] == ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"]
+    ids = [m["id"] for m in listed["models"]]
+    assert {"claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"} <= set(ids)
+    assert {m["provider"] for m in listed["models"]} == {"anthropic"}
+    assert main(["prices", "list", "sonnet-4-5", "--supports", "vision,reasoning", "--min-context", "150000"]) == 0
+    table = capsys.readouterr().out
+    assert "claude-sonnet-4-5" in table and "gpt-4o" not in table
+    with pytest.raises(SystemExit):  # argparse names the known capabilities
+        main(["prices", "list", "--supports", "telepathy"])
+    assert "unknown capability 'telepathy'" in capsys.readouterr().err
     assert main(["prices", "show", "openai/gpt-4o-2024-11-20", "--sheet", "bundled", "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown["price"]["id"] == "gpt-4o" and shown["price"]["input_per_mtok"] == 2.5
+    assert shown["price"]["id"] == "gpt-4o-2024-11-20" and shown["price"]["input_per_mtok"] == 2.5
     assert main(["prices", "show", "no-such-model"]) == 2
     assert "no price for 'no-such-model'" in capsys.readouterr().err
     old = REAL / "litellm-model_prices_and_context_window-2025-11-26.json"

@@ -84,13 +84,17 @@ def test_real_litellm_snapshots_report_the_real_repricing(
         "cached input $0.07 → $0.028 (-60%)",
     ]
     assert "openai/gpt-4o-mini" not in changes
-    # claude-3-7-sonnet matches two resellers' entries on the newest map: reported, not guessed.
+    # claude-3-7-sonnet is only on resellers' routes on the newest map: reported, not priced at their rate.
     assert list(data["not_repriced"]) == ["anthropic/claude-3-7-sonnet-20250219"]
-    assert "ambiguous" in data["not_repriced"]["anthropic/claude-3-7-sonnet-20250219"]
+    assert "no anthropic entry" in data["not_repriced"]["anthropic/claude-3-7-sonnet-20250219"]
+    assert "other routes price it" in data["not_repriced"]["anthropic/claude-3-7-sonnet-20250219"]
     assert any("deepseek/deepseek-chat overtook the memo's pick" in c for c in data["crossings"])
     assert any("past the memo's break-even" in c for c in data["crossings"])
     deepseek = next(s for s in data["score_changes"] if s["model"] == "deepseek/deepseek-chat")
     assert deepseek["reasons"][0].startswith("cost +0.066: $0.000902 → $0.000455 per task")
+    # "changed" says that the evidence still cannot tell the two apart: the prices moved the order
+    assert set(data["tied_for_first"]) >= {"deepseek/deepseek-chat", "openai/gpt-4o-mini"}
+    assert "still statistically tied for first" in data["headline"] and "not with the evidence" in data["headline"]
 
 
 def test_missing_pick_cannot_tell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -47,7 +47,10 @@ def test_uncertainty_on_the_demo(demo: tuple[Inputs, Decision]) -> None:
     assert sum(u.p_best.values()) == pytest.approx(1.0)
     assert d.ranked[0].model in u.tied_for_first or u.p_best[d.ranked[0].model] < 0.5
     assert [p.model for p in u.pairwise] == [m.model for m in d.ranked[1:]]
-    assert all(p.p_adjusted >= p.p_value for p in u.pairwise)
+    k = len(d.ranked)
+    assert all(p.gap.p_adjusted >= p.gap.p_value and p.gap.family == k * (k - 1) // 2 for p in u.pairwise)
+    # the pairwise rows are the decision's own comparisons, not a second computation
+    assert all(p.gap == d.gap(p.model, d.ranked[0].model) for p in u.pairwise)
     again = uncertainty(inputs.evidence, d, resamples=200, seed=1)
     assert again.p_best == u.p_best and again.rank_low == u.rank_low
     # break-even: at the multiplier the model's score (lead's own utility curve) ties the pick's
@@ -62,7 +65,7 @@ def test_uncertainty_on_the_demo(demo: tuple[Inputs, Decision]) -> None:
     attached = replace(d, uncertainty=u)
     assert attached.p_best == u.p_best and attached.tied_for_first == u.tied_for_first
     text = lines(attached)
-    assert any("Holm-adjusted" in line for line in text)
+    assert any("Holm" in line for line in text)
     assert any("break-even" in line for line in text)
 
 
@@ -121,8 +124,9 @@ def test_tie_sentence_names_the_tie_and_why(make_workspace: WriteWorkspace, tmp_
     sentence = tie_sentence(d)
     assert sentence is not None and "statistically tied" in sentence
     p = d.uncertainty.pairwise[0] if d.uncertainty else None
-    assert p is not None and not p.clear and p.mcnemar is not None
-    assert p.items_needed is None or p.items_needed > 80
+    assert p is not None and not p.gap.clear and p.gap.mcnemar is not None and p.gap.test == "exact McNemar"
+    # items needed to detect the profile's smallest difference (5 points) with the exact test's power
+    assert p.gap.items_needed is not None and p.gap.items_needed > 80
 
 
 def test_compare_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -135,7 +139,9 @@ def test_compare_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["overall"]["difference"] == pytest.approx(sum(diffs))
     dis = data["disagreements"]
     assert len(dis["a_better_examples"]) <= 5 and dis["a_better"] >= len(dis["a_better_examples"])
+    assert data["overall"]["verdict"] in {"higher", "lower", "unclear"} and data["overall"]["family"] == 1
     assert main(["compare", a, b]) == 0
-    assert "paired accuracy" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "paired on shared items" in out and "not adjusted for multiplicity" in out
     assert main(["compare", a, "no-such-model"]) == 2
     assert "no results for model 'no-such-model'" in capsys.readouterr().err

@@ -9,7 +9,6 @@ where they disagree, and cost and latency side by side.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,13 @@ from rich.table import Table
 
 from advisor.cli.rank import add_decision_options
 from advisor.decision.decide import decide, load_inputs
-from advisor.decision.result import Decision, ModelResult
-from advisor.decision.uncertainty import layout
+from advisor.decision.result import AccuracyGap, Decision, ModelResult
+from advisor.decision.uncertainty_accuracy import make_gap, pair_evidence
 from advisor.errors import InputError
+from advisor.evidence.model import aligned
 from advisor.files import bundled
 from advisor.inputs.profiles import parse_weights
-from advisor.statistics import comparisons as stats
+from advisor.report.uncertainty import gap_json, gap_sentence
 from advisor.text.format import fmt_ms, money, pct
 from advisor.text.sanitise import plain
 
@@ -48,20 +48,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def _paired_json(p: stats.Paired, mc: stats.McNemar | None) -> dict[str, Any]:
-    def num(x: float) -> float | None:
-        return None if math.isnan(x) else x
-
+def _gap_json(g: AccuracyGap, weight: float | None = None) -> dict[str, Any]:
+    mc = g.mcnemar
     return {
-        "difference": num(p.diff),
-        "ci_low": num(p.ci_low),
-        "ci_high": num(p.ci_high),
-        "p_value": num(p.p_value),
-        "n_items": p.n,
-        "only_a": p.only_a,
-        "only_b": p.only_b,
-        "detectable_difference": num(p.detectable),
-        "items_needed": p.items_needed,
+        **({} if weight is None else {"weight": weight}),
+        **gap_json(g),
+        "only_a": g.only_model,
+        "only_b": g.only_other,
         "mcnemar": {"b": mc.b, "c": mc.c, "p_value": mc.p_value} if mc else None,
     }
 
@@ -83,7 +76,12 @@ def _side(m: ModelResult) -> dict[str, Any]:
 
 
 def comparison(decision: Decision, inputs: Any, a: str, b: str, examples: int = 5) -> dict[str, Any]:
-    """The head-to-head as plain data (what ``--format json`` prints)."""
+    """The head-to-head as plain data (what ``--format json`` prints).
+
+    One pre-chosen comparison, so its p-values are not adjusted for multiplicity (``advisor rank``
+    adjusts over every pair of ranked models). Each side's numbers come from its evidence:
+    paired on shared items, unpaired where a model rests on aggregates.
+    """
     evidence = inputs.evidence
     for name in (a, b):
         if name not in evidence.models:
@@ -91,39 +89,33 @@ def comparison(decision: Decision, inputs: Any, a: str, b: str, examples: int = 
             raise InputError(None, f"no results for model {name!r} (models: {known})")
     if a == b:
         raise InputError(None, "compare needs two different models")
-    aggregated = [n for n in (a, b) if evidence.models[n].evidence == "aggregates"]
-    if aggregated:
-        raise InputError(
-            None,
-            f"{' and '.join(aggregated)} rest(s) on per-task aggregates, with no items to pair; "
-            "`advisor rank` compares them unpaired (difference of means, SE = √(SE_a² + SE_b²))",
-        )
-    lay = layout(evidence, [a, b], decision.task_weights, decision.profile.severity.model_dump())
+    smallest = decision.profile.statistics.smallest_difference
+    ta, tb = evidence.models[a].tasks, evidence.models[b].tasks
+
+    def gap(mix: dict[str, float]) -> AccuracyGap:
+        found = pair_evidence(evidence, a, b, mix)
+        p = found.difference.p_value
+        return make_gap(evidence, a, b, mix, found, p_adjusted=p, family=1, smallest_difference=smallest)
+
     tasks: dict[str, Any] = {}
-    parts, weights, binary_items = [], [], []
     a_better: list[list[str]] = []
     b_better: list[list[str]] = []
-    for name, items, ids, is_binary in zip(lay.names, lay.score_items, lay.item_ids, lay.binary, strict=True):
-        p = stats.paired(items[0], items[1])
-        mc = stats.mcnemar(items[0], items[1]) if is_binary else None
-        tasks[name] = {"weight": decision.task_weights.get(name, 0.0), **_paired_json(p, mc)}
-        parts.append(p)
-        weights.append(decision.task_weights.get(name, 0.0))
-        if is_binary and weights[-1] > 0:
-            binary_items.append(items)
-        with np.errstate(invalid="ignore"):
-            a_better.append([f"{name}/{ids[i]}" for i in np.flatnonzero(items[0] > items[1])])
-            b_better.append([f"{name}/{ids[i]}" for i in np.flatnonzero(items[1] > items[0])])
-    overall = stats.paired_tasks(parts, weights)
-    mc_all = (
-        stats.mcnemar(np.concatenate([x[0] for x in binary_items]), np.concatenate([x[1] for x in binary_items]))
-        if binary_items
-        else None
-    )
+    for name in evidence.tasks:
+        if name not in ta or name not in tb:
+            continue
+        tasks[name] = _gap_json(gap({name: 1.0}), decision.task_weights.get(name, 0.0))
+        ia, ib = ta[name].items, tb[name].items
+        if ia is not None and ib is not None:
+            sa, sb, ids = aligned(ia, ib)
+            with np.errstate(invalid="ignore"):
+                a_better.append([f"{name}/{evidence.table.sample_ids[i]}" for i in ids[sa > sb]])
+                b_better.append([f"{name}/{evidence.table.sample_ids[i]}" for i in ids[sb > sa]])
+    overall = gap(dict(decision.task_weights))
     return {
         "a": _side(decision.get(a)),
         "b": _side(decision.get(b)),
-        "overall": _paired_json(overall, mc_all),
+        "overall": _gap_json(overall),
+        "sentence": gap_sentence(overall, versus=b),
         "tasks": tasks,
         "disagreements": {
             "a_better": sum(map(len, a_better)),
@@ -160,7 +152,7 @@ def _diff_text(d: dict[str, Any]) -> list[str]:
 
 def print_comparison(data: dict[str, Any], console: Console) -> None:
     a, b = data["a"]["model"], data["b"]["model"]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=plain(f"{a} − {b}: paired accuracy on shared items"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=plain(f"{a} − {b}: accuracy (paired on shared items)"))
     for h in ("task", "weight", "items", "A − B", "95% CI (pp)", "p", "McNemar b/c", "detectable"):
         table.add_column(h, justify="left" if h in ("task", "McNemar b/c") else "right")
     rows = [(t, d) for t, d in data["tasks"].items()] + [("overall", data["overall"])]
@@ -172,22 +164,13 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
         )
     console.print(table)
     o = data["overall"]
-    if o["p_value"] is not None:
-        if o["p_value"] < 0.05:
-            lead = a if o["difference"] > 0 else b
-            text = f"{lead} is clearly more accurate on these tasks (p = {o['p_value']:.3g})."
-            console.print(plain(text), highlight=False)
-        else:
-            need = (
-                f"; about {o['items_needed']:,} items per task would separate them at this gap"
-                if o["items_needed"]
-                else ""
-            )
-            console.print(
-                f"No clear difference in accuracy: this sample detects "
-                f"{100 * o['detectable_difference']:.1f} pp or more{need}.",
-                highlight=False,
-            )
+    console.print(plain(data["sentence"]), highlight=False)
+    console.print(
+        "One pre-chosen comparison: not adjusted for multiplicity (`advisor rank` adjusts over every pair).",
+        style="dim",
+        highlight=False,
+        markup=False,
+    )
     skipped = o["only_a"] + o["only_b"]
     if skipped:
         text = f"Left out: {o['only_a']} items only {a} saw, {o['only_b']} only {b} saw."
@@ -217,7 +200,7 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
     row("$/success", lambda s: money(s["cost_per_success_usd"]))
     row("$/month", lambda s: money(s["monthly_cost_usd"]))
     for q in ("p50", "p95", "p99"):
-        row(f"latency {q}", lambda s, q=q: fmt_ms(s["latency_ms"][q]) if s["latency_ms"] else "n/a")
+        row(f"latency {q}", lambda s, q=q: fmt_ms(s["latency_ms"][q]) if q in (s["latency_ms"] or {}) else "n/a")
     row("gracefulness", lambda s: f"{s['gracefulness']:.2f}")
     console.print(side)
     for s in (data["a"], data["b"]):

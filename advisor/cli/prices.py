@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,10 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.cli.prices_output import (
+    CAPABILITY_LEGEND,
     RATES,
     SHEET_HELP,
+    capability_letters,
     cell,
     console,
     emit_json,
@@ -30,12 +33,14 @@ from advisor.cli.prices_output import (
 from advisor.errors import InputError
 from advisor.files.reading import MIB, read_regular
 from advisor.prices import history, store
+from advisor.prices.own import cost_words, workspace_entries
 from advisor.prices.pull import PullOptions, pull
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
-from advisor.prices.select import open_sheet
-from advisor.prices.sheet import PriceSheet, load_sheet
+from advisor.prices.select import open_sheet, open_workspace_sheet
+from advisor.prices.sheet import CAPABILITIES, ModelPrice, PriceSheet, load_sheet
 from advisor.prices.sources import read_litellm
 from advisor.prices.sources_extra import read_genai_prices, read_openrouter
+from advisor.text.format import tokens
 from advisor.text.redact import redact_text
 from advisor.text.sanitise import clean, plain
 
@@ -47,10 +52,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     def fmt(q: argparse.ArgumentParser) -> None:
         q.add_argument("--format", choices=["table", "json"], default="table")
 
-    q = cmds.add_parser("list", help="the models a sheet prices")
+    q = cmds.add_parser("list", help="the models a sheet prices, with their context windows and capabilities")
+    q.add_argument("text", nargs="?", help="only ids, aliases or open weights containing this text")
     q.add_argument("--sheet", default="latest", help=SHEET_HELP)
-    q.add_argument("--provider", help="only this provider")
-    q.add_argument("--search", help="only ids or aliases containing this text")
+    q.add_argument("--provider", action="append", help="only this provider (repeat for several)")
+    q.add_argument("--search", help="same as TEXT")
+    q.add_argument(
+        "--supports",
+        type=_capabilities,
+        default=(),
+        metavar="CAP[,CAP]",
+        help=f"only models the sheet says support these ({', '.join(CAPABILITIES)})",
+    )
+    q.add_argument("--min-context", type=int, metavar="TOKENS", help="only windows of at least this many tokens")
+    q.add_argument("--local", action="store_true", help="only models you run yourself (self-hosted or local)")
     fmt(q)
     q.set_defaults(func=run_list)
 
@@ -124,31 +139,57 @@ def _lazy(name: str) -> Any:
 # ----------------------------------------------------------------------------- list / show / match
 
 
+def _capabilities(text: str) -> tuple[str, ...]:
+    names = tuple(c.strip().removeprefix("supports_") for c in text.split(",") if c.strip())
+    unknown = [c for c in names if c not in CAPABILITIES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown capability {unknown[0]!r} (known: {', '.join(CAPABILITIES)})")
+    return names
+
+
+def listed(models: Iterable[ModelPrice], args: argparse.Namespace) -> list[ModelPrice]:
+    """The entries ``prices list`` shows under its filters."""
+    text = (args.text or args.search or "").lower()
+    providers = {p.lower() for p in args.provider or ()}
+    out = []
+    for m in models:
+        if providers and (m.provider or "").lower() not in providers:
+            continue
+        if text and not any(text in s.lower() for s in (m.id, *m.aliases, m.hugging_face_id or "")):
+            continue
+        if any(m.supports(c) is not True for c in args.supports):
+            continue
+        if args.min_context and (m.max_input_tokens or 0) < args.min_context:
+            continue
+        if args.local and not m.on_premises:
+            continue
+        out.append(m)
+    return out
+
+
 def run_list(args: argparse.Namespace) -> int:
     sheet, path = open_sheet(args.sheet)
-    models = [
-        m
-        for m in sheet.models
-        if (not args.provider or (m.provider or "").lower() == args.provider.lower())
-        and (not args.search or any(args.search.lower() in s.lower() for s in (m.id, *m.aliases)))
-    ]
+    models = listed(sheet.models, args)
     if args.format == "json":
         emit_json({"sheet": sheet_json(sheet, path), "models": [price_json(m) for m in models]})
         return 0
     t = Table(
         title=plain(f"{path.name}: as of {sheet.as_of} · {len(models)} of {len(sheet.models)} models · USD/1M tok")
     )
-    for col in ("id", "provider", "input", "output", "cached in", "cache write", "batch −", "tiers"):
-        t.add_column(col, justify="left" if col in {"id", "provider"} else "right")
+    for col in ("id", "provider", "input", "output", "cached in", "batch −", "window", "can"):
+        t.add_column(col, justify="left" if col in {"id", "provider", "can"} else "right")
     for m in models:
         t.add_row(
             plain(m.id),
             plain(m.provider or ""),
-            *(cell(getattr(m, f)) for f in RATES[:4]),
+            *(cell(getattr(m, f)) for f in RATES[:3]),
             cell(m.batch_discount),
-            str(len(m.tiers) or ""),
+            tokens(m.max_input_tokens) if m.max_input_tokens else "—",
+            capability_letters(m),
         )
     console().print(t)
+    if models:
+        print(f"can: {CAPABILITY_LEGEND}", file=sys.stderr)
     return 0
 
 
@@ -165,20 +206,15 @@ def run_show(args: argparse.Namespace) -> int:
     if args.workspace:
         from advisor.inputs.workspace import load_workspace
 
-        aliases = dict(load_workspace(args.workspace).config.aliases)
+        ws = load_workspace(args.workspace)
+        aliases = dict(ws.config.aliases)
+        sheet = sheet.overlay(workspace_entries(ws.config.models, ws.config_path))
     res = _resolve_or_error(args.model, sheet, aliases, path)
     if res.price is None:
-        raise InputError(path, f"no price for {args.model!r}: {res.how} (try 'advisor prices list --search')")
+        raise InputError(path, f"no price for {clean(args.model)!r}: {res.how} (try 'advisor prices list TEXT')")
     m = res.price
     if args.format == "json":
-        emit_json(
-            {
-                "sheet": sheet_json(sheet, path),
-                "name": args.model,
-                "matched": res.how,
-                "price": price_json(m),
-            }
-        )
+        emit_json({"sheet": sheet_json(sheet, path), "name": args.model, "matched": res.how, "price": price_json(m)})
         return 0
     c = console()
     c.print(
@@ -189,6 +225,8 @@ def run_show(args: argparse.Namespace) -> int:
     c.print(plain(f"sheet: {path}  as of {sheet.as_of}"))
     c.print(plain(f"source: {redact_text(sheet.source)}"))
     c.print(plain(f"aliases: {', '.join(m.aliases) or '—'}"))
+    if m.hugging_face_id:
+        c.print(plain(f"open weights: {m.hugging_face_id}"))
     t = Table(title="USD per 1M tokens")
     t.add_column("applies")
     for col in ("input", "output", "cached in", "cache write"):
@@ -198,19 +236,25 @@ def run_show(args: argparse.Namespace) -> int:
         t.add_row(f"input > {tier.above_input_tokens:,} tok", *(cell(getattr(tier, f)) for f in RATES[:4]))
     c.print(t)
     c.print(f"batch discount: {'—' if m.batch_discount is None else f'{m.batch_discount * 100:g}% off'}")
+    window = "/".join(tokens(v) if v else "?" for v in (m.max_input_tokens, m.max_output_tokens))
+    says = {True: "yes", False: "no", None: "not stated"}
+    caps = ", ".join(f"{cap.replace('_', ' ')} {says[m.supports(cap)]}" for cap in CAPABILITIES)
+    c.print(Text(f"context (input/output tokens): {window}; {caps}"))
+    if res.cost_model or m.on_premises:
+        c.print(plain(res.cost_model or cost_words(m) or "runs on your own machines"))
     return 0
 
 
 def run_match(args: argparse.Namespace) -> int:
     names, aliases, ws = workspace_names(args.workspace)
-    sheet, path = open_sheet(args.sheet or ws.config.prices, relative_to=None if args.sheet else ws.root)
+    sheet, path = open_workspace_sheet(ws, args.sheet)
     rows: list[dict[str, Any]] = []
     for name in names:
         try:
             res = resolve(name, sheet, aliases)
             rows.append({"name": name, "id": res.price.id if res.price else None, "how": res.how})
         except AmbiguousModel as exc:
-            rows.append({"name": name, "id": None, "how": f"ambiguous: {', '.join(exc.candidates)}"})
+            rows.append({"name": name, "id": None, "how": f"ambiguous: {exc}"})
     if args.format == "json":
         emit_json({"sheet": sheet_json(sheet, path), "models": rows})
     else:
@@ -284,6 +328,7 @@ def run_import(args: argparse.Namespace) -> int:
     kind = args.input_format or _guess_format(path, data)
     store.ready_dir()  # a read-only or missing data folder fails now, before any work
     bad_rates: list[str] = []
+    missing_rates: list[str] = []
     told: list[str] = []  # said after the save, so a refused import is one error line
     if kind == "native":
         sheet = load_sheet(path)
@@ -300,6 +345,7 @@ def run_import(args: argparse.Namespace) -> int:
         imported = reader(data, as_of=day, source=f"{kind} file {path.name} (imported)", where=str(path))
         sheet = imported.sheet
         bad_rates = imported.report.bad_rates
+        missing_rates = imported.report.missing_rates
         told += imported.report.lines()
     if not sheet.models:
         raise InputError(path, "no priced models in this file; nothing imported")
@@ -311,6 +357,7 @@ def run_import(args: argparse.Namespace) -> int:
         base_label=None,
         accept_suspicious=args.accept_suspicious,
         bad_rates=bad_rates,
+        missing_rates=missing_rates,
         whole_source=False,
         same_needs_date=True,
     )

@@ -24,9 +24,10 @@ from advisor.cli.prices_output import (
 )
 from advisor.errors import InputError
 from advisor.prices import history
+from advisor.prices.indexed import open_indexed
 from advisor.prices.resolve import AmbiguousModel, resolve
 from advisor.prices.select import open_sheet
-from advisor.prices.sheet import ModelPrice, load_sheet
+from advisor.prices.sheet import ModelPrice
 from advisor.text.sanitise import clean, plain
 
 # ----------------------------------------------------------------------------- history / diff
@@ -50,7 +51,7 @@ def run_history(args: argparse.Namespace) -> int:
             t.add_row(s.as_of.isoformat(), s.origin, plain(s.label), plain(s.path))
         console().print(t)
         return 0
-    loaded = [(s, load_sheet(s.path)) for s in snaps]
+    loaded = [(s, open_indexed(s.path)) for s in snaps]
     rows = history.model_history(loaded, args.model)
     if args.format == "json":
         emit_json(

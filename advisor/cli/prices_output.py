@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 
 from advisor.prices.native import fmt_decimal
-from advisor.prices.sheet import ModelPrice, PriceSheet
+from advisor.prices.sheet import CAPABILITIES, ModelPrice, PriceSheet
 
 SHEET_HELP = "price sheet: bundled, latest, a date (YYYY-MM-DD) or a path (default: latest)"
 RATES = (
@@ -45,6 +45,27 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+#: One letter per capability in ``prices list``; a dot where the sheet says no, blank where it is silent.
+CAPABILITY_LETTERS = {
+    "function_calling": "F",
+    "response_schema": "S",
+    "vision": "V",
+    "prompt_caching": "C",
+    "reasoning": "R",
+}
+CAPABILITY_LEGEND = (
+    "F function calling, S response schema, V vision, C prompt caching, R reasoning; "
+    "· the sheet says no, blank: the sheet does not say"
+)
+
+
+def capability_letters(m: ModelPrice) -> str:
+    return "".join(
+        letter if m.supports(cap) else ("·" if m.supports(cap) is False else " ")
+        for cap, letter in CAPABILITY_LETTERS.items()
+    )
+
+
 def price_json(m: ModelPrice) -> dict[str, Any]:
     out: dict[str, Any] = {"id": m.id, "provider": m.provider, "aliases": list(m.aliases)}
     out.update({f: num(getattr(m, f)) for f in RATES})
@@ -55,6 +76,12 @@ def price_json(m: ModelPrice) -> dict[str, Any]:
         }
         for t in m.tiers
     ]
+    out["max_input_tokens"] = m.max_input_tokens
+    out["max_output_tokens"] = m.max_output_tokens
+    out.update({f"supports_{c}": m.supports(c) for c in CAPABILITIES})
+    out["hugging_face_id"] = m.hugging_face_id
+    out["local"] = m.local
+    out["self_hosted"] = m.self_hosted.model_dump(mode="json") if m.self_hosted is not None else None
     return out
 
 

@@ -17,7 +17,7 @@ from advisor.evidence.model import Evidence
 from advisor.ingest.load import Loaded, load_workspace_samples, require_rankable
 from advisor.inputs.profiles import Profile, load_profile
 from advisor.inputs.workspace import Workspace, load_workspace
-from advisor.prices.select import open_sheet
+from advisor.prices.select import open_workspace_sheet
 from advisor.prices.sheet import PriceSheet
 
 
@@ -44,7 +44,7 @@ def load_inputs(
     ws = load_workspace(folder)
     cfg = ws.config
     chosen_profile = load_profile(profile or cfg.profile, relative_to=None if profile else ws.root)
-    sheet, sheet_path = open_sheet(prices or cfg.prices, relative_to=None if prices else ws.root)
+    sheet, sheet_path = open_workspace_sheet(ws, prices)
     loaded = load_workspace_samples(ws, fmt)
     require_rankable(loaded)
     evidence = gather(loaded.table, sheet, cfg.aliases, batch=cfg.batch, candidates=cfg.candidates)

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.decision.entry_constraints import context_flags, entry_exclusions
 from advisor.decision.latency import ChosenLatency, choose
 from advisor.decision.latency import notes as latency_notes
 from advisor.decision.result import Accuracy, Decision, ModelResult
+from advisor.decision.uncertainty_accuracy import compare_all
 from advisor.decision.utilities import HIGHER_IS_BETTER, resolve_anchors
 from advisor.evidence.model import Evidence, ModelEvidence
 from advisor.inputs.profiles import CRITERIA, Curve, Profile
-from advisor.statistics.intervals import Z95, wilson
+from advisor.statistics.intervals import mean_interval
 from advisor.text.format import fmt_ms
 
 
@@ -54,10 +56,8 @@ def combine_accuracy(ev: ModelEvidence, mix: dict[str, float]) -> Accuracy:
 
 @functools.lru_cache(maxsize=4096)  # per-task intervals do not move with the weights: re-ranks reuse them
 def interval(mean: float, se: float, n: int) -> Accuracy:
-    """95% interval kept in [0, 1]: Wilson at the effective sample size p(1-p)/SE²."""
-    variance = mean * (1 - mean)
-    n_eff = variance / (se * se) if se > 0 and variance > 0 else float(n)
-    low, high = wilson(mean, n_eff, Z95)
+    """95% interval kept in [0, 1]: Wilson at the effective sample size (``intervals.mean_interval``)."""
+    low, high = mean_interval(mean, se, n)
     return Accuracy(mean=mean, se=se, ci_low=low, ci_high=high, n=n)
 
 
@@ -120,6 +120,7 @@ def _exclusions(
         reasons.append(f"accuracy {acc.mean:.1%} is below the {limits.min_accuracy:.1%} minimum")
     if limits.max_unsafe_rate is not None and ev.unsafe_rate > limits.max_unsafe_rate:
         reasons.append(f"unsafe rate {ev.unsafe_rate:.1%} exceeds the {limits.max_unsafe_rate:.1%} maximum")
+    reasons.extend(entry_exclusions(ev, profile.constraints))
     return reasons
 
 
@@ -133,6 +134,8 @@ class _Measured:
     gracefulness: float
     exclusions: list[str]
     chosen_latency: ChosenLatency
+    #: Not excluding, but worth saying (a few prompts longer than the context window).
+    flags: list[str]
 
     def raw(self) -> dict[str, float]:
         return {
@@ -159,6 +162,7 @@ def measure(evidence: Evidence, profile: Profile, mix: dict[str, float]) -> dict
             gracefulness=gracefulness(ev.failures, profile),
             exclusions=_exclusions(ev, profile, weights, mix, acc, cost, lat, chosen.missing),
             chosen_latency=chosen,
+            flags=context_flags(ev, profile.constraints),
         )
     return out
 
@@ -184,7 +188,9 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
         measured,
         key=lambda n: (bool(measured[n].exclusions), -scores[n], -np.nan_to_num(raws[n]["accuracy"]), n),
     )
-    leader = measured[order[0]] if order and not measured[order[0]].exclusions else None
+    ranked = [n for n in order if not measured[n].exclusions]
+    # Accuracy claims come from one familywise paired comparison of every ranked pair (cached in the evidence).
+    comparisons = compare_all(evidence, ranked, mix, smallest_difference=profile.statistics.smallest_difference)
     results: list[ModelResult] = []
     position = 0
     for name in order:
@@ -194,15 +200,9 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
         excluded = "; ".join(m.exclusions) if m.exclusions else None
         if excluded is None:
             position += 1
-        behind = (
-            excluded is None
-            and position > 1
-            and leader is not None
-            and leader.accuracy is not None
-            and acc is not None
-            and acc.ci_high >= leader.accuracy.ci_low
-            and acc.ci_low <= leader.accuracy.ci_high
-        )
+        gap = comparisons.get(name, ranked[0]) if excluded is None and position > 1 else None
+        vs_pick = None if gap is None or gap.direction == "none" else gap.direction
+        behind = vs_pick is not None and vs_pick != "lower"
         results.append(
             ModelResult(
                 model=name,
@@ -224,11 +224,13 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
                 unsafe_rate=ev.unsafe_rate,
                 pareto=name in front,
                 excluded=excluded,
-                not_clearly_behind=bool(behind),
+                not_clearly_behind=behind,
                 priced_as=ev.price.price.id if ev.price and ev.price.price else None,
                 price_match=ev.price.how if ev.price else "no price sheet",
                 cost_source=ev.cost_source,
                 evidence=ev.evidence,
+                accuracy_vs_pick=vs_pick,
+                cost_model=ev.price.cost_model if ev.price else None,
             )
         )
     return Decision(
@@ -239,6 +241,13 @@ def rank(evidence: Evidence, profile: Profile, *, tasks_per_month: float = 0.0) 
         models=tuple(results),
         tasks_per_month=tasks_per_month,
         warnings=tuple(
-            [*evidence.warnings, *notes, *latency_notes({n: m.chosen_latency for n, m in measured.items()})]
+            [
+                *evidence.warnings,
+                *notes,
+                *latency_notes({n: m.chosen_latency for n, m in measured.items()}),
+                *(f for m in measured.values() for f in m.flags),
+                *comparisons.warnings,
+            ]
         ),
+        comparisons=comparisons,
     )

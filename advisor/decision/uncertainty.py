@@ -3,40 +3,49 @@
 Why this module exists: ``rank`` must stay fast (the TUI re-ranks on every
 slider move), while the paired bootstrap takes a fraction of a second and the
 sensitivity figures are only worth having next to it. This module is the glue
-between the engine (``evidence``, ``rank``) and the pure statistics (``comparisons``,
-``bootstrap``, ``sensitivity``): it lays the samples out as per-item matrices,
+between the engine (``evidence``, ``rank``) and the pure statistics
+(``bootstrap``, ``sensitivity``): it lays the items out as per-task matrices,
 re-scores every resample with the ranking's own utilities and weights, and
-compares every ranked model with the leader. The CLI attaches the result to the
-Decision (``Decision.uncertainty``); the TUI calls ``uncertainty`` in a worker.
+gives each ranked model's P(best), rank interval and score gap to the leader.
+The CLI attaches the result to the Decision (``Decision.uncertainty``); the
+TUI calls ``uncertainty`` in a worker. Accuracy gaps are the decision's own
+(``Decision.comparisons``, familywise), never recomputed here.
 
-Only eligible (ranked) models take part; excluded models stay excluded in every
-resample. Models resting on per-task aggregates have no items: their accuracy
-is drawn per resample and their comparisons are unpaired
-(``uncertainty_aggregates``). Anchors of the utility curves stay where the ranking put them.
+Each model × task's draws come from its evidence: its items when it has them
+(the same resampled items for every model, so comparisons stay paired), else
+``TaskStats.normal_draws`` from a stream of its own (per-task aggregates, a
+memo's snapshot), with its cost, latency and gracefulness held fixed. Only
+eligible (ranked) models take part; anchors stay where the ranking put them.
+Ties in score are broken by accuracy, as the ranking breaks them, so a flat
+stretch of a utility curve never makes a tie the evidence does not show.
+Below ``MIN_ITEMS`` items on a weighted task the bootstrap's percentiles are
+not honest (measured in docs/uncertainty.md) and its figures are withheld.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from advisor.decision import uncertainty_aggregates as ua
 from advisor.decision.latency import choose
-from advisor.decision.result import Decision, ModelResult, NamedRange, Pairwise, Uncertainty
+from advisor.decision.result import AccuracyGap, Decision, ModelResult, NamedRange, Pairwise, Uncertainty
 from advisor.decision.utilities import score_arrays
-from advisor.evidence.model import Evidence
+from advisor.evidence.model import Evidence, TaskStats
 from advisor.inputs.profiles import CRITERIA, LatencyChoice
 from advisor.records.samples import FAILURE_KINDS
 from advisor.statistics import bootstrap as bs
-from advisor.statistics import comparisons as stats
 from advisor.statistics import sensitivity as sv
 
 FloatArray = npt.NDArray[np.float64]
 QUANTILE = {"p50": 0.5, "p95": 0.95, "p99": 0.99}
+#: Fewest items per weighted task (for every ranked model) for P(best), rank intervals and ties.
+MIN_ITEMS = 30
+#: Added to each resample's score times its accuracy: breaks exact ties as the ranking does.
+_TIE_BREAK = 1e-9
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,14 @@ def layout(
     mix: dict[str, float],
     severity: dict[str, float],
     latency_column: str = "latency_ms",
+    *,
+    weighted_tasks: Sequence[str] = (),
 ) -> _Layout:
-    """Lay the samples of ``models`` out per task: item means, cost sums, latencies by epoch."""
+    """Lay the samples of ``models`` out per task: item means, cost sums, latencies by epoch.
+
+    Models without samples have NaN rows. ``weighted_tasks`` with no samples at all still get
+    a task with no items, so models known only from aggregates are drawn in the same loop.
+    """
     table = evidence.table
     local = np.full(len(table.models), -1, dtype=np.int64)
     for i, wanted in enumerate(models):  # models resting on aggregates have no rows: NaN throughout
@@ -107,6 +122,16 @@ def layout(
         out.score_items.append(score)
         out.item_ids.append([table.sample_ids[i] for i in items])
         out.binary.append(e == 1 and bool(np.isin(table.score[rows], (0.0, 1.0)).all()))
+    for name in weighted_tasks:
+        if name not in out.names:
+            empty = np.zeros((m_n, 0))
+            keys = ("score", "cost_sum", "cost_n", "severity", "failed")
+            values = {k: empty for k in keys} | {"latency": np.zeros((m_n, 0, 1))}
+            out.tasks.append(bs.Task(values, weight=mix.get(name, 0.0)))
+            out.names.append(name)
+            out.score_items.append(empty)
+            out.item_ids.append([])
+            out.binary.append(False)
     return out
 
 
@@ -120,51 +145,120 @@ def criteria_stats(latency_metric: str) -> dict[str, bs.Stat]:
     }
 
 
+@dataclass
+class NormalDraws:
+    """Fills the columns of models without items in a chunk of bootstrap values (called in place).
+
+    Their accuracy is Σ_t w_t · ``TaskStats.normal_draws`` from a stream of their own; their cost,
+    latency and gracefulness are held fixed.
+    """
+
+    columns: list[int]  # positions among the ranked models
+    stats: list[list[TaskStats]]  # per column, per weighted task
+    weights: FloatArray  # task-mix weights over the weighted tasks, normalised
+    fixed: dict[str, FloatArray]  # criterion → (columns,) values held fixed
+    rng: np.random.Generator
+
+    def __call__(self, values: dict[str, FloatArray]) -> None:
+        b = next(iter(values.values())).shape[0]
+        z = self.rng.standard_normal((b, len(self.columns), self.weights.size))
+        cols = np.asarray(self.columns, dtype=np.intp)
+        for k, per_task in enumerate(self.stats):
+            drawn = np.stack([s.normal_draws(z[:, k, t]) for t, s in enumerate(per_task)], axis=1)
+            values["accuracy"][:, cols[k]] = drawn @ self.weights
+        for name, v in self.fixed.items():
+            values[name][:, cols] = v
+
+
+def normal_draws(
+    evidence: Evidence, ranked: Sequence[ModelResult], mix: dict[str, float], *, seed: int, stream: int
+) -> NormalDraws | None:
+    """Draws for the ranked models that have no items; None when every one has items.
+
+    ``stream`` is the child index of ``default_rng(seed)`` to use (the number of task
+    streams the paired bootstrap takes), so the item draws are the same with or without them.
+    """
+    tasks = [t for t, w in mix.items() if w > 0]
+    columns = [i for i, m in enumerate(ranked) if any(evidence.models[m.model].tasks[t].items is None for t in tasks)]
+    if not columns:
+        return None
+    w = np.asarray([mix[t] for t in tasks], dtype=np.float64)
+    stats = [[evidence.models[ranked[i].model].tasks[t] for t in tasks] for i in columns]
+
+    def raw(m: ModelResult, criterion: str) -> float:
+        value = {"cost": m.cost_per_task_usd, "latency": m.latency_value, "gracefulness": m.gracefulness}
+        v = value[criterion]
+        return math.nan if v is None else float(v)
+
+    fixed = {c: np.asarray([raw(ranked[i], c) for i in columns]) for c in CRITERIA if c != "accuracy"}
+    rng = bs.task_generators(seed, stream + 1)[stream]
+    return NormalDraws(columns, stats, w / w.sum(), fixed, rng)
+
+
+def too_few_items(evidence: Evidence, decision: Decision) -> str | None:
+    """Why the bootstrap's figures would mislead (fewer than ``MIN_ITEMS`` items somewhere), or None."""
+    short = [
+        (evidence.models[m.model].tasks[t].n_items, t, m.model)
+        for m in decision.ranked
+        for t, w in decision.task_weights.items()
+        if w > 0 and t in evidence.models[m.model].tasks
+    ]
+    lacking = sorted(x for x in short if x[0] < MIN_ITEMS)
+    if not lacking:
+        return None
+    n, task, model = lacking[0]
+    return f"too few items to tell ({model} has {n} on {task}; they need {MIN_ITEMS} per task)"
+
+
 def uncertainty(evidence: Evidence, decision: Decision, *, resamples: int = 1000, seed: int = 0) -> Uncertainty:
-    """P(best), rank intervals, ties, paired comparisons with the leader, weight and price sensitivity."""
+    """P(best), rank intervals, ties, score gaps with the leader, weight and price sensitivity."""
     ranked = decision.ranked
     names = [m.model for m in ranked]
     if not ranked:
         return Uncertainty(resamples, seed, {}, {}, {}, (), (), (), {}, {}, {})
+    ranges = weight_ranges(decision)
+    near = _share(decision, concentration=20.0, seed=seed)
+    anywhere = _share(decision, concentration=None, seed=seed)
+    be = break_even(decision)
+    too_few = too_few_items(evidence, decision)
+    if too_few is not None:
+        nan = math.nan
+        pairs = tuple(Pairwise(g, nan, nan, nan) for g in _gaps(decision))
+        return Uncertainty(resamples, seed, {}, {}, {}, (), pairs, ranges, near, anywhere, be, too_few=too_few)
+    weighted = [t for t, w in decision.task_weights.items() if w > 0]
     choice = decision.profile.latency
     column = "ttft_ms" if choice.of == "ttft" else "latency_ms"
-    lay = layout(evidence, names, decision.task_weights, decision.profile.severity.model_dump(), column)
-    weights = decision.weights
+    severity = decision.profile.severity.model_dump()
+    lay = layout(evidence, names, decision.task_weights, severity, column, weighted_tasks=weighted)
 
     def score(values: dict[str, FloatArray]) -> FloatArray:
-        return score_arrays(values, decision.anchors, weights)
+        accuracy = np.nan_to_num(values["accuracy"])
+        return score_arrays(values, decision.anchors, decision.weights) + _TIE_BREAK * accuracy
 
-    draws = ua.normal_draws(evidence, ranked, decision.task_weights, seed=seed, stream=len(lay.tasks))
-    adjust = probe_latency_draws(evidence, ranked, choice, seed=seed, then=draws)
-    if lay.tasks:
-        boot = bs.paired_bootstrap(
-            lay.tasks,
-            criteria_stats(decision.profile.latency.metric),
-            score,
-            resamples=resamples,
-            seed=seed,
-            adjust=adjust,
-        )
-    else:  # every ranked model rests on aggregates
-        assert draws is not None
-        boot = ua.aggregates_only_bootstrap(draws, len(names), score, resamples=resamples, seed=seed)
+    draws = normal_draws(evidence, ranked, decision.task_weights, seed=seed, stream=_streams(lay))
+    boot = bs.paired_bootstrap(
+        lay.tasks,
+        criteria_stats(decision.profile.latency.metric),
+        score,
+        resamples=resamples,
+        seed=seed,
+        adjust=probe_latency_draws(evidence, ranked, choice, seed=seed, then=draws),
+    )
     summary = boot.summary
-    p_best = {n: float(summary.p_best[i]) for i, n in enumerate(names)}
     low = {n: int(v) for n, v in zip(names, summary.rank_low, strict=True) if v is not None}
     high = {n: int(v) for n, v in zip(names, summary.rank_high, strict=True) if v is not None}
-    tied = tuple(names[i] for i in summary.tied_for_first)
     return Uncertainty(
         resamples=resamples,
         seed=seed,
-        p_best=p_best,
+        p_best={n: float(summary.p_best[i]) for i, n in enumerate(names)},
         rank_low=low,
         rank_high=high,
-        tied_for_first=tied,
-        pairwise=pairwise(lay, ranked, decision.task_weights, boot.scores),
-        weight_ranges=weight_ranges(decision),
-        first_place_share=_share(decision, concentration=20.0, seed=seed),
-        first_place_share_uniform=_share(decision, concentration=None, seed=seed),
-        break_even=break_even(decision),
+        tied_for_first=tuple(names[i] for i in summary.tied_for_first),
+        pairwise=pairwise(decision, boot.scores),
+        weight_ranges=ranges,
+        first_place_share=near,
+        first_place_share_uniform=anywhere,
+        break_even=be,
     )
 
 
@@ -204,51 +298,30 @@ def probe_latency_draws(
     return adjust
 
 
-def pairwise(
-    lay: _Layout, ranked: list[ModelResult], mix: dict[str, float], scores: FloatArray
-) -> tuple[Pairwise, ...]:
-    """Every ranked model against the leader (row 0), Holm-adjusted across the comparisons."""
-    weights = [mix.get(n, 0.0) for n in lay.names]
-    rows: list[tuple[int, stats.Paired, stats.McNemar | None]] = []
-    binary_tasks = tuple(n for n, w, b in zip(lay.names, weights, lay.binary, strict=True) if w > 0 and b)
-    for i in range(1, len(ranked)):
-        if ranked[i].aggregated or ranked[0].aggregated:
-            rows.append((i, ua.unpaired(ranked[i], ranked[0], mix), None))
-            continue
-        parts = [stats.paired(s[i], s[0]) for s in lay.score_items]
-        combined = stats.paired_tasks(parts, weights)
-        mc = None
-        used = [s for s, w, b in zip(lay.score_items, weights, lay.binary, strict=True) if w > 0 and b]
-        if used:  # McNemar on the pass/fail tasks' items
-            mc = stats.mcnemar(np.concatenate([s[i] for s in used]), np.concatenate([s[0] for s in used]))
-        rows.append((i, combined, mc))
-    adjusted = stats.holm([p.p_value for _, p, _ in rows])
+def _streams(lay: _Layout) -> int:
+    """Random streams the item draws take (tasks with items); the normal draws take the next one."""
+    return sum(1 for t in lay.tasks if t.n_items > 0)
+
+
+def _gaps(decision: Decision) -> list[AccuracyGap]:
+    """Each ranked model's accuracy gap to the leader, from the decision's familywise comparisons."""
+    ranked = decision.ranked
     out = []
-    for (i, p, mc), adj in zip(rows, adjusted, strict=True):
-        d = scores[:, i] - scores[:, 0]
+    for m in ranked[1:]:
+        gap = decision.gap(m.model, ranked[0].model)
+        if gap is not None:
+            out.append(gap)
+    return out
+
+
+def pairwise(decision: Decision, scores: FloatArray) -> tuple[Pairwise, ...]:
+    """Every ranked model against the leader (column 0): its accuracy gap and its score gap in the bootstrap."""
+    index = {m.model: i for i, m in enumerate(decision.ranked)}
+    out = []
+    for gap in _gaps(decision):
+        d = scores[:, index[gap.model]] - scores[:, 0]
         lo, hi = np.quantile(d, [0.025, 0.975]) if d.size else (math.nan, math.nan)
-        out.append(
-            Pairwise(
-                model=ranked[i].model,
-                leader=ranked[0].model,
-                diff=p.diff,
-                ci_low=p.ci_low,
-                ci_high=p.ci_high,
-                p_value=p.p_value,
-                p_adjusted=adj,
-                detectable=p.detectable,
-                items_needed=p.items_needed,
-                n=p.n,
-                only_leader=p.only_b,
-                only_model=p.only_a,
-                mcnemar=mc,
-                mcnemar_tasks=binary_tasks if mc is not None else (),
-                score_diff=ranked[i].score - ranked[0].score,
-                score_ci_low=float(lo),
-                score_ci_high=float(hi),
-                paired=not (ranked[i].aggregated or ranked[0].aggregated),
-            )
-        )
+        out.append(Pairwise(gap, float(np.mean(d)) if d.size else math.nan, float(lo), float(hi)))
     return tuple(out)
 
 
@@ -284,7 +357,7 @@ def _share(decision: Decision, *, concentration: float | None, seed: int) -> dic
 
 def cost_curve(decision: Decision) -> sv.Curve:
     a = decision.anchors["cost"]
-    return sv.Curve(best=a.best, worst=a.worst, scale=a.scale)
+    return sv.Curve(best=a.best, worst=a.worst, scale=a.scale, shift=a.shift)
 
 
 def break_even(decision: Decision) -> dict[str, float | None]:

@@ -24,24 +24,32 @@ _LOG_FLOOR = 1e-12
 
 @dataclass(frozen=True)
 class Anchors:
-    """A resolved utility curve: where utility is 1 (best) and 0 (worst)."""
+    """A resolved utility curve: where utility is 1 (best) and 0 (worst).
+
+    A log curve whose best anchor is 0 (a free or local model) is
+    log(x + shift), with ``shift`` the cheapest positive value: ratios still
+    count among paid models, and free is simply the best, instead of every paid
+    model sitting at the bottom of a scale stretched down to zero.
+    """
 
     best: float
     worst: float
     scale: str
     from_data: bool
+    shift: float = 0.0
 
     def utility(self, x: npt.ArrayLike) -> npt.NDArray[np.float64]:
         arr = np.asarray(x, dtype=np.float64)
         best, worst = self.best, self.worst
         if self.scale == "log":
-            arr = np.log(np.maximum(arr, _LOG_FLOOR))
-            best, worst = math.log(max(best, _LOG_FLOOR)), math.log(max(worst, _LOG_FLOOR))
+            s = self.shift
+            arr = np.log(np.maximum(arr + s, _LOG_FLOOR))
+            best, worst = math.log(max(best + s, _LOG_FLOOR)), math.log(max(worst + s, _LOG_FLOOR))
         if best == worst:
             better = arr >= best if best >= worst else arr <= best
             return np.where(np.isnan(arr), np.nan, np.where(better, 1.0, 0.0))
         with np.errstate(invalid="ignore"):
-            return np.clip((arr - worst) / (best - worst), 0.0, 1.0)
+            return np.clip((arr - worst) / (best - worst), 0.0, 1.0) + 0.0  # + 0.0: no "-0.000" in tables
 
 
 def resolve_anchors(curve: Curve, criterion: str, values: list[float]) -> Anchors:
@@ -53,7 +61,23 @@ def resolve_anchors(curve: Curve, criterion: str, values: list[float]) -> Anchor
     best_default, worst_default = (hi, lo) if HIGHER_IS_BETTER[criterion] else (lo, hi)
     best = curve.best if curve.best is not None else best_default
     worst = curve.worst if curve.worst is not None else worst_default
-    return Anchors(best=best, worst=worst, scale=scale, from_data=curve.best is None or curve.worst is None)
+    from_data = curve.best is None or curve.worst is None
+    return Anchors(best, worst, scale, from_data, log_shift(scale, best, worst, finite if from_data else []))
+
+
+#: With both anchors fixed by the profile the shift comes from them alone (so adding a model moves nothing).
+FIXED_SHIFT = 1e-3
+
+
+def log_shift(scale: str, best: float, worst: float, values: list[float]) -> float:
+    """The shift of a log curve that reaches 0: the smallest positive value (data first, then the anchors)."""
+    if scale != "log" or min(best, worst) > 0:
+        return 0.0
+    positive = [v for v in values if v > 0]
+    if positive:
+        return min(positive)
+    anchor = max(best, worst)
+    return anchor * (FIXED_SHIFT if not values else 1.0) if anchor > 0 else 0.0
 
 
 def score_arrays(

@@ -2,9 +2,10 @@
 
 Why this module exists: an aggregated model must rank exactly like the others,
 so it is mapped onto the same ``ModelEvidence``/``TaskStats`` that
-``metrics.gather`` builds from samples; everything downstream (ranking, memo,
-TUI) then needs to know only the ``evidence`` flag. The approximations are the
-ones aggregates force, stated here and in docs/formats.md:
+``from_samples`` builds, with no ``items``: everything downstream (ranking,
+uncertainty, comparisons, the memo's cost inputs) reads the one interface and
+takes the aggregate's normal draws and unpaired comparisons from it. The
+approximations are the ones aggregates force, stated here and in docs/formats.md:
 
 - accuracy: mean and se as given (se = sd/√n with sd over the n samples, ddof 1);
   n items = n samples = n, one epoch.
@@ -19,6 +20,9 @@ ones aggregates force, stated here and in docs/formats.md:
   of anything).
 - failures: the counts given; on a row without counts, (1 − mean) × n samples
   are counted as silent wrong answers, the default samples without an outcome get.
+- cost inputs for re-pricing: the token means × n; a mean prompt longer than
+  ``DETAIL_ABOVE_INPUT_TOKENS`` is kept as one long size, so re-pricing applies
+  the same mean-request approximation (tier by the mean input) as the ranking.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from advisor.evidence.model import ModelEvidence, TaskStats
+from advisor.evidence.model import DETAIL_ABOVE_INPUT_TOKENS, ModelEvidence, TaskStats, TokenSums
+from advisor.prices.own import price_own
 from advisor.prices.resolve import Resolution, resolve
 from advisor.prices.sheet import ModelPrice, PriceSheet, sample_cost_parts
 from advisor.records.aggregates import LATENCY_KEYS, AggregateRow, AggregateTable
@@ -76,6 +81,7 @@ def aggregate_models(
     for name in agg.models:
         rows = agg.for_model(name)
         res = resolve(name, sheet, aliases) if sheet is not None else Resolution(name, None, "no price sheet")
+        res = price_own(res)  # a self-hosted model needs its measured throughput here
         tasks: dict[str, TaskStats] = {}
         used: list[str] = []
         for r in rows:
@@ -94,6 +100,7 @@ def aggregate_models(
                 binary=False,
                 cost_mean=cost,
                 cost_samples=r.n if cost is not None else 0,
+                tokens=token_sums(r),
             )
         latency, latency_n, note = _latency(agg, name, rows)
         if note:
@@ -118,6 +125,31 @@ def aggregate_models(
             cost_split=mean_request_parts(res.price, _tokens(rows), batch=batch) if res.price is not None else {},
         )
     return models, warnings
+
+
+def token_sums(r: AggregateRow) -> TokenSums:
+    """The sums re-pricing needs, from token means × n (a long mean prompt is kept as one size)."""
+    t = r.tokens
+    tokens = "input_tokens" in t and "output_tokens" in t
+    n = float(r.n)
+    inp, out = t.get("input_tokens", 0.0), t.get("output_tokens", 0.0)
+    cached, written = t.get("cached_input_tokens", 0.0), t.get("cache_write_tokens", 0.0)
+    long = ((inp, n, cached * n, written * n, out * n),) if tokens and inp > DETAIL_ABOVE_INPUT_TOKENS else ()
+    recorded = r.cost_usd is not None
+    cost = (r.cost_usd or 0.0) * n
+    return TokenSums(
+        token_samples=r.n if tokens else 0,
+        input_tokens=inp * n if tokens else 0.0,
+        cached_input_tokens=cached * n if tokens else 0.0,
+        cache_write_tokens=written * n if tokens else 0.0,
+        output_tokens=out * n if tokens else 0.0,
+        max_input_tokens=inp if tokens else 0.0,
+        long=long,
+        recorded_fill_samples=r.n if recorded and not tokens else 0,
+        recorded_fill_usd=cost if not tokens else 0.0,
+        recorded_samples=r.n if recorded else 0,
+        recorded_usd=cost,
+    )
 
 
 def _latency(

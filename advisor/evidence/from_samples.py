@@ -12,7 +12,16 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-from advisor.evidence.model import PERCENTILES, ModelEvidence, TaskStats
+from advisor.evidence.model import (
+    DETAIL_ABOVE_INPUT_TOKENS,
+    PERCENTILES,
+    Items,
+    ModelEvidence,
+    PromptFit,
+    TaskStats,
+    TokenSums,
+)
+from advisor.prices.own import price_own
 from advisor.prices.resolve import Resolution, resolve
 from advisor.prices.sheet import PriceSheet, sample_cost_parts
 from advisor.records.samples import FAILURE_KINDS, FloatArray, SampleTable
@@ -66,6 +75,12 @@ def price_table(
     for code, name in enumerate(table.models):
         rows = np.flatnonzero(table.model == code)
         res = resolve(name, sheet, aliases) if sheet is not None else Resolution(name, None, "no price sheet")
+        res = price_own(
+            res,
+            input_tokens=nums["input_tokens"][rows],
+            output_tokens=nums["output_tokens"][rows],
+            latency_ms=nums["latency_ms"][rows],
+        )
         resolutions[name] = res
         priced = np.full(rows.size, np.nan)
         used: list[str] = []
@@ -94,6 +109,62 @@ def price_table(
     return cost, resolutions, sources, splits
 
 
+def token_sums(table: SampleTable, group: npt.NDArray[np.int64], n_groups: int) -> list[TokenSums]:
+    """Per group of rows (``group`` per row): the token sums and recorded costs re-pricing needs."""
+    nums = table.numbers
+    inp, out = nums["input_tokens"], nums["output_tokens"]
+    cached = np.nan_to_num(nums["cached_input_tokens"])
+    written = np.nan_to_num(nums["cache_write_tokens"])
+    recorded = nums["cost_usd"]
+    tok = ~np.isnan(inp) & ~np.isnan(out)
+    rec = ~np.isnan(recorded)
+    fill = ~tok & rec
+
+    def total(mask: npt.NDArray[np.bool_], values: FloatArray | None = None) -> FloatArray:
+        w = None if values is None else values[mask]
+        return np.bincount(group[mask], weights=w, minlength=n_groups).astype(np.float64)
+
+    sums = {k: total(tok, v) for k, v in (("in", inp), ("cached", cached), ("written", written), ("out", out))}
+    largest = np.zeros(n_groups)
+    np.maximum.at(largest, group[tok], inp[tok])
+    long: list[list[tuple[float, float, float, float, float]]] = [[] for _ in range(n_groups)]
+    big = tok & (np.nan_to_num(inp) > DETAIL_ABOVE_INPUT_TOKENS)
+    if big.any():  # one entry per (group, distinct prompt size), sizes ascending
+        pairs, inverse = np.unique(np.stack([group[big], inp[big]], axis=1), axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        count = np.bincount(inverse, minlength=len(pairs))
+        parts = [np.bincount(inverse, weights=col[big], minlength=len(pairs)) for col in (cached, written, out)]
+        for (g, size), c, a, b, o in zip(pairs, count, *parts, strict=True):
+            long[int(g)].append((float(size), float(c), float(a), float(b), float(o)))
+    n_tok, n_fill, n_rec = total(tok), total(fill), total(rec)
+    fill_usd, rec_usd = total(fill, recorded), total(rec, recorded)
+    return [
+        TokenSums(
+            token_samples=int(n_tok[g]),
+            input_tokens=float(sums["in"][g]),
+            cached_input_tokens=float(sums["cached"][g]),
+            cache_write_tokens=float(sums["written"][g]),
+            output_tokens=float(sums["out"][g]),
+            max_input_tokens=float(largest[g]),
+            long=tuple(long[g]),
+            recorded_fill_samples=int(n_fill[g]),
+            recorded_fill_usd=float(fill_usd[g]),
+            recorded_samples=int(n_rec[g]),
+            recorded_usd=float(rec_usd[g]),
+        )
+        for g in range(n_groups)
+    ]
+
+
+def prompt_fit(input_tokens: FloatArray, window: int | None) -> PromptFit | None:
+    """The longest prompt and how many exceed the window (None when no sample reports input tokens)."""
+    known = input_tokens[~np.isnan(input_tokens)]
+    if not known.size:
+        return None
+    over = int((known > window).sum()) if window is not None else 0
+    return PromptFit(longest=float(known.max()), counted=int(known.size), window=window, over=over)
+
+
 def sample_models(
     table: SampleTable,
     cost: FloatArray,
@@ -106,8 +177,9 @@ def sample_models(
     n_t = len(table.tasks)
     n_groups = len(table.models) * n_t
     keys, means, epochs = item_means(table, table.score)
-    item_model, item_task, _ = unpack_item_key(table, keys)
+    item_model, item_task, item_sample = unpack_item_key(table, keys)
     g_item = item_model * n_t + item_task
+    starts = np.searchsorted(g_item, np.arange(n_groups + 1))  # keys are sorted: each group's items are contiguous
     n_items = np.bincount(g_item, minlength=n_groups)
     s1 = np.bincount(g_item, weights=means, minlength=n_groups)
     s2 = np.bincount(g_item, weights=means * means, minlength=n_groups)
@@ -115,6 +187,7 @@ def sample_models(
     np.maximum.at(max_epochs, g_item, epochs)
     g_row = table.model.astype(np.int64) * n_t + table.task
     n_rows = np.bincount(g_row, minlength=n_groups)
+    group_tokens = token_sums(table, g_row, n_groups)
     not_binary = np.bincount(g_row, weights=~np.isin(table.score, (0.0, 1.0)), minlength=n_groups)
     has_cost = ~np.isnan(cost)
     cost_n = np.bincount(g_row[has_cost], minlength=n_groups)
@@ -146,6 +219,8 @@ def sample_models(
                 binary=bool(not_binary[g] == 0),
                 cost_mean=float(cost_sum[g] / cost_n[g]) if cost_n[g] else None,
                 cost_samples=int(cost_n[g]),
+                tokens=group_tokens[g],
+                items=Items(item_sample[starts[g] : starts[g + 1]], means[starts[g] : starts[g + 1]]),
             )
             if 0 < cost_n[g] < n_rows[g]:
                 warnings.append(
@@ -158,6 +233,7 @@ def sample_models(
         ttft = table.numbers["ttft_ms"][rows]
         ttft = ttft[~np.isnan(ttft)]
         failures = {kind: int(outcome_counts[code, i + 1]) for i, kind in enumerate(FAILURE_KINDS)}
+        res = resolutions[name]
         tokens = {}
         for col in ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens"):
             v = table.numbers[col][rows]
@@ -175,6 +251,9 @@ def sample_models(
             cost_source=cost_sources[name],
             cost_split=cost_splits.get(name, {}),
             tokens=tokens,
+            prompt_fit=prompt_fit(
+                table.numbers["input_tokens"][rows], res.price.max_input_tokens if res.price else None
+            ),
             ttft_ms=percentiles(ttft),
         )
     return models, warnings

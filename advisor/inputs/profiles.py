@@ -53,11 +53,25 @@ class Weights(Strict):
         return self
 
 
+#: What ``require = [...]`` can name: the price sheet's ``supports_<capability>`` flags.
+Capability = Literal["function_calling", "response_schema", "vision", "prompt_caching", "reasoning"]
+
+
 class Constraints(Strict):
     max_latency_ms: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     max_cost_per_task_usd: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     min_accuracy: float | None = Field(default=None, ge=0, le=1)
     max_unsafe_rate: float | None = Field(default=None, ge=0, le=1)
+    #: Capabilities a model must have, per its price sheet entry (``supports_<name> = true``).
+    require: tuple[Capability, ...] = ()
+    #: Only models you run yourself (self-hosted, or marked ``local = true``).
+    local_only: bool = False
+    #: Providers (billing routes, as the sheet names them) you will not use.
+    exclude_providers: tuple[str, ...] = ()
+    #: The smallest context window (max input tokens) a model must have.
+    min_context_tokens: int | None = Field(default=None, gt=0)
+    #: Share of your eval's prompts that may exceed a model's window: more excludes it, fewer are flagged.
+    max_prompts_over_context: float = Field(default=0.01, ge=0, le=1)
 
 
 class LatencyChoice(Strict):
@@ -117,6 +131,16 @@ class Severity(Strict):
     unsafe: float = Field(default=DEFAULT_SEVERITY["unsafe"], ge=0, le=1)
 
 
+class Statistics(Strict):
+    """How the evidence is weighed: the smallest accuracy difference worth detecting (a fraction, 0.05 = 5 points).
+
+    "Items needed" beside a "no clear difference" is the count that would detect a true gap of
+    this size with 80% power; the observed gap is noise when there is no clear difference.
+    """
+
+    smallest_difference: float = Field(default=0.05, gt=0, le=1)
+
+
 class Profile(Strict):
     name: str = Field(min_length=1)
     description: str = ""
@@ -126,6 +150,7 @@ class Profile(Strict):
     utility: Utility = Utility()
     tasks: dict[str, float] = Field(default_factory=dict)
     severity: Severity = Severity()
+    statistics: Statistics = Statistics()
 
     @model_validator(mode="after")
     def _task_weights(self) -> Profile:

@@ -87,6 +87,9 @@ class WorkspaceConfig(BaseModel):
     batch: bool = False
     candidates: tuple[str, ...] | None = None
     aliases: dict[str, str] = Field(default_factory=dict)
+    #: ``[[models]]``: your own models (self-hosted, local, negotiated prices) laid over the sheet.
+    #: Same shape as a price sheet's entries; validated by ``advisor.prices.own``.
+    models: tuple[dict[str, Any], ...] = ()
     benchmarks: dict[str, dict[str, float]] = Field(default_factory=dict)
     #: Reclassify failures by regex (see FailureRule).
     failure_rules: tuple[FailureRule, ...] = ()

@@ -9,6 +9,7 @@ a memo has no absolute paths and the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -89,7 +90,7 @@ def build_snapshot(
     models = {m.model: model_snap(m, inputs.evidence, costs, be.get(m.model)) for m in decision.models}
     return Snapshot(
         kind=SNAPSHOT_KIND,
-        schema_version=schema_version_for(models),
+        schema_version=schema_version_for(models, decision.profile),
         advisor_version=__version__,
         created=today,
         workspace=WorkspaceRef(
@@ -129,6 +130,7 @@ def memo_context(
 ) -> MemoContext:
     day = today or dt.date.today()
     extras = decision.uncertainty or uncertainty(inputs.evidence, decision)
+    decision = dataclasses.replace(decision, uncertainty=extras)  # every section reads one decision
     return MemoContext(
         decision=decision,
         inputs=inputs,

@@ -16,10 +16,18 @@ import math
 from dataclasses import dataclass
 
 from advisor.errors import InputError
-from advisor.evidence.model import Evidence, ModelEvidence, TaskStats
-from advisor.memo.snapshot import DETAIL_ABOVE_INPUT_TOKENS, CostInputs, Snapshot
+from advisor.evidence.model import (
+    DETAIL_ABOVE_INPUT_TOKENS,
+    Evidence,
+    ModelEvidence,
+    PromptFit,
+    TaskStats,
+    TokenSums,
+)
+from advisor.memo.snapshot import CostInputs, ModelSnap, Snapshot
+from advisor.prices.own import price_own
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
-from advisor.prices.sheet import ModelPrice, PriceSheet, Tier
+from advisor.prices.sheet import ModelPrice, PriceSheet, Tier, level_rates
 from advisor.records.samples import empty_table
 
 
@@ -52,7 +60,16 @@ def plan_pricing(snap: Snapshot, sheet: PriceSheet, where: str) -> Pricing:
                 raise InputError(where, str(exc)) from None
             res = Resolution(name, None, "ambiguous")
             why = f"ambiguous on the new sheet: {' or '.join(exc.candidates)}"
+        if res.price is None and old is not None and old.on_premises:
+            # your own model (self-hosted or local): its cost is yours, not a sheet's; it carries over as is
+            if sheet.get(old.id) is None and all(p.id != old.id for p in extra):
+                extra.append(old.model_copy(update={"aliases": ()}))
+            aliases[name] = old.id
+            resolutions[name] = price_own(Resolution(name, old, "your own model: the memo's cost model, no sheet's"))
+            continue
         if res.price is None and old is not None:
+            if res.how != "no entry in the price sheet":  # e.g. only other routes price it: say which
+                why = f"not on the new sheet: {res.how}"
             kept.append(name)
             why_kept[name] = why
             if sheet.get(old.id) is None and all(p.id != old.id for p in extra):
@@ -62,15 +79,12 @@ def plan_pricing(snap: Snapshot, sheet: PriceSheet, where: str) -> Pricing:
         elif res.price is None:
             unpriced.append(name)
         resolutions[name] = res
-    full = sheet if not extra else sheet.model_copy(update={"models": (*sheet.models, *extra)})
+    full = sheet.overlay(tuple(extra))
     return Pricing(full, aliases, resolutions, tuple(kept), why_kept, tuple(unpriced))
 
 
 def _rates(level: ModelPrice | Tier) -> tuple[float, float, float, float]:
-    base = level.input_per_mtok
-    cached = level.cached_input_per_mtok if level.cached_input_per_mtok is not None else base
-    written = level.cache_write_per_mtok if level.cache_write_per_mtok is not None else base
-    return float(base), float(cached), float(written), float(level.output_per_mtok)
+    return level_rates(level)
 
 
 def _cost(r: tuple[float, float, float, float], inp: float, cached: float, written: float, out: float) -> float:
@@ -105,6 +119,27 @@ def reprice(ci: CostInputs, price: ModelPrice | None, batch: bool) -> tuple[floa
     return total / n, n, approximate
 
 
+def prompt_fit_on(ms: ModelSnap, window: int | None) -> PromptFit | None:
+    """The memo's longest-prompt record against a (possibly new) window.
+
+    Prompts longer than ``DETAIL_ABOVE_INPUT_TOKENS`` are kept by size in the
+    cost inputs, so a window at or above it is counted exactly. A smaller
+    window that changed keeps at least the memo's count when it shrank (and
+    those long prompts), the long prompts alone when it grew.
+    """
+    old = ms.prompt_fit
+    if old is None:
+        return None
+    if window is None or window == old.window:
+        over = old.over if window is not None else 0
+    else:
+        long = sum(int(count) for ts in ms.tasks.values() for size, count, *_ in ts.cost.long if size > window)
+        if window < DETAIL_ABOVE_INPUT_TOKENS and old.window is not None and window < old.window:
+            long = max(long, old.over)
+        over = long
+    return PromptFit(longest=old.longest, counted=old.counted, window=window, over=over)
+
+
 def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, tuple[str, ...]]:
     """The memo's evidence with costs recomputed on the new sheet; also the models priced approximately."""
     models: dict[str, ModelEvidence] = {}
@@ -133,6 +168,7 @@ def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, 
                 binary=ts.binary,
                 cost_mean=mean,
                 cost_samples=n,
+                tokens=TokenSums(**{**ts.cost.model_dump(), "long": tuple(tuple(x) for x in ts.cost.long)}),
             )
         used = ([f"tokens × {res.price.id}"] if tokens_used and res.price is not None else []) + (
             ["recorded cost_usd"] if recorded_used else []
@@ -148,6 +184,7 @@ def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, 
             cost_source=" + ".join(used) if used else None,
             tokens=dict(ms.tokens),
             evidence=ms.evidence or "samples",
+            prompt_fit=prompt_fit_on(ms, res.price.max_input_tokens if res.price else None),
         )
     evidence = Evidence(models=models, tasks=snap.tasks, table=empty_table(), sheet=pricing.sheet, batch=batch)
     return evidence, tuple(approx)

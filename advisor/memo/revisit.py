@@ -18,6 +18,7 @@ from pathlib import Path
 
 from advisor.decision.rank import rank
 from advisor.decision.result import Decision, ModelResult
+from advisor.decision.uncertainty import uncertainty
 from advisor.evidence.gather import gather
 from advisor.evidence.model import Evidence
 from advisor.files.bundled import display_path
@@ -258,6 +259,8 @@ def revisit(
         recorded = LatencyChoice(metric=profile.latency.metric, source="samples")
         profile = profile.model_copy(update={"latency": recorded})
     decision = rank(evidence, profile, tasks_per_month=snap.workspace.tasks_per_month)
+    if decision.ranked:  # who is statistically tied for first now, on the same evidence as the ranking
+        decision = dataclasses.replace(decision, uncertainty=uncertainty(evidence, decision))
     if evidence is not None and set(evidence.models) != set(snap.models):
         missing = sorted(set(snap.models) - set(evidence.models))
         added = sorted(set(evidence.models) - set(snap.models))
@@ -317,4 +320,22 @@ def headline(r: Revisit) -> str:
     m = r.decision.get(new)
     if m.cost_per_task_usd is not None:
         pct_note = f" ({money(m.cost_per_task_usd)}/task, accuracy {pct(m.accuracy.mean) if m.accuracy else 'n/a'})"
-    return f"The decision changed {when}: {new}{pct_note} now ranks first instead of {old}."
+    text = f"The decision changed {when}: {new}{pct_note} now ranks first instead of {old}."
+    standing = still_tied(r)
+    return f"{text} {standing}" if standing else text
+
+
+def still_tied(r: Revisit) -> str | None:
+    """When the pick changed: whether the evidence can tell the old and the new pick apart at all."""
+    old, new = r.old_pick, r.new_pick
+    u = r.decision.uncertainty
+    if old is None or new is None or old == new or u is None or old not in {m.model for m in r.decision.ranked}:
+        return None
+    if u.too_few:
+        return f"Whether either is really ahead cannot be told: {u.too_few}."
+    if old in u.tied_for_first and new in u.tied_for_first:
+        return (
+            f"The two are still statistically tied for first (P(best) {u.p_best[new]:.0%} and {u.p_best[old]:.0%}): "
+            "the order moved with the prices, not with the evidence."
+        )
+    return None

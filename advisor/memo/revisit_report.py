@@ -149,6 +149,8 @@ def revisit_json(r: Revisit) -> dict[str, Any]:
         "exit_code": r.exit_code,
         "exit_codes": {"holds": EXIT_HOLDS, "changed": EXIT_CHANGED, "undetermined": EXIT_UNDETERMINED},
         "headline": headline(r),
+        "tied_for_first": list(r.decision.uncertainty.tied_for_first) if r.decision.uncertainty else None,
+        "too_few_items": r.decision.uncertainty.too_few if r.decision.uncertainty else None,
         "memo": {"name": r.memo.name, "sha256": r.memo_sha256, "created": r.snapshot.created.isoformat()},
         "old_prices": {"as_of": r.snapshot.prices.as_of.isoformat(), "source": r.snapshot.prices.source},
         "new_prices": {
@@ -191,7 +193,7 @@ def followup_snapshot(r: Revisit, today: dt.date, link: str) -> Snapshot:
     models = {m.model: model_snap(m, r.evidence, r.costs) for m in d.models}
     return s.model_copy(
         update={
-            "schema_version": schema_version_for(models),
+            "schema_version": schema_version_for(models, d.profile),
             "advisor_version": __version__,
             "created": today,
             "files": r.files,

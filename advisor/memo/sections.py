@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from advisor.decision.explain import compare_reason
+from advisor.decision.explain import compare_reason, judge, pairs_phrase
 from advisor.decision.result import Accuracy, Decision, ModelResult
 from advisor.decision.utilities import Anchors
 from advisor.inputs.profiles import CRITERIA, Constraints
@@ -18,7 +18,8 @@ from advisor.memo import charts
 from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
 from advisor.report.flags import FLAG_LEGEND, aggregates_sentence, flags
-from advisor.text.format import fmt_ms, money, p_value, pct
+from advisor.report.uncertainty import unpaired_label
+from advisor.text.format import fmt_ms, money, p_value, pct, tokens
 from advisor.text.sanitise import markdown as md
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
@@ -40,11 +41,22 @@ def value_text(criterion: str, v: float) -> str:
 
 def curve_text(criterion: str, a: Anchors) -> str:
     origin = "from the data" if a.from_data else "fixed by the profile"
-    return f"best {value_text(criterion, a.best)} → worst {value_text(criterion, a.worst)}, {a.scale} ({origin})"
+    scale = a.scale
+    if a.shift:  # a free model: log(x + shift), so paid models still differ by their ratios
+        scale = f"log of value + {value_text(criterion, a.shift).removesuffix('/task')}"
+    return f"best {value_text(criterion, a.best)} → worst {value_text(criterion, a.worst)}, {scale} ({origin})"
 
 
 def constraint_lines(c: Constraints, metric: str) -> list[str]:
     out = []
+    if c.require:
+        out.append(f"must support {', '.join(c.require)} (per the price sheet)")
+    if c.local_only:
+        out.append("runs on your own machines only (self-hosted or local)")
+    if c.exclude_providers:
+        out.append(f"not through {', '.join(c.exclude_providers)}")
+    if c.min_context_tokens is not None:
+        out.append(f"context window at least {tokens(c.min_context_tokens)} tokens")
     if c.max_latency_ms is not None:
         out.append(f"{metric} latency at most {fmt_ms(c.max_latency_ms)}")
     if c.max_cost_per_task_usd is not None:
@@ -53,6 +65,10 @@ def constraint_lines(c: Constraints, metric: str) -> list[str]:
         out.append(f"accuracy at least {pct(c.min_accuracy)}")
     if c.max_unsafe_rate is not None:
         out.append(f"unsafe output on at most {pct(c.max_unsafe_rate)} of samples")
+    out.append(
+        f"your eval's prompts fit the model's context window (more than {pct(c.max_prompts_over_context)} "
+        "of them longer excludes it; fewer are flagged)"
+    )
     return out
 
 
@@ -105,8 +121,12 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
                     f"{_facts(runner, d)}."
                 )
             )
-        tied = [n for n in ex.tied_for_first if n != pick.model]
-        if tied:
+        v = judge(d)
+        how = pairs_phrase(v.family)
+        tied = [n for n in v.tied if n != pick.model]
+        if v.too_few:
+            doc.add(Para(f"Whether another model could as well be first: {md(v.too_few)}."))
+        elif tied:
             because = why_text(pick, d.get(tied[0])) or "scores highest under your weights"
             doc.add(
                 Para(
@@ -115,14 +135,33 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
                     f"{because}."
                 )
             )
-        close = [m for m in d.ranked[1:] if m.not_clearly_behind and m.model not in tied]
+        if v.likeliest is not None and not v.too_few:
+            shares = ex.p_best
+            doc.add(
+                Para(
+                    f"{md(v.likeliest)} is first in more bootstrap resamples than {md(pick.model)} "
+                    f"({pct(shares[v.likeliest], 0)} against {pct(shares.get(pick.model, 0.0), 0)}): the pick "
+                    "leads on the point estimates only."
+                )
+            )
+        close = [m for m in v.unclear if m.model not in tied]
         if close:
             why = why_text(pick, close[0])
             names = ", ".join(md(m.model) for m in close)
             verb = "is" if len(close) == 1 else "are"
             doc.add(
                 Para(
-                    f"{names} {verb} not clearly behind on accuracy (the 95% intervals overlap)"
+                    f"{names} {verb} not clearly different on accuracy ({how})"
+                    + (f"; {md(pick.model)} {why}." if why else f"; {md(pick.model)} is ahead on the weighted score.")
+                )
+            )
+        if v.more_accurate:
+            why = why_text(pick, v.more_accurate[0])
+            names = ", ".join(md(m.model) for m in v.more_accurate)
+            verb = "is" if len(v.more_accurate) == 1 else "are"
+            doc.add(
+                Para(
+                    f"{names} {verb} clearly more accurate ({how})"
                     + (f"; {md(pick.model)} {why}." if why else f"; {md(pick.model)} is ahead on the weighted score.")
                 )
             )
@@ -209,11 +248,14 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
         )
     )
     doc.add(Para(f"Flags — {FLAG_LEGEND}"))
-    if ex.resamples:
+    if ex.too_few:
+        doc.add(Para(f"P(best) and 95% rank intervals: {md(ex.too_few)}."))
+    elif ex.resamples:
         doc.add(
             Para(
                 f"P(best) and 95% rank intervals from a paired bootstrap over eval items "
-                f"({ex.resamples:,} resamples; prices are not resampled)."
+                f"({ex.resamples:,} resamples; prices are not resampled; ties in score go to the more accurate "
+                "model, as in the ranking)."
             )
         )
     if note := aggregates_sentence(d):
@@ -258,6 +300,9 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
             "lrrrrrrrrr",
         )
     )
+    if d.cost_models:
+        doc.add(Para("Cost of the models you run yourself (the assumptions behind their $/task):"))
+        doc.add(Bullets(tuple(f"{md(model)}: {md(how)}" for model, how in d.cost_models)))
     tasks = list(d.task_weights)
     doc.add(Para("Accuracy per task (95% interval):"))
     doc.add(
@@ -268,12 +313,14 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
         )
     )
     svg = charts.scatter(d)
+    free = any(m.cost_per_task_usd == 0 for m in d.models)
     if svg:
         doc.add(
             Chart(
                 svg,
                 "Accuracy against cost per task (log scale), with 95% intervals; the dashed line "
-                "joins the Pareto front of the eligible models.",
+                "joins the Pareto front of the eligible models."
+                + (" Free models (cost 0) have no place on a log scale and are not drawn." if free else ""),
             )
         )
     doc.add(
@@ -294,39 +341,47 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         return
     rows = []
     for r in ex.pairwise:
-        verdict = (
-            "clearly behind"
-            if r.p_adjusted < 0.05 and r.diff < 0
-            else ("clearly ahead" if r.p_adjusted < 0.05 else "no clear difference")
+        g = r.gap
+        verdict = {"higher": "clearly ahead", "lower": "clearly behind", "unclear": "no clear difference"}.get(
+            g.direction, "no comparison"
         )
-        settle = f"{r.items_needed:,}" if r.items_needed is not None and verdict == "no clear difference" else "–"
+        need = g.items_needed if g.direction == "unclear" else None
+        settle = "–" if need is None else f"{need:,}" if need > g.items_per_task else "enough"
         rows.append(
             (
-                md(r.model) if r.paired else f"{md(r.model)} (unpaired (aggregates))",
-                f"{100 * r.diff:+.1f} pts",
-                f"{100 * r.ci_low:+.1f} to {100 * r.ci_high:+.1f}",
-                p_value(r.p_value),
-                p_value(r.p_adjusted),
-                "n/a" if r.mcnemar is None else p_value(r.mcnemar.p_value),
-                f"{100 * r.detectable:.1f} pts" if not math.isnan(r.detectable) else "n/a",
+                md(g.model) if g.paired else f"{md(g.model)} ({unpaired_label(g)})",
+                _pts(g.diff),
+                "n/a" if math.isnan(g.diff) else f"{100 * g.ci_low:+.1f} to {100 * g.ci_high:+.1f}",
+                g.test,
+                p_value(g.p_value),
+                p_value(g.p_adjusted),
+                "n/a" if g.mcnemar is None else p_value(g.mcnemar.p_value),
+                "n/a" if math.isnan(g.detectable) else f"{100 * g.detectable:.1f} pts",
                 settle,
                 verdict,
             )
         )
+    family = d.comparisons.family
+    smallest = d.profile.statistics.smallest_difference
     doc.add(
         Para(
-            f"Accuracy of each model minus the leader ({md(pick.model)}) on the items both saw, "
-            f"epochs averaged per item. p-values are Holm-adjusted for {len(ex.pairwise)} comparisons "
-            "against the leader. The detectable difference is the smallest gap this sample finds "
-            "80% of the time at 5% (two-sided); the last number is roughly how many items per task "
-            "would separate the two at the observed gap."
+            f"Accuracy of each model minus the leader ({md(pick.model)}), task-weighted; paired on the items both "
+            "saw (epochs averaged per item) with an exact sign-flip test (McNemar's exact test for pass/fail "
+            "items of equal weight; Monte Carlo when the exact sum is too large). p-values are Holm-adjusted "
+            f'over all {family} pairs of ranked models, so the chance of any false "clearly" is at most 5% '
+            "whichever model leads. The 95% interval is Agresti–Min-adjusted (honest at small n) and reaches 0 "
+            "when the gap is not clear. The detectable difference is the gap these items find 80% of the time "
+            f"at that familywise level; the last number is how many items per task would find a "
+            f"{100 * smallest:g}-point difference (the profile's smallest difference worth detecting), or "
+            '"enough" when the items at hand already would, so a real gap is likely smaller.'
         )
     )
-    if any(not r.paired for r in ex.pairwise):
+    if any(not r.gap.paired for r in ex.pairwise):
         doc.add(
             Para(
-                "Rows marked unpaired (aggregates) involve a model known only from per-task aggregates: "
-                "the difference is of the two means, SE = √(SE₁² + SE₂²), with no McNemar test."
+                "Rows marked unpaired (aggregates) involve a model known only from per-task aggregates, rows "
+                "marked unpaired (no shared items) two models scored on different items: the difference is of "
+                "the two means, Agresti–Caffo-adjusted, with a normal test and no McNemar test."
             )
         )
     doc.add(
@@ -335,14 +390,19 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
                 "model",
                 "difference",
                 "95% interval",
+                "test",
                 "p",
                 "Holm p",
                 "McNemar p",
                 "detectable",
-                "items/task to settle",
+                f"items/task for {100 * smallest:g} pts",
                 "accuracy verdict",
             ),
             tuple(rows),
-            "lrrrrrrrl",
+            "lrrlrrrrrl",
         )
     )
+
+
+def _pts(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{100 * x:+.1f} pts"

@@ -7,7 +7,7 @@ prices used), the *cost inputs* per model × task: token sums over the samples
 that carried tokens, the recorded cost of those that did not, and per-sample
 detail for long prompts, because a long-context tier applies per request.
 With these the cost per task is recomputed exactly on any sheet whose tiers
-start above ``DETAIL_ABOVE_INPUT_TOKENS`` (or above the longest prompt seen);
+start above ``evidence.model.DETAIL_ABOVE_INPUT_TOKENS`` (or above the longest prompt seen);
 below that the base rate is used and revisit says the figure is approximate.
 
 The snapshot is JSON inside a fenced block after a marker comment in
@@ -24,6 +24,7 @@ recompute it, so a memo is as trustworthy as the place it is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -40,17 +41,16 @@ from advisor.decision.result import Decision, ModelResult
 from advisor.errors import InputError
 from advisor.evidence.model import Evidence
 from advisor.files.reading import MIB, read_regular
-from advisor.inputs.profiles import Constraints, Profile
+from advisor.inputs.profiles import Constraints, Profile, Statistics
 from advisor.prices.sheet import ModelPrice
 from advisor.text.sanitise import json_visible
 
 SNAPSHOT_KIND = "advisor-memo-snapshot"
 #: The newest schema this advisor reads and writes. 2 adds the optional per-model ``evidence``
-#: ("aggregates"); memos without aggregated models are still written as 1, byte for byte as before.
-SNAPSHOT_VERSION = 2
+#: ("aggregates"); 3 the profile's ``statistics`` section. A memo is written at the lowest version
+#: that holds it (without either, 1, byte for byte as before), so older advisors read what they can.
+SNAPSHOT_VERSION = 3
 MARKER = "advisor-snapshot"
-#: Samples with more input tokens than this are kept one by one (grouped by size) for tiered prices.
-DETAIL_ABOVE_INPUT_TOKENS = 16_000
 
 _MD_BLOCK = re.compile(rf"<!--\s*{MARKER}\b[^>]*-->\s*```json\n(.*?)\n```", re.DOTALL)
 _HTML_BLOCK = re.compile(r'<script type="application/json" id="advisor-snapshot">(.*?)</script>', re.DOTALL)
@@ -136,6 +136,15 @@ class PriceUsed(Frozen):
     cost_source: str | None
 
 
+class PromptFitSnap(Frozen):
+    """The longest prompt against the memo's context window (``evidence.model.PromptFit``)."""
+
+    longest: float
+    counted: int
+    window: int | None
+    over: int
+
+
 class ModelSnap(Frozen):
     rank: Annotated[int, Field(ge=1)] | None
     score: Share
@@ -159,6 +168,8 @@ class ModelSnap(Frozen):
     break_even_price_multiplier: Finite | None = None
     #: "aggregates" for a model known only from per-task statistics; absent (None) for samples.
     evidence: Literal["aggregates"] | None = None
+    #: The eval's longest prompt against the window (absent in older memos and without input tokens).
+    prompt_fit: PromptFitSnap | None = None
 
 
 class AnchorSnap(Frozen):
@@ -166,6 +177,7 @@ class AnchorSnap(Frozen):
     worst: Finite
     scale: str
     from_data: bool
+    shift: float = 0.0
 
 
 class Follows(Frozen):
@@ -233,16 +245,26 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def profile_json(profile: Profile) -> dict[str, Any]:
+    """The profile as JSON; the ``statistics`` section only when it differs from the default (older memos' bytes)."""
+    data: dict[str, Any] = profile.model_dump(mode="json")
+    if profile.statistics == Statistics():
+        data.pop("statistics", None)
+    return data
+
+
 def profile_sha256(profile: Profile) -> str:
     """Hash of the profile as used (weight overrides included), in canonical JSON."""
-    return sha256_text(json.dumps(profile.model_dump(mode="json"), sort_keys=True, separators=(",", ":")))
+    return sha256_text(json.dumps(profile_json(profile), sort_keys=True, separators=(",", ":")))
 
 
 # ------------------------------------------------------------------ building
 
 
-def schema_version_for(models: dict[str, ModelSnap]) -> int:
-    """1 unless a model rests on aggregates (older advisors then say "upgrade" instead of failing)."""
+def schema_version_for(models: dict[str, ModelSnap], profile: Profile | None = None) -> int:
+    """The lowest version that holds the memo (older advisors then say "upgrade" instead of failing)."""
+    if profile is not None and profile.statistics != Statistics():
+        return 3
     return 2 if any(m.evidence is not None for m in models.values()) else 1
 
 
@@ -294,12 +316,13 @@ def model_snap(
         },
         break_even_price_multiplier=break_even,
         evidence="aggregates" if ev.evidence == "aggregates" else None,
+        prompt_fit=PromptFitSnap(**dataclasses.asdict(ev.prompt_fit)) if ev.prompt_fit is not None else None,
     )
 
 
 def anchors_snap(decision: Decision) -> dict[str, AnchorSnap]:
     return {
-        c: AnchorSnap(best=a.best, worst=a.worst, scale=a.scale, from_data=a.from_data)
+        c: AnchorSnap(best=a.best, worst=a.worst, scale=a.scale, from_data=a.from_data, shift=a.shift)
         for c, a in decision.anchors.items()
     }
 
@@ -314,6 +337,7 @@ def canonical_digest(data: dict[str, Any]) -> str:
 def dump(snapshot: Snapshot) -> str:
     """Stable JSON text, floats that round-trip, the digest last; ``evidence: null`` is left out."""
     data = snapshot.model_dump(mode="json")
+    data["profile"] = profile_json(snapshot.profile)
     for model in data["models"].values():
         if model.get("evidence") is None:
             model.pop("evidence", None)

@@ -28,6 +28,8 @@ MAX_MOVE = 10  # a rate moving by this factor or more is suspicious
 MAX_SHEET_MOVE = 1.5
 #: Fewer shared rates than this and a median says little.
 MIN_SHARED_RATES = 5
+#: Against the bundled sheet, up to 1 model in this many may drop its price or move tenfold (corrections).
+CHURN_SHARE = 50
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def check(
     bad_rates: Sequence[str] = (),
     keep: Collection[str] | None = None,
     whole_source: bool = True,
+    missing_rates: Collection[str] = (),
 ) -> Verdict:
     """Refuse a broken sheet (InputError); return what needs ``--accept-suspicious`` and notes.
 
@@ -112,13 +115,29 @@ def check(
         )
     prev_ids = {m.id for m in previous.models} | {a for m in previous.models for a in m.aliases}
     broken = [k for k in bad_rates if k in prev_ids]
-    if broken:
+    # The bundled sheet as the base prices thousands of models and may be months old: a few prices dropped
+    # or moved tenfold since are corrections (notes); only a systematic share (a broken feed) stops the save.
+    bundled_base = base.path is not None and base.path.parent != history.snapshots_dir()
+    churn = len(previous.models) // CHURN_SHARE
+    dropped_only = all(k in missing_rates for k in broken)
+    if broken and not (bundled_base and dropped_only and len(broken) <= churn):
         more = f" and {len(broken) - 5} more" if len(broken) > 5 else ""
         raise InputError(
             where,
             f"missing or invalid rates for models that had them: {', '.join(broken[:5])}{more}; not saved",
         )
-    return Verdict(tuple(moves(previous, new)), notes)
+    if broken:
+        notes += (f"{len(broken)} models the bundled sheet priced have no per-token price now: {_few(broken)}",)
+    found = moves(previous, new)
+    single = [f for f in found if not f.startswith("the whole sheet moved")]
+    if bundled_base and single and len({f.split(" ", 1)[0] for f in single}) <= churn:
+        notes += (f"{len(single)} rates moved tenfold or more since the bundled sheet: {_few(single)}",)
+        found = [f for f in found if f not in single]
+    return Verdict(tuple(found), notes)
+
+
+def _few(items: Sequence[str]) -> str:
+    return "; ".join(items[:3]) + (f" (and {len(items) - 3} more)" if len(items) > 3 else "")
 
 
 def refuse_suspicious(verdict: Verdict, where: str) -> None:

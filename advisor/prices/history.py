@@ -25,8 +25,9 @@ import platformdirs
 
 from advisor.errors import InputError
 from advisor.files import bundled
+from advisor.prices.indexed import open_indexed
 from advisor.prices.resolve import AmbiguousModel, resolve
-from advisor.prices.sheet import ModelPrice, PriceSheet, load_sheet
+from advisor.prices.sheet import ModelPrice, PriceSheet
 
 DATA_DIR_ENV = "ADVISOR_DATA_DIR"
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9_.-]*?)(?:-(\d+))?\.toml$")
@@ -115,7 +116,7 @@ def newest_readable(label: str | None = None) -> Base:
     unreadable: list[str] = []
     for snap in candidates:
         try:
-            return Base(load_sheet(snap.path), snap.path, tuple(unreadable))
+            return Base(open_indexed(snap.path), snap.path, tuple(unreadable))
         except InputError as exc:
             unreadable.append(exc.line())
     return Base(None, None, tuple(unreadable))

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from advisor.prices.sheet import ModelPrice, PriceSheet, Tier
+from advisor.prices.sheet import CAPABILITIES, ModelPrice, PriceSheet, Tier
 
 _RATE_FIELDS = ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok")
+_LIMIT_FIELDS = ("max_input_tokens", "max_output_tokens")
 
 
 def fmt_decimal(value: Decimal) -> str:
@@ -33,6 +34,42 @@ def _rates(obj: ModelPrice | Tier, lines: list[str]) -> None:
             lines.append(f"{name} = {fmt_decimal(value)}")
 
 
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return fmt_decimal(value)
+    if isinstance(value, int):
+        return str(value)
+    return _str(str(value))
+
+
+def _entry(m: ModelPrice, lines: list[str]) -> None:
+    lines.append(f"id = {_str(m.id)}")
+    if m.provider is not None:
+        lines.append(f"provider = {_str(m.provider)}")
+    if m.aliases:
+        lines.append(f"aliases = [{', '.join(_str(a) for a in m.aliases)}]")
+    if m.hugging_face_id is not None:
+        lines.append(f"hugging_face_id = {_str(m.hugging_face_id)}")
+    if m.local:
+        lines.append("local = true")
+    if m.self_hosted is None:  # a self-hosted model's rates follow from its table below
+        _rates(m, lines)
+    if m.batch_discount is not None:
+        lines.append(f"batch_discount = {fmt_decimal(m.batch_discount)}")
+    for name in (*_LIMIT_FIELDS, *(f"supports_{c}" for c in CAPABILITIES)):
+        value = getattr(m, name)
+        if value is not None:
+            lines.append(f"{name} = {_value(value)}")
+    if m.self_hosted is not None:
+        lines.append("")
+        lines.append("[models.self_hosted]")
+        for name, value in m.self_hosted.model_dump().items():
+            if value is not None:
+                lines.append(f"{name} = {_value(value)}")
+
+
 def dump_sheet(sheet: PriceSheet, *, header: str | None = None) -> str:
     """The sheet as native TOML text. ``header`` becomes leading ``#`` comment lines."""
     lines: list[str] = []
@@ -46,14 +83,7 @@ def dump_sheet(sheet: PriceSheet, *, header: str | None = None) -> str:
     for m in sheet.models:
         lines.append("")
         lines.append("[[models]]")
-        lines.append(f"id = {_str(m.id)}")
-        if m.provider is not None:
-            lines.append(f"provider = {_str(m.provider)}")
-        if m.aliases:
-            lines.append(f"aliases = [{', '.join(_str(a) for a in m.aliases)}]")
-        _rates(m, lines)
-        if m.batch_discount is not None:
-            lines.append(f"batch_discount = {fmt_decimal(m.batch_discount)}")
+        _entry(m, lines)
         for t in m.tiers:
             lines.append("")
             lines.append("[[models.tiers]]")

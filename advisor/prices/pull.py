@@ -302,6 +302,7 @@ def pull(source: str, opts: PullOptions | None = None, *, today: dt.date | None 
         base_label=kind,
         accept_suspicious=opts.accept_suspicious,
         bad_rates=imported.report.bad_rates,
+        missing_rates=imported.report.missing_rates,
         keep=opts.keep,
     )
     entry = {

@@ -26,7 +26,7 @@ import orjson
 from pydantic import ValidationError
 
 from advisor.errors import InputError
-from advisor.prices.sheet import ModelPrice, PriceSheet, Tier
+from advisor.prices.sheet import CAPABILITIES, ModelPrice, PriceSheet, Tier
 
 MILLION = Decimal(1_000_000)
 #: Per-million rates keep 12 significant digits: more is float noise in the source
@@ -39,6 +39,8 @@ TEXT_MODES = frozenset({"chat", "responses", "completion"})
 
 #: Skip reasons that mean "this model's price is broken", which pull's sanity checks look at.
 BAD_RATE_REASONS = frozenset({"invalid rate", "no per-token input/output price", "no prompt/completion price"})
+#: The subset where the price is absent (a source may drop a price; a few is churn, many is a broken feed).
+MISSING_RATE_REASONS = frozenset({"no per-token input/output price", "no prompt/completion price"})
 
 
 class BadRate(ValueError):
@@ -56,6 +58,8 @@ class ReadReport:
     notes: list[str] = field(default_factory=list)
     #: Every key skipped because a rate was bad (negative, NaN, not a number) or absent.
     bad_rates: list[str] = field(default_factory=list)
+    #: The keys of ``bad_rates`` whose price is absent rather than invalid.
+    missing_rates: list[str] = field(default_factory=list)
 
     def skip(self, reason: str, key: str) -> None:
         self.skipped[reason] += 1
@@ -64,6 +68,8 @@ class ReadReport:
             ex.append(key)
         if reason in BAD_RATE_REASONS:
             self.bad_rates.append(key)
+        if reason in MISSING_RATE_REASONS:
+            self.missing_rates.append(key)
 
     def lines(self) -> list[str]:
         total = sum(self.skipped.values())
@@ -199,6 +205,43 @@ _LITELLM_TIER = re.compile(
     r"_above_(\d+)k_tokens\b"
 )
 _SIMPLE_PROVIDER = re.compile(r"^[a-z0-9_]+$")
+#: LiteLLM pseudo-providers that are one billing route (``vertex_ai-anthropic_models`` is Vertex AI).
+_ROUTE_PREFIXES = ("vertex_ai-", "text-completion-")
+_ROUTES = {"bedrock_converse": "bedrock", "azure_text": "azure", "cohere_chat": "cohere"}
+_CAPABILITY_FIELDS = tuple(f"supports_{c}" for c in CAPABILITIES)
+
+
+def route(provider: str) -> str:
+    """The billing route a LiteLLM provider name stands for: ``vertex_ai-language-models`` → ``vertex_ai``."""
+    if provider.startswith("vertex_ai-"):
+        return "vertex_ai"
+    if provider.startswith("text-completion-"):
+        return provider.removeprefix("text-completion-")
+    return _ROUTES.get(provider, provider)
+
+
+def token_limit(value: object) -> int | None:
+    """A context limit as a positive int (older maps write ``2000000.0``); anything else (0 too) is unknown."""
+    if type(value) is int:
+        return value if 0 < value <= 10**12 else None
+    if type(value) is float:
+        return int(value) if 0 < value <= 1e12 and value.is_integer() else None
+    return None
+
+
+def capabilities(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The context limits and ``supports_*`` flags LiteLLM states for an entry (booleans only)."""
+    out: dict[str, Any] = {}
+    get = entry.get
+    for name in ("max_input_tokens", "max_output_tokens"):
+        limit = token_limit(get(name))
+        if limit is not None:
+            out[name] = limit
+    for name in _CAPABILITY_FIELDS:
+        flag = get(name)
+        if flag is True or flag is False:
+            out[name] = flag
+    return out
 
 
 def _litellm_tiers(entry: Mapping[str, Any], base: dict[str, Decimal]) -> tuple[Tier, ...]:
@@ -279,11 +322,12 @@ def litellm_entry(
         provider = get("litellm_provider")
         return ModelPrice(
             id=key,
-            provider=provider if isinstance(provider, str) else None,
+            provider=route(provider) if isinstance(provider, str) else None,
             aliases=aliases,
             batch_discount=_batch_discount(entry, rates),
             tiers=_litellm_tiers(entry, rates),
             **rates,  # type: ignore[arg-type]
+            **capabilities(entry),
         )
     except (BadRate, ValidationError, TypeError, IndexError, KeyError) as exc:
         report.skip("invalid rate", key)
@@ -315,8 +359,8 @@ def _litellm_aliases(raw: Mapping[str, Any]) -> dict[str, list[str]]:
             taken.add(key)
         elif "/" not in key:
             provider = entry.get("litellm_provider")
-            if isinstance(provider, str) and _SIMPLE_PROVIDER.match(provider):
-                alias = f"{provider}/{key}"
+            if isinstance(provider, str) and _SIMPLE_PROVIDER.match(route(provider)):
+                alias = f"{route(provider)}/{key}"
                 if alias not in raw and alias not in taken:
                     out.setdefault(key, []).append(alias)
                     taken.add(alias)

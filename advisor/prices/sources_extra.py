@@ -26,6 +26,7 @@ from advisor.prices.sources import (
     parse_json,
     per_mtok,
     per_token_to_mtok,
+    token_limit,
 )
 
 # --------------------------------------------------------------------------- OpenRouter
@@ -40,6 +41,42 @@ _OR_RATES = {
 
 def _or_rates(pricing: Mapping[str, Any]) -> dict[str, Decimal]:
     return {dst: per_token_to_mtok(pricing[src]) for src, dst in _OR_RATES.items() if pricing.get(src) is not None}
+
+
+def openrouter_capabilities(model: Mapping[str, Any], rates: Mapping[str, Decimal]) -> dict[str, Any]:
+    """Context limits and capabilities from a model's listing (OpenRouter has no ``supports_*`` flags).
+
+    ``context_length`` is the whole window (it bounds the prompt);
+    ``top_provider.max_completion_tokens`` the output. Function calling is a
+    ``tools`` parameter, response schema ``response_format`` or
+    ``structured_outputs``, vision an ``image`` input, reasoning a
+    ``reasoning`` parameter, prompt caching a cache-read price.
+    """
+    out: dict[str, Any] = {}
+    limit = token_limit(model.get("context_length"))
+    if limit is not None:
+        out["max_input_tokens"] = limit
+    top = model.get("top_provider")
+    if isinstance(top, Mapping):
+        most = token_limit(top.get("max_completion_tokens"))
+        if most is not None:
+            out["max_output_tokens"] = most
+    params = model.get("supported_parameters")
+    if isinstance(params, list):
+        have = {p for p in params if isinstance(p, str)}
+        out["supports_function_calling"] = "tools" in have
+        out["supports_response_schema"] = bool(have & {"response_format", "structured_outputs"})
+        out["supports_reasoning"] = "reasoning" in have
+    arch = model.get("architecture")
+    inputs = arch.get("input_modalities") if isinstance(arch, Mapping) else None
+    if isinstance(inputs, list):
+        out["supports_vision"] = "image" in inputs
+    out["supports_prompt_caching"] = "cached_input_per_mtok" in rates
+    hf = model.get("hugging_face_id")
+    variant = ":" in str(model.get("id", "")).rsplit("/", 1)[-1]  # ":free" shares its weights with the paid id
+    if isinstance(hf, str) and hf.strip() and not variant:
+        out["hugging_face_id"] = hf.strip()
+    return out
 
 
 def openrouter_entry(model: Mapping[str, Any], report: ReadReport) -> ModelPrice | None:
@@ -84,6 +121,7 @@ def openrouter_entry(model: Mapping[str, Any], report: ReadReport) -> ModelPrice
             aliases=tuple(aliases),
             tiers=tuple(sorted(tiers, key=lambda t: t.above_input_tokens)),
             **rates,  # type: ignore[arg-type]
+            **openrouter_capabilities(model, rates),
         )
     except (BadRate, ValidationError, TypeError, ValueError) as exc:
         report.skip("invalid rate", key)

@@ -106,12 +106,21 @@ def save(
     keep: Collection[str] | None = None,
     whole_source: bool = True,
     same_needs_date: bool = False,
+    missing_rates: Collection[str] = (),
 ) -> Saved:
     """Check ``sheet`` against the newest readable snapshot and write it as a new one (under the lock)."""
     checks.check_date(sheet.as_of, where)
     with locked():
         base = history.newest_readable(base_label)
-        verdict = checks.check(sheet, base, where=where, bad_rates=bad_rates, keep=keep, whole_source=whole_source)
+        verdict = checks.check(
+            sheet,
+            base,
+            where=where,
+            bad_rates=bad_rates,
+            keep=keep,
+            whole_source=whole_source,
+            missing_rates=missing_rates,
+        )
         if verdict.suspicious and not accept_suspicious:
             checks.refuse_suspicious(verdict, where)
         mine = base.path is not None and base.path.parent == history.snapshots_dir()

@@ -13,7 +13,8 @@ LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 #: What each flag means; printed under tables, and in the memo.
 FLAG_LEGEND = (
     "Pareto: no other model is as good on all four criteria and better on one; dominated: one is. "
-    "tied #1: its 95% rank interval reaches first place; ~#1: its accuracy interval overlaps the pick's. "
+    "tied #1: its 95% rank interval reaches first place; ~#1: its accuracy is not clearly different from the "
+    "pick's (paired tests over every pair of ranked models). "
     "aggregates: rests on per-task statistics, not samples."
 )
 
@@ -27,7 +28,7 @@ def flags(m: ModelResult, tied: Collection[str] = (), *, with_reason: bool = Tru
         out.append("Pareto" if m.pareto else "dominated")
         if m.rank != 1 and m.model in tied:
             out.append("tied #1")
-        elif m.not_clearly_behind:
+        elif m.accuracy_vs_pick == "unclear":
             out.append("~#1")
     if m.aggregated:
         out.append("aggregates")

@@ -11,9 +11,9 @@ from typing import Any
 from advisor.decision.decide import Inputs
 from advisor.decision.explain import verdict
 from advisor.decision.result import Accuracy, Decision, ModelResult
-from advisor.report.uncertainty import model_fields, uncertainty_json
+from advisor.report.uncertainty import comparisons_json, model_fields, uncertainty_json
 
-SCHEMA = "advisor.rank/1"
+SCHEMA = "advisor.rank/2"
 
 
 def _acc(a: Accuracy | None) -> dict[str, Any] | None:
@@ -42,9 +42,11 @@ def model_json(m: ModelResult, decision: Decision | None = None) -> dict[str, An
         "pareto": m.pareto,
         "excluded": m.excluded,
         "not_clearly_behind": m.not_clearly_behind,
+        "accuracy_vs_pick": m.accuracy_vs_pick,
         "priced_as": m.priced_as,
         "price_match": m.price_match,
         "cost_source": m.cost_source,
+        "cost_model": m.cost_model,
         "evidence": m.evidence,
         **model_fields(decision.uncertainty if decision else None, m.model),
     }
@@ -65,7 +67,7 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
         "weights": decision.weights,
         "task_weights": decision.task_weights,
         "utility_curves": {
-            c: {"best": a.best, "worst": a.worst, "scale": a.scale, "from_data": a.from_data}
+            c: {"best": a.best, "worst": a.worst, "scale": a.scale, "from_data": a.from_data, "shift": a.shift}
             for c, a in decision.anchors.items()
         },
         "prices": {
@@ -79,5 +81,6 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
         "warnings": list(decision.warnings),
         "aggregated_models": decision.aggregated,
         "models": [model_json(m, decision) for m in decision.models],
+        "accuracy_comparisons": comparisons_json(decision),
         **uncertainty_json(decision.uncertainty),
     }

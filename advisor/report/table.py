@@ -98,6 +98,8 @@ def print_table(decision: Decision, inputs: Inputs, console: Console) -> None:
         console.print(plain(line))
     console.print("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).", style="dim")
     console.print(f"Flags: {FLAG_LEGEND}", style="dim", highlight=False)
+    for model, how in decision.cost_models:
+        console.print(plain(f"cost of {model}: {how}"), highlight=False)
     for w in decision.warnings:
         console.print(plain(f"warning: {w}", "yellow"), highlight=False)
 
@@ -120,5 +122,6 @@ def markdown(decision: Decision, inputs: Inputs) -> str:
     lines += [f"{md(line)}  " for line in uncertainty_lines(decision)]
     lines.append("Breakdown: A accuracy, C cost, L latency, G gracefulness (weight × utility).")
     lines.append(f"Flags: {FLAG_LEGEND}")
+    lines += [f"\ncost of {md(model)}: {md(how)}" for model, how in decision.cost_models]
     lines += [f"\n> warning: {md(w)}" for w in decision.warnings]
     return "\n".join(lines) + "\n"

@@ -2,9 +2,11 @@
 
 Why this module exists: the figures in ``advisor.decision.uncertainty`` only help if they
 are said plainly: who is statistically tied for first and why the pick is still
-the pick, which gaps with the leader are real after Holm's correction (and,
-beside every "no clear difference", how much evidence would settle it), how far
-each weight can move, and at what price a rival would overtake.
+the pick (or that another model is more often best), which accuracy gaps are real
+after the familywise correction (and, beside every "no clear difference", how much
+evidence would settle it), how far each weight can move, and at what price a rival
+would overtake. Every sentence about two models' accuracy renders the decision's one
+``AccuracyGap``, so no sentence can contradict another.
 """
 
 from __future__ import annotations
@@ -12,34 +14,48 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from advisor.decision.explain import compare_reason
-from advisor.decision.result import Decision, Pairwise, Uncertainty
+from advisor.decision.explain import compare_reason, judge, pairs_phrase
+from advisor.decision.result import AccuracyGap, Decision, Pairwise, Uncertainty
 from advisor.text.format import p_value, pct
 
 
-def _num(x: float) -> float | None:
+def _num(x: float | None) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
 
+def gap_json(g: AccuracyGap, *, items_needed: bool = True) -> dict[str, Any]:
+    """One accuracy comparison as data (``model`` − ``other``); ``items_needed`` runs an exact power search."""
+    return {
+        "difference": _num(g.diff),
+        "ci_low": _num(g.ci_low),
+        "ci_high": _num(g.ci_high),
+        "p_value": _num(g.p_value),
+        "test": g.test,
+        "p_adjusted": _num(g.p_adjusted),
+        "adjustment": "holm",
+        "family": g.family,
+        "verdict": g.direction,
+        "detectable_difference": _num(g.detectable),
+        "smallest_difference": g.smallest_difference,
+        "items_needed_per_task": g.items_needed if items_needed and g.direction == "unclear" else None,
+        "n_items": g.n,
+        "paired": g.paired,
+        "disjoint_tasks": list(g.disjoint_tasks),
+    }
+
+
 def pair_json(p: Pairwise) -> dict[str, Any]:
+    g = p.gap
     return {
         "model": p.model,
         "leader": p.leader,
         "metric": "accuracy",
-        "difference": _num(p.diff),
-        "ci_low": _num(p.ci_low),
-        "ci_high": _num(p.ci_high),
-        "p_value": _num(p.p_value),
-        "p_adjusted": _num(p.p_adjusted),
-        "adjustment": "holm",
-        "detectable_difference": _num(p.detectable),
-        "items_needed_per_task": p.items_needed,
-        "n_items": p.n,
-        "only_leader": p.only_leader,
-        "only_model": p.only_model,
+        **gap_json(g),
+        "only_leader": g.only_other,
+        "only_model": g.only_model,
         "mcnemar": (
-            {"b": p.mcnemar.b, "c": p.mcnemar.c, "p_value": p.mcnemar.p_value, "tasks": list(p.mcnemar_tasks)}
-            if p.mcnemar is not None
+            {"b": g.mcnemar.b, "c": g.mcnemar.c, "p_value": g.mcnemar.p_value, "tasks": list(g.mcnemar_tasks)}
+            if g.mcnemar is not None
             else None
         ),
         "score_difference": {
@@ -47,8 +63,19 @@ def pair_json(p: Pairwise) -> dict[str, Any]:
             "ci_low": _num(p.score_ci_low),
             "ci_high": _num(p.score_ci_high),
         },
-        "paired": p.paired,
     }
+
+
+def comparisons_json(decision: Decision) -> list[dict[str, Any]]:
+    """Every pair of ranked models (the familywise family), in ranked order (items needed: see ``pairwise``)."""
+    names = [m.model for m in decision.ranked]
+    out = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            g = decision.gap(a, b)
+            if g is not None:
+                out.append({"model": a, "other": b, **gap_json(g, items_needed=False)})
+    return out
 
 
 def uncertainty_json(u: Uncertainty | None) -> dict[str, Any]:
@@ -57,6 +84,7 @@ def uncertainty_json(u: Uncertainty | None) -> dict[str, Any]:
         keys = (
             "resamples",
             "seed",
+            "too_few_items",
             "tied_for_first",
             "pairwise",
             "weight_ranges",
@@ -67,7 +95,8 @@ def uncertainty_json(u: Uncertainty | None) -> dict[str, Any]:
     return {
         "resamples": u.resamples,
         "seed": u.seed,
-        "tied_for_first": list(u.tied_for_first),
+        "too_few_items": u.too_few,
+        "tied_for_first": None if u.too_few else list(u.tied_for_first),
         "pairwise": [pair_json(p) for p in u.pairwise],
         "weight_ranges": {
             r.criterion: {"weight": r.weight, "low": r.low, "high": r.high, "below": r.below, "above": r.above}
@@ -79,7 +108,7 @@ def uncertainty_json(u: Uncertainty | None) -> dict[str, Any]:
 
 
 def model_fields(u: Uncertainty | None, model: str) -> dict[str, Any]:
-    """Per-model JSON fields: P(best) and the 95% rank interval (null when excluded or not run)."""
+    """Per-model JSON fields: P(best) and the 95% rank interval (null when excluded, withheld or not run)."""
     if u is None or model not in u.p_best:
         return {"p_best": None, "rank_interval": None}
     lo, hi = u.rank_low.get(model), u.rank_high.get(model)
@@ -87,7 +116,7 @@ def model_fields(u: Uncertainty | None, model: str) -> dict[str, Any]:
 
 
 def cell(u: Uncertainty | None, model: str) -> str:
-    """Table cell: "62% #1–2"."""
+    """Table cell: "62% #1–2" ("–" when not run, excluded, or too few items to tell)."""
     if u is None or model not in u.p_best:
         return "–"
     lo, hi = u.rank_low.get(model), u.rank_high.get(model)
@@ -106,38 +135,74 @@ def _p(p: float) -> str:
 
 
 def tie_sentence(decision: Decision) -> str | None:
-    """ "A and B are statistically tied for first; A is cheaper." or who is clearly first."""
+    """Who is statistically tied for first and why the pick is the pick; or why that cannot be told."""
     u = decision.uncertainty
     pick = decision.pick
-    if u is None or pick is None or not u.tied_for_first:
+    if u is None or pick is None:
         return None
+    if u.too_few:
+        return f"P(best) and rank intervals: {u.too_few}."
+    v = judge(decision)
+    text = None
     tied = list(u.tied_for_first)
     if len(tied) == 1:
         only = tied[0]
-        return (
-            f"{only} is first in {u.p_best[only]:.0%} of {u.resamples:,} paired-bootstrap resamples; "
+        text = (
+            f"{only} is first in {u.p_best.get(only, 0.0):.0%} of {u.resamples:,} paired-bootstrap resamples; "
             f"no other model's 95% rank interval reaches #1."
         )
-    names = ", ".join(tied[:-1]) + f" and {tied[-1]}"
-    shares = ", ".join(f"{u.p_best[m]:.0%}" for m in tied)
-    text = f"{names} are statistically tied for first (P(best) {shares}; their 95% rank intervals reach #1)"
-    rival = next(m for m in tied if m != pick.model) if pick.model in tied else tied[0]
-    why = compare_reason(pick, decision.get(rival))
-    return text + (f"; {pick.model} is {why}." if why else f"; {pick.model} has the higher score.")
+    elif tied:
+        names = ", ".join(tied[:-1]) + f" and {tied[-1]}"
+        shares = ", ".join(f"{u.p_best.get(m, 0.0):.0%}" for m in tied)
+        text = f"{names} are statistically tied for first (P(best) {shares}; their 95% rank intervals reach #1)"
+        rival = next(m for m in tied if m != pick.model) if pick.model in tied else tied[0]
+        why = compare_reason(pick, decision.get(rival))
+        text += f"; {pick.model} is {why}." if why else f"; {pick.model} has the higher score."
+    if v.likeliest is not None:
+        likely = (
+            f"{v.likeliest} is first in more resamples than the pick ({u.p_best[v.likeliest]:.0%} against "
+            f"{u.p_best.get(pick.model, 0.0):.0%}): the pick leads on the point estimates only."
+        )
+        text = f"{text} {likely}" if text else likely
+    return text
+
+
+def _ci(g: AccuracyGap) -> str:
+    return f"95% CI {100 * g.ci_low:+.1f} to {100 * g.ci_high:+.1f} pp"
+
+
+def unpaired_label(g: AccuracyGap) -> str | None:
+    """Why a comparison is unpaired, in the words every output uses (None when it is paired)."""
+    if g.paired:
+        return None
+    return "unpaired (no shared items)" if g.disjoint_tasks else "unpaired (aggregates)"
+
+
+def gap_sentence(g: AccuracyGap, versus: str = "the leader") -> str:
+    """``model``'s accuracy against ``other`` in one sentence, from the one comparison."""
+    if g.direction == "none":
+        return f"{g.model}: no accuracy comparison with {versus} (no items or estimate in common)."
+    label = unpaired_label(g)
+    how = f"{label}; " if label else ""
+    test = f"{g.test} p {_p(g.p_value)}"
+    if g.family > 1:
+        test += f", {p_value(g.p_adjusted)} after Holm over {g.family} pairs"
+    if g.mcnemar is not None and g.test != "exact McNemar":
+        test += f"; McNemar p {_p(g.mcnemar.p_value)} on the pass/fail items"
+    head = f"{g.model}: accuracy {_pp(g.diff)} vs {versus} ({how}{_ci(g)}; {test})"
+    if g.clear:
+        return f"{head}: clearly {'higher' if g.diff > 0 else 'lower'}."
+    text = f"{head}: no clear difference"
+    if not math.isnan(g.detectable):
+        text += f"; these items detect about {100 * g.detectable:.1f} pp or more"
+    need = g.items_needed
+    if need is not None and need > g.items_per_task:
+        text += f"; about {need:,} items per task would detect a {100 * g.smallest_difference:g}-point difference"
+    return text + "."
 
 
 def pair_sentence(p: Pairwise) -> str:
-    ci = f"95% CI {_pp(p.ci_low)} to {_pp(p.ci_high)}"
-    if not p.paired:
-        ci = f"unpaired (aggregates), {ci}"
-    mc = f", McNemar p {_p(p.mcnemar.p_value)}" if p.mcnemar is not None else ""
-    head = f"{p.model}: accuracy {_pp(p.diff)} vs the leader ({ci}, Holm-adjusted p {_p(p.p_adjusted)}{mc})"
-    if p.clear:
-        return f"{head}: clearly {'higher' if p.diff > 0 else 'lower'}."
-    need = ""
-    if p.items_needed:
-        need = f"; about {p.items_needed:,} items per task would separate them at this gap"
-    return f"{head}: no clear difference; this sample detects {100 * p.detectable:.1f} pp or more{need}."
+    return gap_sentence(p.gap)
 
 
 def lines(decision: Decision) -> list[str]:
@@ -150,14 +215,8 @@ def lines(decision: Decision) -> list[str]:
     if tie:
         out.append(tie)
     if u.pairwise:
-        k = len(u.pairwise)
-        if all(p.paired for p in u.pairwise):
-            out.append(f"Paired accuracy vs {decision.pick.model} ({k} comparisons, Holm-adjusted):")
-        else:
-            out.append(
-                f"Accuracy vs {decision.pick.model} ({k} comparisons, Holm-adjusted; unpaired (aggregates) "
-                "where a model rests on per-task aggregates):"
-            )
+        how = pairs_phrase(decision.comparisons.family)
+        out.append(f"Accuracy vs {decision.pick.model} ({how}):")
         out += [f"  {pair_sentence(p)}" for p in u.pairwise]
     if u.weight_ranges:
         parts = []

@@ -36,6 +36,25 @@ def wilson(p: float, n: float, z: float = Z95) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def mean_interval(mean: float, se: float, n: int, z: float = Z95) -> tuple[float, float]:
+    """Interval for a mean of scores in [0, 1] over n items: Wilson at the effective sample size.
+
+    The effective size is n·p(1−p)/v, v the per-item variance (ddof 0, recovered from
+    the SE with ddof 1 as (n−1)·se²) pooled with one pseudo-item of the largest variance
+    a mean of p allows: v = (n·v₀ + p(1−p)) / (n + 1). Pass/fail items have v = p(1−p),
+    so this is Wilson's interval at n exactly; graded scores that happen to be equal on a
+    handful of items still get an interval of honest width, never zero.
+    """
+    if n <= 0 or math.isnan(mean):
+        return 0.0, 1.0
+    p = min(max(mean, 0.0), 1.0)
+    bernoulli = p * (1.0 - p)
+    observed = (n - 1) * se * se if not math.isnan(se) else bernoulli
+    pooled = (n * observed + bernoulli) / (n + 1)
+    n_eff = n * bernoulli / pooled if pooled > 0 and bernoulli > 0 else float(n)
+    return wilson(p, n_eff, z)
+
+
 # --------------------------------------------------------------------------- rates
 
 

@@ -161,18 +161,21 @@ def first_place_share(
 class Curve:
     """A utility curve: 1 at ``best``, 0 at ``worst``, linear or log in between, clipped.
 
-    For cost and latency ``best`` < ``worst`` (lower is better).
+    For cost and latency ``best`` < ``worst`` (lower is better). A log curve
+    is of x + ``shift`` (> 0 when ``best`` is 0, e.g. a free model).
     """
 
     best: float
     worst: float
     scale: str = "linear"  # or "log"
+    shift: float = 0.0
 
     def __call__(self, x: float) -> float:
         if self.scale == "log":
-            if x <= 0:
+            s = self.shift
+            if x + s <= 0 or self.best + s <= 0:
                 return 1.0 if self.best < self.worst else 0.0
-            a, b, v = math.log(self.best), math.log(self.worst), math.log(x)
+            a, b, v = math.log(self.best + s), math.log(self.worst + s), math.log(x + s)
         else:
             a, b, v = self.best, self.worst, x
         if a == b:  # a step: lower is better
@@ -182,8 +185,9 @@ class Curve:
     def inverse(self, utility: float) -> float:
         """The raw value at which the curve reaches ``utility`` (in [0, 1])."""
         if self.scale == "log":
-            a, b = math.log(self.best), math.log(self.worst)
-            return math.exp(b - utility * (b - a))
+            s = self.shift
+            a, b = math.log(self.best + s), math.log(self.worst + s)
+            return math.exp(b - utility * (b - a)) - s
         return self.worst - utility * (self.worst - self.best)
 
 

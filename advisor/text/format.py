@@ -32,3 +32,14 @@ def pct(x: float | None, digits: int = 1) -> str:
 
 def fmt_ms(ms: float) -> str:
     return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
+
+
+def tokens(n: float) -> str:
+    """A token count as people say it: 850, 9.5k, 151k, 1.05M."""
+    if n >= 999_500:
+        return f"{n / 1_000_000:.3g}M"
+    if n >= 10_000:
+        return f"{n / 1000:.0f}k"
+    if n >= 1000:
+        return f"{n / 1000:.1f}k".replace(".0k", "k")
+    return f"{n:.0f}"

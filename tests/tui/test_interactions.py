@@ -264,6 +264,6 @@ def test_a_model_resting_on_aggregates_is_flagged_and_explained(workspace: Path)
         assert "no per-sample distribution" in _panel_text(app, "latency")
         why = _panel_text(app, "why")
         assert "acme/warehouse against #1 bolt/fast" in why
-        assert "Unpaired (per-task aggregates" in why
+        assert "unpaired (aggregates)" in why
 
     drive(app, steps)

@@ -40,7 +40,7 @@ def current_view(inputs: Inputs, decision: Decision | None) -> RenderableType:
     head = Text()
     head.append(f"In use: {sheet.as_of}", style="bold")
     head.append(
-        f"  ·  {len(sheet.models)} models  ·  {clean(display_path(inputs.sheet_path, inputs.workspace.root))}\n"
+        f"  ·  {len(sheet.listing())} models  ·  {clean(display_path(inputs.sheet_path, inputs.workspace.root))}\n"
     )
     head.append(f"source: {clean(sheet.source)}\n", style="dim")
     table = Table(box=None, header_style="bold", padding=(0, 1))

@@ -19,10 +19,11 @@ from textual.containers import Grid
 from textual.widgets import Static
 
 from advisor.decision.decide import Inputs
-from advisor.decision.result import Decision, ModelResult, Pairwise, Uncertainty
+from advisor.decision.result import AccuracyGap, Decision, ModelResult, Pairwise, Uncertainty
 from advisor.inputs.profiles import CRITERIA
-from advisor.text.format import fmt_ms, money, p_value, pct
-from advisor.text.sanitise import clean
+from advisor.report.uncertainty import gap_sentence
+from advisor.text.format import fmt_ms, money, pct
+from advisor.text.sanitise import clean, plain
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
 from advisor.tui.guard import Panel, guarded
 
@@ -136,9 +137,15 @@ def cost_view(m: ModelResult) -> RenderableType:
         clean(f"priced as {m.priced_as or '–'} ({m.price_match}); source: {m.cost_source or 'none'}") + "\n",
         style="dim",
     )
+    if m.cost_model:  # a model you run yourself: the assumptions behind its cost
+        head.append(clean(m.cost_model) + "\n")
     total = sum(m.cost_split.values())
     if not total:
-        return Group(head, Text("No token split available (no tokens priced on the sheet)."))
+        free = m.cost_per_task_usd == 0 and m.cost_model
+        return Group(
+            head,
+            Text("Free: nothing to split." if free else "No token split available (no tokens priced on the sheet)."),
+        )
     table = _table("part", "$/call", "share")
     for part, usd in m.cost_split.items():
         if usd > 0:
@@ -146,21 +153,11 @@ def cost_view(m: ModelResult) -> RenderableType:
     return Group(head, table, Text("mean per call: tokens × the sheet (tiers, batch discount)", style="dim"))
 
 
-def paired_note(pair: Pairwise) -> Text:
-    """The engine's comparison with the leader (paired on shared items, or unpaired for aggregates), in words."""
-    text = Text()
-    if pair.paired:
-        text.append(f"Paired on {pair.n} shared items: ", style="bold")
-    else:
-        text.append("Unpaired (per-task aggregates, no shared items): ", style="bold")
-    text.append(f"accuracy {100 * pair.diff:+.1f} pts (95% {100 * pair.ci_low:+.1f} to {100 * pair.ci_high:+.1f}), ")
-    clear = pair.p_adjusted < 0.05
-    text.append(
-        f"p {p_value(pair.p_adjusted)} (Holm) — " + ("a real difference." if clear else "not a clear difference.")
-    )
-    text.append(f"\nScore {pair.score_diff:+.3f} (95% {pair.score_ci_low:+.3f} to {pair.score_ci_high:+.3f}).")
-    if not clear and pair.items_needed:
-        text.append(f" About {pair.items_needed} items per task would separate them.", style="dim")
+def paired_note(gap: AccuracyGap, pair: Pairwise | None) -> Text:
+    """The decision's accuracy comparison with the leader in words, and the bootstrap's score gap when known."""
+    text = plain(gap_sentence(gap, versus=gap.other))
+    if pair is not None and not math.isnan(pair.score_diff):
+        text.append(f"\nScore {pair.score_diff:+.3f} (95% {pair.score_ci_low:+.3f} to {pair.score_ci_high:+.3f}).")
     return text
 
 
@@ -199,18 +196,10 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette, stats: Uncert
         f"{leader.score:.3f}",
         Text(f"{m.score - leader.score:+.3f}", style="bold"),
     )
-    pair = stats.pair(m.model) if stats else None
-    if pair is not None:
-        return Group(title, table, paired_note(pair))
-    note = Text()
-    if m.accuracy and leader.accuracy:
-        overlap = m.accuracy.ci_high >= leader.accuracy.ci_low and m.accuracy.ci_low <= leader.accuracy.ci_high
-        gap = m.accuracy.mean - leader.accuracy.mean
-        note.append(f"Accuracy gap {100 * gap:+.1f} pts; ")
-        note.append(
-            "the intervals overlap, so it is not a clear difference." if overlap else "the intervals do not overlap."
-        )
-    return Group(title, table, note)
+    gap = decision.gap(m.model, leader.model)
+    if gap is None:
+        return Group(title, table)
+    return Group(title, table, paired_note(gap, stats.pair(m.model) if stats else None))
 
 
 class Detail(Grid):

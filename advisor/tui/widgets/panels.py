@@ -10,10 +10,13 @@ from the user's files passes through ``clean``.
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.text import Text
 
 from advisor.decision.explain import describe, verdict
 from advisor.decision.result import Decision, Uncertainty
+from advisor.report.uncertainty import tie_sentence
 from advisor.text.sanitise import clean
 from advisor.tui.guard import Panel, guarded
 from advisor.tui.state import LoadProblem
@@ -31,7 +34,7 @@ def headline(decision: Decision, stats: Uncertainty | None, pending: bool) -> Te
     if runner is not None:
         text.append(f" Runner-up {clean(runner.model)}, {pick.score - runner.score:.2f} points behind")
         text.append("; not clearly different on accuracy." if runner.not_clearly_behind else ".")
-    if stats is not None:
+    if stats is not None and not stats.too_few:  # too few items: the explanation says why there is no P(best)
         p_best = stats.p_best.get(pick.model)
         if p_best is not None:
             text.append(f" P(best) {100 * p_best:.0f}%.")
@@ -44,16 +47,12 @@ def headline(decision: Decision, stats: Uncertainty | None, pending: bool) -> Te
 
 
 def explanation(decision: Decision, stats: Uncertainty | None) -> Text:
-    """The engine's verdict in full, the bootstrap's ties and what would change the pick."""
+    """The engine's verdict in full, the bootstrap's ties (the report's sentence) and what would change the pick."""
     text = Text(clean(verdict(decision)))
     if stats is not None:
-        if len(stats.tied_for_first) > 1:
-            text.append(
-                f"\nStatistically tied for first ({stats.resamples} paired resamples): "
-                + ", ".join(clean(m) for m in stats.tied_for_first)
-                + ".",
-                style="bold",
-            )
+        tie = tie_sentence(dataclasses.replace(decision, uncertainty=stats))
+        if tie:
+            text.append("\n" + clean(tie), style="bold")
         changes = what_would_change(decision, stats)
         if changes:
             text.append("\nWhat would change it: ", style="bold")
