@@ -217,3 +217,13 @@ def test_simulation_tied_for_first_is_honest() -> None:
     _, right, covered = run(0.10, 150, 500)
     assert right >= 0.97 * 150, right
     assert covered >= sps.binom.ppf(0.0005, 150, 0.95) - 0.02 * 150, covered
+
+
+def test_int32_draws_are_the_int64_stream() -> None:
+    """draw_counts draws int32 for speed; the loop-based references draw int64: same numbers."""
+    a = np.random.default_rng(11).integers(0, 4999, size=(7, 4999))
+    b = np.random.default_rng(11).integers(0, 4999, size=(7, 4999), dtype=np.int32)
+    assert np.array_equal(a, b)
+    counts = bs.draw_counts([np.random.default_rng(11)], [4999], 7)[0]
+    expected = np.stack([np.bincount(row, minlength=4999) for row in a])
+    assert np.array_equal(counts, expected)

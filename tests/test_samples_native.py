@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from advisor.errors import InputError
-from advisor.ingest import native
+from advisor.ingest import native, native_lines
 from advisor.ingest.load import load_paths
-from advisor.records.samples import OUTCOMES, build
+from advisor.records.samples import OUTCOMES, SampleTable, build
 from tests.helpers import write_jsonl
 
 ROWS = [
@@ -31,8 +32,16 @@ ROWS = [
 ]
 
 
-def test_jsonl_columns_and_defaults(tmp_path: Path) -> None:
-    t = native.read(write_jsonl(tmp_path / "s.jsonl", ROWS))
+@pytest.fixture(params=["lines", "engine"])
+def read(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], SampleTable]:
+    """Both readers: the line reader, and the columnar engine (which hands bad files to the line reader)."""
+    if request.param == "engine":
+        monkeypatch.setattr(native, "ENGINE_MIN_BYTES", 0)
+    return native.read
+
+
+def test_jsonl_columns_and_defaults(tmp_path: Path, read: Callable[[Path], SampleTable]) -> None:
+    t = read(write_jsonl(tmp_path / "s.jsonl", ROWS))
     assert t.models == ("m1", "m2")
     assert [OUTCOMES[o] for o in t.outcome] == ["ok", "refusal", "wrong"]  # absent: ok iff score is 1
     assert t.epoch.tolist() == [0, 0, 1]
@@ -42,7 +51,7 @@ def test_jsonl_columns_and_defaults(tmp_path: Path) -> None:
     assert t.where(1).endswith("s.jsonl:2")
 
 
-def test_csv_reads_the_same_as_jsonl(tmp_path: Path) -> None:
+def test_csv_reads_the_same_as_jsonl(tmp_path: Path, read: Callable[[Path], SampleTable]) -> None:
     cols = [
         "model",
         "task",
@@ -62,8 +71,8 @@ def test_csv_reads_the_same_as_jsonl(tmp_path: Path) -> None:
         lines.append(",".join(str(r.get(c, "")) for c in cols))
     csv_path = tmp_path / "s.csv"
     csv_path.write_text("\n".join(lines) + "\n")
-    a = native.read(csv_path)
-    b = native.read(write_jsonl(tmp_path / "s.jsonl", ROWS))
+    a = read(csv_path)
+    b = read(write_jsonl(tmp_path / "s.jsonl", ROWS))
     assert a.models == b.models and a.sample_ids == b.sample_ids
     np.testing.assert_array_equal(a.score, b.score)
     np.testing.assert_array_equal(a.outcome, b.outcome)
@@ -92,11 +101,13 @@ def test_csv_reads_the_same_as_jsonl(tmp_path: Path) -> None:
         ("[1, 2]\n", ":1", "expected a JSON object"),
     ],
 )
-def test_bad_jsonl_names_file_and_line(tmp_path: Path, content: str, where: str, message: str) -> None:
+def test_bad_jsonl_names_file_and_line(
+    tmp_path: Path, content: str, where: str, message: str, read: Callable[[Path], SampleTable]
+) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(content)
     with pytest.raises(InputError) as err:
-        native.read(path)
+        read(path)
     assert err.value.line().startswith(f"{path}{where}")
     assert message in err.value.line()
     assert "\n" not in err.value.line()
@@ -112,11 +123,13 @@ def test_bad_jsonl_names_file_and_line(tmp_path: Path, content: str, where: str,
         ("model,task,sample_id,score\nm,t,1,nan\n", ":2", "not a finite number"),
     ],
 )
-def test_bad_csv_names_file_and_line(tmp_path: Path, content: str, where: str, message: str) -> None:
+def test_bad_csv_names_file_and_line(
+    tmp_path: Path, content: str, where: str, message: str, read: Callable[[Path], SampleTable]
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(content)
     with pytest.raises(InputError) as err:
-        native.read(path)
+        read(path)
     assert err.value.line().startswith(f"{path}{where}")
     assert message in err.value.line()
 
@@ -147,25 +160,27 @@ def test_build_rejects_reasoning_above_output() -> None:
         )
 
 
-def test_blank_and_whitespace_lines_are_skipped_and_lines_still_counted(tmp_path: Path) -> None:
+def test_blank_and_whitespace_lines_are_skipped_and_lines_still_counted(
+    tmp_path: Path, read: Callable[[Path], SampleTable]
+) -> None:
     path = tmp_path / "s.jsonl"
     good = '{"model": "m", "task": "t", "sample_id": "%s", "score": 1}'
     path.write_text(good % 1 + "\n\n   \n" + good % 2 + "\n" + '{"model": 1}' + "\n")
     with pytest.raises(InputError) as err:
-        native.read(path)
+        read(path)
     assert err.value.line().startswith(f"{path}:5: ")  # line numbers count the blank lines
     path.write_text(good % 1 + "\n\n   \n" + good % 2 + "\n")
-    table = native.read(path)
+    table = read(path)
     assert table.place.tolist() == [1, 4] and len(table) == 2
 
 
 def test_chunks_share_string_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(native, "CHUNK_LINES", 2)
+    monkeypatch.setattr(native_lines, "CHUNK_LINES", 2)
     rows = [{"model": f"m{i % 2}", "task": "t", "sample_id": str(i // 2), "score": i % 3 / 2} for i in range(7)]
     rows[5]["latency_ms"] = 5.0  # a column present in one chunk only
     rows[0]["response"] = "I cannot help with that"  # text in the first chunk only
     rows[6]["error"] = 'the model said "epoch"'  # a field name inside a value must not confuse anything
-    table = native.read(write_jsonl(tmp_path / "s.jsonl", rows))
+    table = native_lines.read(write_jsonl(tmp_path / "s.jsonl", rows))
     assert table.texts["response"] == ["I cannot help with that"] + [None] * 6
     assert table.texts["error"] == [None] * 6 + ['the model said "epoch"']
     assert table.epoch.tolist() == [0] * 7
@@ -178,15 +193,15 @@ def test_chunks_share_string_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_fast_path_schema_matches_the_documented_columns() -> None:
-    assert set(native._Row.__struct_fields__) == native.KNOWN
+    assert set(native_lines._Row.__struct_fields__) == native.KNOWN
 
 
 def test_fast_and_slow_paths_agree(tmp_path: Path) -> None:
     """A chunk the fast path rejects (a whole-number float epoch) is read by the dict path, identically."""
     rows = [dict(r) for r in ROWS]
-    fast = native.read(write_jsonl(tmp_path / "a.jsonl", rows))
+    fast = native_lines.read(write_jsonl(tmp_path / "a.jsonl", rows))
     rows[2]["epoch"] = 1.0  # msgspec wants an int here; the dict path accepts a whole float
-    slow = native.read(write_jsonl(tmp_path / "b.jsonl", rows))
+    slow = native_lines.read(write_jsonl(tmp_path / "b.jsonl", rows))
     for attr in ("model", "task", "sample", "epoch", "score", "outcome", "place"):
         np.testing.assert_array_equal(getattr(fast, attr), getattr(slow, attr))
     for name in fast.numbers:

@@ -126,11 +126,35 @@ def test_sign_flip_monte_carlo_is_seeded_and_close_to_exact() -> None:
     rng = np.random.default_rng(5)
     x = rng.normal(0.02, 0.3, 400) / 400  # 400 distinct magnitudes: beyond exact enumeration
     one, two = permutation.sign_flip_test(x, seed=1), permutation.sign_flip_test(x, seed=1)
-    assert one == two and one.method == "Monte Carlo" and one.flips == permutation.FLIPS
+    assert one == two and one.method == "Monte Carlo" and 0 < one.flips < permutation.FLIPS
+    # stopped at the STOP_HITS-th extreme flip (Besag–Clifford): p = hits / flips
+    assert one.p_value == pytest.approx(permutation.STOP_HITS / one.flips)
     # the normal limit of the sign-flip distribution (variance Σx²) is within Monte Carlo error
     z = abs(x.sum()) / math.sqrt(np.square(x).sum())
-    assert one.p_value == pytest.approx(2 * sps.norm.sf(z), abs=4 * math.sqrt(0.25 / one.flips))
+    p = 2 * sps.norm.sf(z)
+    assert one.p_value == pytest.approx(p, abs=4 * math.sqrt(p * (1 - p) / one.flips))
     assert one.p_value >= 1 / (one.flips + 1)  # never 0
+
+
+def test_sign_flip_far_in_the_tail_is_hoeffdings_bound() -> None:
+    rng = np.random.default_rng(6)
+    x = rng.normal(0.3, 0.3, 400) / 400  # z ≈ 20: no random flip is ever as extreme
+    got = permutation.sign_flip_test(x)
+    t = abs(x.sum())
+    assert got.method == "Hoeffding bound" and got.flips == 0
+    assert got.p_value == pytest.approx(2 * math.exp(-(t**2) / (2 * np.square(x).sum())))
+    # a valid (conservative) p-value: above the normal limit of the exact tail, below the Monte Carlo floor
+    assert 2 * sps.norm.sf(t / math.sqrt(np.square(x).sum())) <= got.p_value < 1 / (permutation.FLIPS + 1)
+
+
+def test_sign_flip_monte_carlo_runs_to_the_end_when_p_is_small() -> None:
+    rng = np.random.default_rng(8)
+    x = rng.normal(0.045, 0.3, 400) / 400  # z ≈ 3: p ≈ 0.003, about 30 hits in 10,000 flips (< STOP_HITS)
+    got = permutation.sign_flip_test(x, seed=2)
+    assert got.method == "Monte Carlo" and got.flips == permutation.FLIPS
+    z = abs(x.sum()) / math.sqrt(np.square(x).sum())
+    p = 2 * sps.norm.sf(z)
+    assert got.p_value == pytest.approx(p, abs=4 * math.sqrt(p / got.flips) + 1 / got.flips)
 
 
 def test_tiny_samples_never_claim_certainty() -> None:

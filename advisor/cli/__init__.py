@@ -23,14 +23,15 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command``, only that command's module is imported (startup time)."""
     p = argparse.ArgumentParser(
         prog="advisor",
         description="Choose an LLM for production from your own evals, prices and priorities.",
     )
     p.add_argument("--version", action="version", version=f"advisor {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if command is None else [command]:
         importlib.import_module(f"advisor.cli.{name}").register(sub)
     return p
 
@@ -39,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in {*COMMANDS, "-h", "--help", "--version"}:
         args_list = default_command(args_list)
-    args = parser().parse_args(args_list)
+    args = parser(args_list[0] if args_list[0] in COMMANDS else None).parse_args(args_list)
     try:
         return int(args.func(args) or 0)
     except InputErrors as exc:

@@ -17,6 +17,7 @@ from advisor.files import bundled
 from advisor.inputs.profiles import parse_weights
 from advisor.report.schema import decision_json
 from advisor.report.table import markdown, print_table
+from advisor.statistics.bootstrap import MAX_RESAMPLES
 
 
 def add_decision_options(p: argparse.ArgumentParser) -> None:
@@ -47,15 +48,24 @@ def add_bootstrap_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed, for reproducible runs (default 0)")
 
 
+def check_resamples(resamples: int) -> None:
+    """0 (skip) up to MAX_RESAMPLES; more buys no precision and costs gigabytes."""
+    if not 0 <= resamples <= MAX_RESAMPLES:
+        raise InputError(
+            "--resamples",
+            f"must be 0 (skip the bootstrap) to {MAX_RESAMPLES:,} (more changes P(best) by less than "
+            "0.2 points and needs gigabytes of memory)",
+        )
+
+
 def run(args: argparse.Namespace) -> int:
+    check_resamples(args.resamples)
     if args.seed < 0:  # numpy seeds are non-negative; a traceback is no answer
         raise InputError("--seed", f"must be 0 or more, not {args.seed}")
     folder = args.workspace or bundled.demo_workspace()
     inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
     weights = parse_weights(args.weights) if args.weights else None
     decision = decide(inputs, weights=weights)
-    if args.resamples < 0:
-        raise InputError("--resamples", "must be 0 (skip the bootstrap) or more")
     if args.resamples > 0 and decision.ranked:
         decision = replace(
             decision, uncertainty=uncertainty(inputs.evidence, decision, resamples=args.resamples, seed=args.seed)

@@ -40,7 +40,7 @@ class AccuracyGap:
     p_value: float  # of the test named in ``test``
     p_adjusted: float  # Holm over the family
     family: int  # pairs in the Holm family
-    test: str  # "exact McNemar", "exact sign-flip", "Monte Carlo sign-flip", "normal (unpaired)", "none"
+    test: str  # "exact McNemar", "exact/Monte Carlo/Hoeffding bound sign-flip", "normal (unpaired)", "none"
     paired: bool
     clear: bool
     n: int  # shared items (paired), items behind both estimates (unpaired)

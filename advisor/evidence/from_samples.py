@@ -24,6 +24,7 @@ from advisor.evidence.model import (
 from advisor.prices.own import price_own
 from advisor.prices.resolve import Resolution, resolve
 from advisor.prices.sheet import PriceSheet, sample_cost_parts
+from advisor.records import arrays
 from advisor.records.samples import FAILURE_KINDS, FloatArray, SampleTable
 
 
@@ -38,7 +39,10 @@ def item_means(
     n_tasks = len(table.tasks) + 1
     n_ids = len(table.sample_ids) + 1
     key = (table.model.astype(np.int64) * n_tasks + table.task) * n_ids + table.sample
-    uniq, inverse = np.unique(key, return_inverse=True)
+    if not table.epoch.any():  # one epoch: rows are items already (duplicates are refused on reading)
+        has = ~np.isnan(values)
+        return key, values.astype(np.float64), has.astype(np.int64)
+    uniq, inverse = arrays.unique_inverse(key)
     ok = ~np.isnan(values)
     counts = np.bincount(inverse[ok], minlength=uniq.size)
     sums = np.bincount(inverse[ok], weights=values[ok], minlength=uniq.size)
@@ -197,10 +201,13 @@ def sample_models(
         table.model.astype(np.int64) * n_kinds + table.outcome, minlength=len(table.models) * n_kinds
     ).reshape(len(table.models), n_kinds)
 
+    # each model's rows as one slice of a sort by model (not a million-row mask per model)
+    by_model = np.argsort(table.model, kind="stable")
+    bounds = np.searchsorted(table.model[by_model], np.arange(len(table.models) + 1))
     models: dict[str, ModelEvidence] = {}
     for code, name in enumerate(table.models):
-        rows = table.model == code
-        if not rows.any():
+        rows = by_model[bounds[code] : bounds[code + 1]]
+        if not rows.size:
             continue
         tasks: dict[str, TaskStats] = {}
         for t in range(n_t):
@@ -243,7 +250,7 @@ def sample_models(
         models[name] = ModelEvidence(
             model=name,
             tasks=tasks,
-            n_samples=int(rows.sum()),
+            n_samples=int(rows.size),
             latency_ms=latency,
             latency_samples=int(lat.size),
             failures=failures,

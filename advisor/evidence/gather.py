@@ -14,6 +14,7 @@ from advisor.evidence.model import Evidence
 from advisor.evidence.under_load import load_levels, split
 from advisor.prices.resolve import AmbiguousModel
 from advisor.prices.sheet import PriceSheet
+from advisor.records import arrays
 from advisor.records.samples import SampleTable
 
 
@@ -60,7 +61,7 @@ def gather(
             warnings.append(
                 f"probe results for models with no eval results (name them as the evals do): {', '.join(orphans)}"
             )
-    sample_tasks = tuple(table.tasks[t] for t in np.unique(table.task))
+    sample_tasks = tuple(table.tasks[t] for t in arrays.present(table.task, len(table.tasks)))
     return Evidence(
         models=models,
         tasks=tuple(dict.fromkeys((*sample_tasks, *(agg.tasks if agg is not None else ())))),

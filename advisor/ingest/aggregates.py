@@ -76,9 +76,13 @@ def _csv_records(path: Path, data: bytes) -> list[tuple[int, dict[str, Any]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unbalanced quote is an error, not a field that swallows the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
+        twice = next((h for i, h in enumerate(header) if h in header[:i]), None)
+        if twice is not None:
+            raise InputError(f"{path}:1", f"column {twice!r} appears twice in the header")
         out: list[tuple[int, dict[str, Any]]] = []
         for values in reader:
             if not any(v.strip() for v in values):

@@ -16,13 +16,23 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.files.reading import read_head
-from advisor.ingest import aggregates, every_eval_ever, helm, inspect, lm_eval, native, openai_evals, promptfoo
+from advisor.ingest import aggregates, every_eval_ever, helm, inspect, lm_eval, native, openai_evals, parquet, promptfoo
 from advisor.records.samples import SampleTable
 
 HEAD_BYTES = 64 * 1024
 
 #: Most specific first: native last, since its sniff is the loosest (aggregates need n and mean).
-IMPORTERS: list[ModuleType] = [every_eval_ever, inspect, helm, lm_eval, openai_evals, promptfoo, aggregates, native]
+IMPORTERS: list[ModuleType] = [
+    every_eval_ever,
+    inspect,
+    helm,
+    lm_eval,
+    openai_evals,
+    promptfoo,
+    aggregates,
+    parquet,
+    native,
+]
 
 
 def formats() -> list[str]:
@@ -41,8 +51,12 @@ def choose(path: Path, fmt: str | None = None) -> tuple[ModuleType, str]:
                 return module, f"read as {fmt} because the format was forced"
         raise InputError(None, f"unknown format {fmt!r} (known: {', '.join(formats())})")
     head = b"" if path.is_dir() else read_head(path, HEAD_BYTES)  # regular files only: never block on a FIFO
-    if path.is_dir() and not helm.sniff(path, head):
-        raise InputError(path, "is a folder that is not a HELM run (no run_spec.json); name the result files in it")
+    if path.is_dir() and not helm.sniff(path, head) and not parquet.sniff(path, head):
+        raise InputError(
+            path,
+            "is a folder that is neither a HELM run (no run_spec.json) nor holds Parquet files; "
+            "name the result files in it",
+        )
     if not path.is_dir() and not head.strip():
         raise InputError(path, "the file is empty")
     for module in IMPORTERS:
@@ -53,6 +67,8 @@ def choose(path: Path, fmt: str | None = None) -> tuple[ModuleType, str]:
         reason = near(path, head) if near is not None else None
         if reason:
             raise InputError(path, reason)
+    if path.suffix.lower() == ".parquet":
+        return parquet, "read as parquet (by its name; its content is not Parquet)"  # the reader names the problem
     if path.suffix.lower() in (".jsonl", ".ndjson", ".csv"):
         # its reader names the bad line, which a sniff cannot
         return native, (
@@ -70,7 +86,7 @@ def load_file(
     When the reader refuses the file, the error says which format was tried and why it was chosen.
     """
     module, why = choose(path, fmt)
-    if path.is_dir() and module is not helm:
+    if path.is_dir() and module not in (helm, parquet):
         raise InputError(path, f"is a folder; the {module.NAME} reader reads files ({why})")
     try:
         return module.NAME, module.read(path, **dict((options or {}).get(module.NAME, {})))

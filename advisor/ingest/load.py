@@ -22,7 +22,7 @@ from advisor.errors import InputError, InputErrors
 from advisor.ingest import common, detect
 from advisor.ingest.rules import RuleHit, apply_rules
 from advisor.inputs.workspace import FailureRule, Workspace
-from advisor.records import aggregates
+from advisor.records import aggregates, arrays
 from advisor.records.samples import OUTCOME_CODE, OUTCOMES, PROBE_FIELDS, PROBE_MARK, SampleTable, concat
 
 
@@ -141,9 +141,17 @@ def warnings(table: SampleTable) -> list[str]:
         table = table.select(~probe)
     n_t, n_m, n_s = len(table.tasks), len(table.models), len(table.sample_ids)
     task = table.task.astype(np.int64)
-    triples = np.unique((task * n_m + table.model) * n_s + table.sample)
-    have = np.bincount(triples // n_s, minlength=n_t * n_m).reshape(n_t, n_m)
-    union = np.bincount(np.unique(task * n_s + table.sample) // n_s, minlength=n_t)
+    pair = task * n_m + table.model
+    if table.epoch.any():
+        have = np.bincount(arrays.unique(pair * n_s + table.sample) // n_s, minlength=n_t * n_m)
+    else:  # one epoch: rows are distinct samples already (duplicates are refused on reading)
+        have = np.bincount(pair, minlength=n_t * n_m)
+    have = have.reshape(n_t, n_m)
+    cells = task * n_s + table.sample
+    if n_t * n_s <= 4 * len(table) + 4096:  # dense enough to count, which is linear
+        union = (np.bincount(cells, minlength=n_t * n_s) > 0).reshape(n_t, n_s).sum(axis=1)
+    else:
+        union = np.bincount(arrays.unique(cells) // n_s, minlength=n_t)
     out: list[str] = []
     for t, m in zip(*np.nonzero(have), strict=True):
         lacking = int(union[t] - have[t, m])
@@ -161,8 +169,8 @@ def describe(table: SampleTable) -> dict[str, Any]:
     kinds = np.bincount(table.outcome.astype(np.int64), minlength=len(OUTCOMES))
     agg = table.aggregates
     facts = aggregates.describe(agg) if agg is not None and len(agg) else None
-    models = {table.models[i] for i in np.unique(table.model).tolist()}
-    tasks = {table.tasks[i] for i in np.unique(table.task).tolist()}
+    models = {table.models[i] for i in arrays.present(table.model, len(table.models)).tolist()}
+    tasks = {table.tasks[i] for i in arrays.present(table.task, len(table.tasks)).tolist()}
     return {
         "models": sorted(models | set(agg.models if facts and agg else ())),
         "tasks": sorted(tasks | set(agg.tasks if facts and agg else ())),

@@ -111,16 +111,18 @@ class Workspace:
     def result_files(self) -> list[Path]:
         """Every file the ``results`` globs match, in a stable order; a glob matching nothing is an error."""
         files: list[Path] = []
+        seen: set[Path] = set()
         for pattern in self.config.results:
             p = Path(pattern)
             if p.is_absolute():
                 matched = sorted(Path(p.anchor).glob(str(p.relative_to(p.anchor))))
             else:
                 matched = sorted(self.root.glob(pattern))
-            matched = [m for m in matched if m.is_file() or _is_run_folder(m)]
+            matched = [m for m in matched if m.is_file() or _is_run_folder(m) or _is_parquet_folder(m)]
             if not matched:
                 raise InputError(f"{self.config_path} [results]", f"{pattern!r} matches no files")
-            files.extend(m for m in matched if m not in files)
+            files.extend(m for m in matched if m not in seen)
+            seen.update(matched)  # a set: thousands of matches stay linear
         return files
 
     def probe_files(self) -> list[Path]:
@@ -131,6 +133,11 @@ class Workspace:
                 if m.is_file() and m not in files:
                     files.append(m)
         return files
+
+
+def _is_parquet_folder(path: Path) -> bool:
+    """A folder of Parquet files (a lake, maybe hive-partitioned), read as one result."""
+    return path.is_dir() and next(path.rglob("*.parquet"), None) is not None
 
 
 def _is_run_folder(path: Path) -> bool:

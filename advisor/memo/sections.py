@@ -367,7 +367,8 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
         Para(
             f"Accuracy of each model minus the leader ({md(pick.model)}), task-weighted; paired on the items both "
             "saw (epochs averaged per item) with an exact sign-flip test (McNemar's exact test for pass/fail "
-            "items of equal weight; Monte Carlo when the exact sum is too large). p-values are Holm-adjusted "
+            "items of equal weight; Monte Carlo, or Hoeffding's bound far in the tail, when the exact sum is too "
+            "large). p-values are Holm-adjusted "
             f'over all {family} pairs of ranked models, so the chance of any false "clearly" is at most 5% '
             "whichever model leads. The 95% interval is Agresti–Min-adjusted (honest at small n) and reaches 0 "
             "when the gap is not clear. The detectable difference is the gap these items find 80% of the time "

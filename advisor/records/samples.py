@@ -64,6 +64,17 @@ FloatArray = npt.NDArray[np.float64]
 _NUMBER_TYPES = {int, float, type(None)}
 IntArray = npt.NDArray[np.int32]
 
+#: The largest value one sample may carry: above it, a number is a unit or export error, not a
+#: measurement (a week of latency, a billion tokens, ten thousand dollars for one request).
+LIMITS: dict[str, float] = {
+    **dict.fromkeys(("latency_ms", "ttft_ms", "itl_ms", "start_ms"), 7 * 24 * 3600 * 1000.0),
+    **dict.fromkeys(TOKEN_COLUMNS, 1e9),
+    "cost_usd": 10_000.0,
+    **dict.fromkeys(("concurrency", "rate_rps"), 1e6),
+}
+#: Epochs are stored as int32; larger ones would wrap around and fake duplicates.
+MAX_EPOCH = 2**31 - 1
+
 
 def encode(values: Iterable[str]) -> tuple[tuple[str, ...], IntArray]:
     """Categorical codes in first-seen order (a dict is faster than np.unique on strings)."""
@@ -155,20 +166,25 @@ def build(
     outcome: Sequence[str | None] | npt.NDArray[np.int8] | None = None,
     numbers: dict[str, Sequence[float | None] | FloatArray] | None = None,
     texts: dict[str, list[str | None]] | None = None,
+    sources: tuple[tuple[str, ...], IntArray] | None = None,
 ) -> SampleTable:
     """Validate plain columns from one file and make a SampleTable.
 
-    Raises InputError naming the file and the first bad row's place.
+    ``sources`` (names, per-row codes), when given, replaces ``source`` for rows
+    read from several files at once (a folder of Parquet files). Raises
+    InputError naming the file and the first bad row's place.
     """
     models, model_codes = _categorical(model)
     tasks, task_codes = _categorical(task)
     ids, id_codes = _categorical(sample_id)
     n = len(model_codes)
     place_arr = np.asarray(places if places is not None else np.arange(1, n + 1), dtype=np.int32)
+    source_names, source_codes = sources if sources is not None else ((source,), np.zeros(n, dtype=np.int32))
 
     def fail(row: int, message: str) -> InputError:
         p = int(place_arr[row])
-        return InputError(f"{source}:{p}" if p >= 0 else source, message)
+        src = source_names[int(source_codes[row])] if n else source
+        return InputError(f"{src}:{p}" if p >= 0 else src, message)
 
     if n == 0:
         raise InputError(source, "no samples in this file")
@@ -190,9 +206,13 @@ def build(
                 bad_at = next(i for i, e in enumerate(epoch) if type(e) not in _NUMBER_TYPES)
                 raise fail(bad_at, f"epoch must be a whole number, got {epoch[bad_at]!r}")
             raw_epoch = np.asarray([0 if e is None else e for e in epoch], dtype=np.float64)
-        bad = np.flatnonzero((raw_epoch < 0) | (raw_epoch != np.floor(raw_epoch)) | np.isnan(raw_epoch))
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero(~((raw_epoch >= 0) & (raw_epoch == np.floor(raw_epoch))))
         if bad.size:
             raise fail(int(bad[0]), f"epoch {float(raw_epoch[bad[0]]):g} is not a non-negative whole number")
+        bad = np.flatnonzero(raw_epoch > MAX_EPOCH)  # checked before narrowing: int32 would wrap
+        if bad.size:
+            raise fail(int(bad[0]), f"epoch {float(raw_epoch[bad[0]]):g} is too large (at most {MAX_EPOCH})")
         epoch_arr = raw_epoch.astype(np.int32)
 
     outcome_arr = np.where(score_arr >= 1.0, 0, 1).astype(np.int8)
@@ -210,22 +230,22 @@ def build(
 
     number_arrs: dict[str, FloatArray] = {}
     given = numbers or {}
+    absent = np.full(n, np.nan)
+    absent.flags.writeable = False  # one array for every column the file lacks (memory), never written
     for name in OPTIONAL_NUMBERS:
         if name in given:
             arr = _floats(given[name], name, fail, required=False)
-            bad = np.flatnonzero(arr < 0)
-            if bad.size:
-                raise fail(int(bad[0]), f"{name} {float(arr[bad[0]]):g} is negative")
+            _check_range(arr, name, fail)
             number_arrs[name] = arr
         else:
-            number_arrs[name] = np.full(n, np.nan)
+            number_arrs[name] = absent
     _check_token_parts(number_arrs, fail)
 
     table = SampleTable(
         models=models,
         tasks=tasks,
         sample_ids=ids,
-        sources=(source,),
+        sources=tuple(source_names),
         model=model_codes,
         task=task_codes,
         sample=id_codes,
@@ -233,7 +253,7 @@ def build(
         score=score_arr,
         outcome=outcome_arr,
         numbers=number_arrs,
-        source=np.zeros(n, dtype=np.int32),
+        source=np.asarray(source_codes, dtype=np.int32),
         place=place_arr,
         texts=dict(texts or {}),
     )
@@ -268,6 +288,23 @@ def _floats(values: object, name: str, fail: object, *, required: bool) -> Float
     return arr
 
 
+def _check_range(arr: FloatArray, name: str, fail: object) -> None:
+    """Non-negative, at most ``LIMITS[name]``, and whole for token counts; NaN (missing) passes."""
+    assert callable(fail)
+    bad = np.flatnonzero(arr < 0)
+    if bad.size:
+        raise fail(int(bad[0]), f"{name} {float(arr[bad[0]]):g} is negative")
+    limit = LIMITS[name]
+    bad = np.flatnonzero(arr > limit)
+    if bad.size:
+        raise fail(int(bad[0]), f"{name} {float(arr[bad[0]]):g} is larger than {limit:g}, the most one sample may have")
+    if name in TOKEN_COLUMNS:
+        bad = np.flatnonzero(arr != np.floor(arr))  # NaN != NaN, so skip missing values
+        bad = bad[~np.isnan(arr[bad])]
+        if bad.size:
+            raise fail(int(bad[0]), f"{name} {float(arr[bad[0]]):g} is not a whole number of tokens")
+
+
 def _check_token_parts(cols: dict[str, FloatArray], fail: object) -> None:
     """Cached and cache-write tokens are part of input; reasoning is part of output."""
     assert callable(fail)
@@ -293,6 +330,9 @@ def first_duplicate(table: SampleTable) -> tuple[int, int] | None:
     if len(table) < 2:
         return None
     key = _row_keys(table)
+    ordered = np.sort(key)  # a plain sort answers "any duplicate?"; only then find where
+    if not (ordered[1:] == ordered[:-1]).any():
+        return None
     order = np.argsort(key, kind="stable")
     same = np.flatnonzero(key[order][1:] == key[order][:-1])
     if not same.size:

@@ -152,7 +152,8 @@ class Difference:
     ci_low: float
     ci_high: float
     p_value: float
-    test: str  # "exact McNemar", "exact sign-flip", "Monte Carlo sign-flip", "normal (unpaired)" or "none"
+    test: str  # "exact McNemar", "exact sign-flip", "Monte Carlo sign-flip", "Hoeffding bound sign-flip",
+    # "normal (unpaired)" or "none"
     paired: bool
     shared: int
     only_a: int
@@ -220,8 +221,8 @@ def combine(parts: Sequence[tuple[TaskDifference, float]], *, seed: int = 0, tes
         flips = sign_flip_test(np.concatenate([(w / p.shared) * p.per_item for p, w in used]), seed=seed)
         p_value = flips.p_value
         equal = len({round(w / p.shared, 15) for p, w in used}) == 1
-        if flips.method == "Monte Carlo":
-            test_name = "Monte Carlo sign-flip"
+        if flips.method != "exact":
+            test_name = f"{flips.method} sign-flip"
         elif equal and all(p.discordant is not None for p, _ in used):
             test_name = "exact McNemar"
         else:

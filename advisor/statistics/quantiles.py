@@ -85,10 +85,20 @@ class SortedValues:
         """
         spans, matrix = self._window(q)
         models = len(self.order)
-        joined = np.concatenate(counts, axis=1)
-        b = joined.shape[0]
-        sums = np.rint(joined.astype(np.float64) @ matrix).astype(np.int64)
-        cat = np.ascontiguousarray(joined.T, dtype=np.int32)  # items × B
+        b = counts[0].shape[0] if counts else 0
+        # Task by task (a float copy of one task's counts at a time, not of all of them). Whole
+        # numbers: float32 is exact while every sum stays below 2**24, and twice as fast.
+        draws = sum(int(c.shape[1]) for c in counts)
+        exact32 = draws * float(matrix.max(initial=0.0)) < 2**24
+        kind = np.float32 if exact32 else np.float64
+        total = np.zeros((b, matrix.shape[1]), dtype=kind)
+        start = 0
+        for c in counts:
+            stop = start + c.shape[1]
+            total += c.astype(kind) @ matrix[start:stop].astype(kind)
+            start = stop
+        sums = np.rint(total).astype(np.int64)
+        cat = np.concatenate([c.T for c in counts], axis=0)  # items × B, counts as drawn (one byte each)
         out = np.full((b, models), np.nan)
         for m, (order, x) in enumerate(zip(self.order, self.sorted, strict=True)):
             if not order.size:
