@@ -27,6 +27,7 @@ from advisor.tui.widgets.ranking import RankingNote, RankingTable
 
 class MainScreen(AdvisorScreen):
     CSS_PATH = "main.tcss"
+    _recovering = False
     AUTO_FOCUS = "#ranking"
     BINDINGS = [
         Binding("w", "focus_weights", "Weights", id="focus-weights"),
@@ -71,7 +72,9 @@ class MainScreen(AdvisorScreen):
             self.query_one(widget).display = loaded
         if session.problem is not None:
             self.set_focus(None)  # the ranking's keys mean nothing while it is hidden
-        elif self.focused is None and loaded and not stats_only:
+            self._recovering = True
+        elif loaded and self._recovering:  # the workspace loads again after an error: back to the ranking
+            self._recovering = False
             self.query_one(RankingTable).focus()
         if session.decision is None or session.inputs is None or session.profile is None:
             return

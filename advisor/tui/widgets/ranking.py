@@ -177,6 +177,28 @@ class RankingTable(DataTable[Text]):
                 full = row["model"]
                 row["model"] = Text(shorten(full.plain, model_width), style=full.style, no_wrap=True)
         names = tuple(m.model for m in decision.models)
+        # Rebuilding moves the cursor through other rows; only the model it ends on is announced.
+        with self.prevent(DataTable.RowHighlighted):
+            self._rebuild(layout, names, cells, keys, titles)
+            target = keep if keep in cells else (names[0] if names else None)
+            if target is not None:
+                self.move_cursor(row=self.get_row_index(target), animate=False, scroll=True)
+        if target is not None and target != keep:
+            self.post_message(self.Selected(target))
+        hidden = tuple(titles[c.key] for c in COLUMNS if c.key not in keys)
+        state = (hidden, model_width < widths["model"])
+        if state != self._hidden:
+            self._hidden = state
+            self.post_message(self.ColumnsChanged(*state))
+
+    def _rebuild(
+        self,
+        layout: tuple[tuple[str, int], ...],
+        names: tuple[str, ...],
+        cells: dict[str, dict[str, Text]],
+        keys: list[str],
+        titles: dict[str, str],
+    ) -> None:
         if (layout, names) == self._shown:
             # Same columns, widths and models (in the same order): update the cells in place.
             for name in names:
@@ -192,14 +214,6 @@ class RankingTable(DataTable[Text]):
             # Header and one line per row, set now: a height left to "auto" follows the table's own
             # size, which Textual updates only when the table is next idle (the layout can lag behind).
             self.styles.height = len(names) + 1
-        target = keep if keep in cells else (decision.models[0].model if decision.models else None)
-        if target is not None:
-            self.move_cursor(row=self.get_row_index(target), animate=False, scroll=True)
-        hidden = tuple(titles[c.key] for c in COLUMNS if c.key not in keys)
-        state = (hidden, model_width < widths["model"])
-        if state != self._hidden:
-            self._hidden = state
-            self.post_message(self.ColumnsChanged(*state))
 
     def _cells(self, m: ModelResult, decision: Decision, palette: Palette) -> dict[str, Text]:
         stats = self._stats
