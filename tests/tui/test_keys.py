@@ -30,7 +30,7 @@ def test_down_and_up_on_a_weight_move_between_weights_not_the_page() -> None:
             await pilot.pause()
             order.append(app.focused.id if app.focused else None)
         assert order == ["weight-cost", "weight-latency", "weight-gracefulness", "weight-latency"]
-        assert scroll.scroll_y == before
+        assert abs(scroll.scroll_y - before) < 1  # not a line of page scroll
         assert app.session.profile is not None
         assert app.session.profile.weights.latency == pytest.approx(1.5)  # moving changed no weight
         await pilot.press("w", "down", "right")  # typed fast: the step goes to the weight just reached
