@@ -16,8 +16,8 @@ from advisor.errors import InputError
 from advisor.files import bundled
 from advisor.memo import render, write_memo
 from advisor.memo.context import build_snapshot, memo_context
-from advisor.memo.kendall import kendall_tau_b
 from advisor.memo.snapshot import parse
+from advisor.statistics.kendall import kendall_tau_b
 from tests.memo_helpers import GOLDEN, MEMO_WS, TODAY
 
 UPDATE = os.environ.get("ADVISOR_UPDATE_GOLDEN") == "1"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,16 +18,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from advisor.cli.rank import add_decision_options
-from advisor.decision.decide import decide, load_inputs
+from advisor.cli.rank import add_decision_options, add_profile_edits, decide_from_args
 from advisor.decision.result import AccuracyGap, Decision, ModelResult
 from advisor.decision.uncertainty_accuracy import make_gap, pair_evidence
 from advisor.errors import InputError
 from advisor.evidence.model import aligned
-from advisor.files import bundled
-from advisor.inputs.profiles import parse_weights
 from advisor.report.uncertainty import gap_json, gap_sentence
-from advisor.text.format import fmt_ms, money, pct
+from advisor.text.format import fmt_ms, graceful, money, pct
 from advisor.text.sanitise import plain
 
 
@@ -37,6 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("a", metavar="A", help="first model (as the eval files name it)")
     p.add_argument("b", metavar="B", help="second model")
     add_decision_options(p)
+    add_profile_edits(p)
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument(
         "--examples",
@@ -201,7 +198,7 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
     row("$/month", lambda s: money(s["monthly_cost_usd"]))
     for q in ("p50", "p95", "p99"):
         row(f"latency {q}", lambda s, q=q: fmt_ms(s["latency_ms"][q]) if q in (s["latency_ms"] or {}) else "n/a")
-    row("gracefulness", lambda s: f"{s['gracefulness']:.2f}")
+    row("gracefulness", lambda s: graceful(s["gracefulness"]))
     console.print(side)
     for s in (data["a"], data["b"]):
         fails = ", ".join(f"{k} {v}" for k, v in s["failures"].items() if v) or "none"
@@ -209,9 +206,7 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    folder: Path = args.workspace or bundled.demo_workspace()
-    inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
-    decision = decide(inputs, weights=parse_weights(args.weights) if args.weights else None)
+    inputs, decision = decide_from_args(args)
     data = comparison(decision, inputs, args.a, args.b, max(0, args.examples))
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY))

@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 from rich.console import Console
 
-from advisor.files import bundled
+from advisor.cli.rank import workspace_folder
 from advisor.ingest.load import load_paths, load_workspace_samples
 from advisor.inputs.workspace import WORKSPACE_FILE, load_workspace
 from advisor.report.data import renderables, summary
@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         nargs="*",
         type=Path,
         metavar="WORKSPACE|FILE",
-        help="a workspace folder (default: the bundled demo), or result files to read without a workspace",
+        help="a workspace folder (default: this folder if it has an advisor.toml, else the bundled demo), "
+        "or result files to read without a workspace",
     )
     p.add_argument("--format", choices=["table", "json"], default="table", help="output format")
     p.add_argument("--input-format", dest="input_format", help="force one importer (e.g. inspect, promptfoo)")
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     paths: list[Path] = args.paths
     if len(paths) <= 1 and (not paths or _is_workspace(paths[0])):
-        ws = load_workspace(paths[0] if paths else bundled.demo_workspace())
+        ws = load_workspace(workspace_folder(paths[0] if paths else None))
         loaded = load_workspace_samples(ws, args.input_format)
         root = ws.root
     else:

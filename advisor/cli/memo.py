@@ -7,11 +7,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from advisor.cli.rank import add_decision_options
-from advisor.decision.decide import decide, load_inputs
+from advisor.cli.rank import add_decision_options, add_profile_edits, decide_from_args
 from advisor.errors import InputError
-from advisor.files import bundled
-from advisor.inputs.profiles import parse_weights
 from advisor.memo import check_target, render, write_memo
 from advisor.text.sanitise import clean
 
@@ -24,6 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "failures, robustness, public benchmarks, provenance, and a snapshot for `advisor revisit`.",
     )
     add_decision_options(p)
+    add_profile_edits(p)
     p.add_argument(
         "-o",
         "--output",
@@ -49,10 +47,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output is not None else None
     if output is not None:
         check_target(output, force=args.force)  # before the work, not after
-    folder = args.workspace or bundled.demo_workspace()
-    inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
-    weights = parse_weights(args.weights) if args.weights else None
-    decision = decide(inputs, weights=weights)
+    inputs, decision = decide_from_args(args)
     if output is None:
         sys.stdout.write(render(decision, inputs, args.format or "md", today=args.date))
         return 0

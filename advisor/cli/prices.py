@@ -258,7 +258,7 @@ def run_match(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json({"sheet": sheet_json(sheet, path), "models": rows})
     else:
-        t = Table(title=plain(f"{ws.config.name}: eval model names → {path.name}"))
+        t = Table(title=plain(f"{ws.name}: eval model names → {path.name}"))
         for col in ("eval model name", "price entry", "how"):
             t.add_column(col)
         for r in rows:

@@ -10,28 +10,102 @@ from pathlib import Path
 import orjson
 from rich.console import Console
 
-from advisor.decision.decide import decide, load_inputs
+from advisor.decision.decide import Inputs, decide, load_inputs
+from advisor.decision.result import Decision
 from advisor.decision.uncertainty import uncertainty
 from advisor.errors import InputError
 from advisor.files import bundled
-from advisor.inputs.profiles import parse_weights
+from advisor.inputs.profiles import Profile, parse_constraints, parse_weights
+from advisor.inputs.workspace import WORKSPACE_FILE
 from advisor.report.schema import decision_json
-from advisor.report.table import markdown, print_table
+from advisor.report.table import markdown, parse_columns, print_table
 from advisor.statistics.bootstrap import MAX_RESAMPLES
+
+WORKSPACE_HELP = f"workspace folder (default: this folder if it has an {WORKSPACE_FILE}, else the bundled demo)"
 
 
 def add_decision_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that decides (rank, memo, compare, tui)."""
-    p.add_argument("workspace", nargs="?", type=Path, help="workspace folder (default: the bundled demo)")
+    p.add_argument("workspace", nargs="?", type=Path, help=WORKSPACE_HELP)
     p.add_argument("--profile", help="bundled profile name or a .toml path (default: the workspace's)")
     p.add_argument("--weights", help="override weights, e.g. accuracy=5,cost=3,latency=1,gracefulness=1")
     p.add_argument("--prices", help="price sheet: bundled, latest, a date (YYYY-MM-DD) or a path")
+    p.add_argument(
+        "--on",
+        choices=["holdout", "dev", "all"],
+        help="the part of the split to rank on (default: holdout when `advisor split` set one up, else all)",
+    )
+
+
+def add_profile_edits(p: argparse.ArgumentParser) -> None:
+    """--ignore and --constraint: set a criterion aside, or change a constraint of the profile."""
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CRITERION",
+        help="set a criterion aside: weight 0 and its constraints lifted (e.g. --ignore latency for results "
+        "without latency); repeatable, or comma-separated",
+    )
+    p.add_argument(
+        "--constraint",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set or lift a constraint of the profile, e.g. --constraint max_latency_ms=none or "
+        "--constraint min_accuracy=0.8; repeatable",
+    )
+
+
+def workspace_folder(given: Path | None) -> Path:
+    """The folder to decide on: the one given (it must exist), else this folder if it is a workspace, else the demo."""
+    if given is not None:
+        if not given.exists():
+            raise InputError(given, "no such file or folder")
+        return given
+    here = Path(WORKSPACE_FILE)
+    return Path(".") if here.is_file() else bundled.demo_workspace()
+
+
+def edited_profile(base: Profile, args: argparse.Namespace) -> Profile:
+    """The profile with the command line's --weights, --ignore and --constraint applied, in that order."""
+    profile = base
+    if getattr(args, "weights", None):
+        profile = profile.with_weights(**parse_weights(args.weights))
+    ignored = [c.strip() for text in getattr(args, "ignore", []) for c in text.split(",") if c.strip()]
+    if ignored:
+        profile = profile.ignoring(ignored)
+    for text in getattr(args, "constraint", []):
+        profile = profile.with_constraints(**parse_constraints(text))
+    return profile
+
+
+def decide_from_args(args: argparse.Namespace) -> tuple[Inputs, Decision]:
+    """Load the workspace the arguments name and decide under the profile as edited on the command line."""
+    if getattr(args, "weights", None):
+        parse_weights(args.weights)  # a bad --weights fails before the files are read
+    inputs = load_inputs(
+        workspace_folder(args.workspace), profile=args.profile, prices=args.prices, part=getattr(args, "on", None)
+    )
+    return inputs, decide(inputs, profile=edited_profile(inputs.profile, args))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("rank", help="rank the candidates of a workspace", description=__doc__)
     add_decision_options(p)
+    add_profile_edits(p)
     p.add_argument("--format", choices=["table", "json", "md"], default="table")
+    p.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column, however wide the terminal (the table hides columns that do not fit, and says which)",
+    )
+    p.add_argument(
+        "--columns",
+        metavar="NAMES",
+        help="the columns to show after # and model, e.g. score,accuracy,cost,latency (names: score, breakdown, "
+        "accuracy, cost, success, month, latency, graceful, pbest, flags)",
+    )
     add_bootstrap_options(p)
     p.set_defaults(func=run)
 
@@ -62,10 +136,8 @@ def run(args: argparse.Namespace) -> int:
     check_resamples(args.resamples)
     if args.seed < 0:  # numpy seeds are non-negative; a traceback is no answer
         raise InputError("--seed", f"must be 0 or more, not {args.seed}")
-    folder = args.workspace or bundled.demo_workspace()
-    inputs = load_inputs(folder, profile=args.profile, prices=args.prices)
-    weights = parse_weights(args.weights) if args.weights else None
-    decision = decide(inputs, weights=weights)
+    columns = parse_columns(args.columns) if args.columns else None
+    inputs, decision = decide_from_args(args)
     if args.resamples > 0 and decision.ranked:
         decision = replace(
             decision, uncertainty=uncertainty(inputs.evidence, decision, resamples=args.resamples, seed=args.seed)
@@ -79,5 +151,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(markdown(decision, inputs))
     else:
         console = Console()
-        print_table(decision, inputs, console if console.is_terminal else Console(width=200))
+        # Not a terminal (a pipe, a file): no width to fit, so every column.
+        print_table(decision, inputs, console, columns=columns, wide=args.wide or not console.is_terminal)
     return 0

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 
-from advisor.cli.rank import add_decision_options
-from advisor.files import bundled
+from advisor.cli.rank import add_decision_options, workspace_folder
+from advisor.errors import InputError
 from advisor.inputs.profiles import parse_weights
+from advisor.inputs.workspace import WORKSPACE_FILE
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,7 +21,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     weights = parse_weights(args.weights) if args.weights else None  # bad weights fail here, as one line
+    folder = workspace_folder(args.workspace)
+    if folder.is_dir() and not (folder / WORKSPACE_FILE).is_file():
+        raise InputError(folder, f"no {WORKSPACE_FILE} in this folder (make one with `advisor init {folder}`)")
     from advisor.tui import run as run_tui
 
-    folder = args.workspace or bundled.demo_workspace()
-    return run_tui(folder, profile=args.profile, prices=args.prices, weights=weights)
+    return run_tui(folder, profile=args.profile, prices=args.prices, weights=weights, part=args.on)

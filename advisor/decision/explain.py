@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from advisor.decision.result import Decision, ModelResult
-from advisor.text.format import fmt_ms, money, pct
+from advisor.inputs.profiles import CRITERIA
+from advisor.text.format import fmt_ms, money, pct, percentages
 
 
 def describe(m: ModelResult, decision: Decision) -> str:
@@ -34,15 +36,30 @@ def differences(a: ModelResult, b: ModelResult) -> list[tuple[bool, str]]:
             out.append((False, f"{ratio:.1f}× slower"))
         elif ratio <= 1 / 1.1:
             out.append((True, f"{1 / ratio:.1f}× faster"))
-    if abs(a.gracefulness - b.gracefulness) >= 0.05:
+    if a.gracefulness is not None and b.gracefulness is not None and abs(a.gracefulness - b.gracefulness) >= 0.05:
         better = a.gracefulness > b.gracefulness
-        out.append((better, "fails more gracefully" if better else "fails worse"))
+        out.append((better, "more graceful when it fails" if better else "less graceful when it fails"))
     return out
 
 
 def compare_reason(a: ModelResult, b: ModelResult) -> str:
-    """Why a is preferred to b when their accuracy is not clearly different."""
+    """Why a is preferred to b when their accuracy is not clearly different: words that follow "a is"."""
     return ", ".join(words for favours_a, words in differences(a, b) if favours_a)
+
+
+def reason_phrase(a: ModelResult, b: ModelResult, name: Callable[[str], str] = str) -> str | None:
+    """Why a is preferred to b as a verb phrase: "is 1.8× cheaper than b and more graceful when it fails".
+
+    ``name`` writes b's name for where the phrase goes (the memo escapes it for Markdown).
+    """
+    reasons = [words for favours_a, words in differences(a, b) if favours_a]
+    if not reasons:
+        return None
+    first = f"{reasons[0]} than {name(b.model)}"
+    rest = reasons[1:]
+    if not rest:
+        return f"is {first}"
+    return f"is {first}, " + ", ".join(rest[:-1]) + (", " if len(rest) > 1 else "") + f"and {rest[-1]}"
 
 
 def contrast(other: ModelResult, pick: ModelResult) -> str:
@@ -99,7 +116,8 @@ def verdict(decision: Decision) -> str:
     pick = decision.pick
     if pick is None:
         n = len(decision.models)
-        return f"No model can be recommended: all {n} candidates are excluded (see the reasons)."
+        why = "; ".join(f"{m.model} ({m.excluded})" for m in decision.models)
+        return f"No model can be recommended: all {n} candidates are excluded: {why}."
     v = judge(decision)
     text = f"Pick {pick.model} ({describe(pick, decision)})."
 
@@ -119,3 +137,61 @@ def verdict(decision: Decision) -> str:
     if excluded:
         text += f" Excluded: {', '.join(f'{m.model} ({m.excluded})' for m in excluded)}."
     return text
+
+
+def weights_text(weights: dict[str, float]) -> str:
+    """ "accuracy 40%, cost 25%, latency 15%, gracefulness 20%": whole percentages that add up to 100."""
+    shown = percentages([weights[c] for c in CRITERIA])
+    return ", ".join(f"{c} {p}" for c, p in zip(CRITERIA, shown, strict=True))
+
+
+def profile_sentence(decision: Decision) -> str:
+    """Which priorities decided: the profile, or custom weights that started from it."""
+    edits = decision.edits
+    name = decision.profile.as_written.name
+    if edits is None or edits.as_written:
+        return f"the {name} profile"
+    if edits.weights is not None:
+        return f"custom weights, starting from the {name} profile"
+    return f"the {name} profile with changed constraints"
+
+
+def edits_lines(decision: Decision) -> list[str]:
+    """What the user changed from the profile as written, one line each (empty when nothing)."""
+    edits = decision.edits
+    if edits is None or edits.as_written:
+        return []
+    out: list[str] = []
+    if edits.weights is not None:
+        out.append(
+            f"Weights in force: {weights_text(decision.weights)} (the profile's own: {weights_text(edits.weights)})."
+        )
+    for name, before, now in edits.constraints:
+        was = "not set" if before is None else f"{before:g}" if isinstance(before, float) else str(before)
+        out.append(f"Constraint {name}: {'lifted' if now is None else now} (the profile's: {was}).")
+    return out
+
+
+def criteria_notes(decision: Decision, ignore_hint: Callable[[str], str] = lambda c: f"--ignore {c}") -> list[str]:
+    """Criteria left out because no candidate has them, and models excluded for lacking one, with the way out.
+
+    ``ignore_hint`` names how to set a criterion aside where the note is read
+    (``--ignore latency`` on the command line; the TUI passes its own words).
+    """
+    out: list[str] = []
+    written = decision.profile.as_written
+    for criterion, why in decision.dropped.items():
+        share = written.weights.normalised()[criterion]
+        out.append(
+            f"{criterion.capitalize()} is left out: {why}. Its weight ({pct(share, 0)} in the {written.name} "
+            "profile) is shared among the others, and its constraints are not applied."
+        )
+    for criterion, models in decision.lacking.items():
+        n = len(models)
+        who = ", ".join(models)
+        lead = f"{who} {'lacks' if n == 1 else 'lack'} {criterion} data and {'is' if n == 1 else 'are'} excluded"
+        fix = f"to rank {'it' if n == 1 else 'them'} without {criterion}: {ignore_hint(criterion)}"
+        if criterion == "cost":
+            fix = f"price {'it' if n == 1 else 'them'} with [aliases] in advisor.toml, or {fix}"
+        out.append(f"{lead}; {fix}.")
+    return out

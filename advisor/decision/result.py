@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from advisor.decision.overfit_result import OverfitCheck
 from advisor.decision.utilities import Anchors
 from advisor.inputs.profiles import Profile
 from advisor.statistics.comparisons import McNemar
@@ -179,13 +180,15 @@ class ModelResult:
     accuracy: Accuracy | None
     task_accuracy: dict[str, Accuracy]
     cost_per_task_usd: float | None
-    #: Mean USD per request by part of the bill (input, cached_input, cache_write, output, reasoning).
+    #: Cost per task by part of the bill (input, cached_input, cache_write, output, reasoning, and
+    #: recorded: costs the tool recorded), task-weighted like the total, so the parts add up to it.
     cost_split: dict[str, float]
     cost_per_success_usd: float | None
     monthly_cost_usd: float | None
     latency_ms: dict[str, float] | None
     latency_value: float | None
-    gracefulness: float
+    #: None when the model failed and its results do not say how (no outcome recorded).
+    gracefulness: float | None
     failures: dict[str, int]
     unsafe_rate: float
     pareto: bool
@@ -209,6 +212,23 @@ class ModelResult:
 
 
 @dataclass(frozen=True)
+class ProfileEdits:
+    """How the profile in force departs from the profile as its file wrote it, by the user's hand."""
+
+    #: The profile it started from.
+    base: str
+    #: The profile's own weights (normalised), when the weights in force differ; None when they are its own.
+    weights: dict[str, float] | None = None
+    #: (constraint, the profile's value, the value in force) for each constraint changed.
+    constraints: tuple[tuple[str, object, object], ...] = ()
+
+    @property
+    def as_written(self) -> bool:
+        """True when the profile's weights and constraints are in force (its rationale applies)."""
+        return self.weights is None and not self.constraints
+
+
+@dataclass(frozen=True)
 class Decision:
     profile: Profile
     weights: dict[str, float]
@@ -219,8 +239,16 @@ class Decision:
     warnings: tuple[str, ...]
     #: P(best), rank intervals, ties, pairwise tests, sensitivity (advisor.decision.uncertainty), when computed.
     uncertainty: Uncertainty | None = None
+    #: Criteria the profile uses that no candidate has, left out (weight 0, constraints lifted), and why.
+    dropped: dict[str, str] = field(default_factory=dict)
+    #: Criterion → models excluded because they lack it while others have it (``Profile.ignoring`` lifts that).
+    lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: How the profile in force departs from the profile as written (custom weights, changed constraints).
+    edits: ProfileEdits | None = None
     #: Accuracy gaps between every pair of ranked models (familywise); every accuracy claim reads these.
     comparisons: Comparisons = field(default_factory=Comparisons)
+    #: Dev against holdout (advisor.decision.overfit), when the workspace has a split (``advisor split``).
+    overfit: OverfitCheck | None = None
 
     def gap(self, model: str, other: str) -> AccuracyGap | None:
         return self.comparisons.get(model, other)

@@ -31,10 +31,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from advisor.evidence.model import DETAIL_ABOVE_INPUT_TOKENS, ModelEvidence, TaskStats, TokenSums
+from advisor.evidence.model import DETAIL_ABOVE_INPUT_TOKENS, RECORDED_PART, ModelEvidence, TaskStats, TokenSums
 from advisor.prices.own import price_own
 from advisor.prices.resolve import Resolution, resolve
-from advisor.prices.sheet import ModelPrice, PriceSheet, sample_cost_parts
+from advisor.prices.sheet import COST_PARTS, ModelPrice, PriceSheet, sample_cost_parts
 from advisor.records.aggregates import LATENCY_KEYS, AggregateRow, AggregateTable
 from advisor.records.samples import FAILURE_KINDS
 
@@ -62,12 +62,6 @@ def mean_request_parts(price: ModelPrice, tokens: Mapping[str, float], *, batch:
     return {k: float(v[0]) for k, v in parts.items()}
 
 
-def mean_request_cost(price: ModelPrice, tokens: Mapping[str, float], *, batch: bool) -> float | None:
-    """USD of one request with the mean tokens (None without input and output means)."""
-    parts = mean_request_parts(price, tokens, batch=batch)
-    return sum(parts.values()) if parts else None
-
-
 def aggregate_models(
     agg: AggregateTable,
     sheet: PriceSheet | None,
@@ -85,11 +79,13 @@ def aggregate_models(
         tasks: dict[str, TaskStats] = {}
         used: list[str] = []
         for r in rows:
-            cost = mean_request_cost(res.price, r.tokens, batch=batch) if res.price is not None else None
+            split = mean_request_parts(res.price, r.tokens, batch=batch) if res.price is not None else {}
+            cost = sum(split.values()) if split else None
             if cost is not None:
                 used.append(f"tokens × {res.price.id}")  # type: ignore[union-attr]
             elif r.cost_usd is not None:
                 cost = r.cost_usd
+                split = {**dict.fromkeys(COST_PARTS, 0.0), RECORDED_PART: r.cost_usd}
                 used.append("recorded cost_usd")
             tasks[r.task] = TaskStats(
                 n_items=r.n,
@@ -100,6 +96,7 @@ def aggregate_models(
                 binary=False,
                 cost_mean=cost,
                 cost_samples=r.n if cost is not None else 0,
+                cost_split=split,
                 tokens=token_sums(r),
             )
         latency, latency_n, note = _latency(agg, name, rows)
@@ -122,7 +119,6 @@ def aggregate_models(
             cost_source=" + ".join(dict.fromkeys(used)) or None,
             tokens=_tokens(rows),
             evidence="aggregates",
-            cost_split=mean_request_parts(res.price, _tokens(rows), batch=batch) if res.price is not None else {},
         )
     return models, warnings
 

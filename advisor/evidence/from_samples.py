@@ -15,6 +15,7 @@ import numpy.typing as npt
 from advisor.evidence.model import (
     DETAIL_ABOVE_INPUT_TOKENS,
     PERCENTILES,
+    RECORDED_PART,
     Items,
     ModelEvidence,
     PromptFit,
@@ -23,7 +24,7 @@ from advisor.evidence.model import (
 )
 from advisor.prices.own import price_own
 from advisor.prices.resolve import Resolution, resolve
-from advisor.prices.sheet import PriceSheet, sample_cost_parts
+from advisor.prices.sheet import COST_PARTS, PriceSheet, sample_cost_parts
 from advisor.records import arrays
 from advisor.records.samples import FAILURE_KINDS, FloatArray, SampleTable
 
@@ -59,23 +60,31 @@ def unpack_item_key(table: SampleTable, key: npt.NDArray[np.int64]) -> tuple[npt
     return rest // n_tasks, rest % n_tasks, sample
 
 
+def _sums(groups: npt.NDArray[np.int32], values: FloatArray, n: int) -> FloatArray:
+    return np.asarray(np.bincount(groups, weights=values, minlength=n), dtype=np.float64)
+
+
 def price_table(
     table: SampleTable,
     sheet: PriceSheet | None,
     aliases: Mapping[str, str] | None = None,
     *,
     batch: bool = False,
-) -> tuple[FloatArray, dict[str, Resolution], dict[str, str | None], dict[str, dict[str, float]]]:
-    """Cost per sample, how each model was priced, where its costs came from, and its cost split.
+) -> tuple[FloatArray, dict[str, Resolution], dict[str, str | None], dict[str, dict[str, FloatArray]]]:
+    """Cost per sample, how each model was priced, where its costs came from, and its cost by part.
 
     Tokens × the sheet wins (current prices); the recorded ``cost_usd`` fills
-    samples without tokens. Raises AmbiguousModel when a name matches several entries.
+    samples without tokens (its part is ``recorded``). The parts are summed
+    per task (model → part → array over ``table.tasks``) over the samples that
+    have a cost, so divided by their count they add up to the task's mean
+    cost. Raises AmbiguousModel when a name matches several entries.
     """
     cost = np.full(len(table), np.nan)
+    part_sums: dict[str, dict[str, FloatArray]] = {}
     resolutions: dict[str, Resolution] = {}
     sources: dict[str, str | None] = {}
-    splits: dict[str, dict[str, float]] = {}
     nums = table.numbers
+    n_tasks = len(table.tasks)
     for code, name in enumerate(table.models):
         rows = np.flatnonzero(table.model == code)
         res = resolve(name, sheet, aliases) if sheet is not None else Resolution(name, None, "no price sheet")
@@ -88,6 +97,8 @@ def price_table(
         resolutions[name] = res
         priced = np.full(rows.size, np.nan)
         used: list[str] = []
+        tasks = table.task[rows]
+        sums: dict[str, FloatArray] = {}
         if res.price is not None:
             parts = sample_cost_parts(
                 res.price,
@@ -102,15 +113,19 @@ def price_table(
             known = ~np.isnan(priced)
             if known.any():
                 used.append(f"tokens × {res.price.id}")
-                splits[name] = {k: float(v[known].mean()) for k, v in parts.items()}
+                every = bool(known.all())  # usually every sample has tokens: no copies then
+                at = tasks if every else tasks[known]
+                sums = {k: _sums(at, v if every else v[known], n_tasks) for k, v in parts.items()}
         recorded = nums["cost_usd"][rows]
         fill = np.isnan(priced) & ~np.isnan(recorded)
         if fill.any():
             priced[fill] = recorded[fill]
             used.append("recorded cost_usd")
+            sums[RECORDED_PART] = _sums(tasks[fill], recorded[fill], n_tasks)
+        part_sums[name] = sums
         cost[rows] = priced
         sources[name] = " + ".join(used) if used else None
-    return cost, resolutions, sources, splits
+    return cost, resolutions, sources, part_sums
 
 
 def token_sums(table: SampleTable, group: npt.NDArray[np.int64], n_groups: int) -> list[TokenSums]:
@@ -174,9 +189,9 @@ def sample_models(
     cost: FloatArray,
     resolutions: Mapping[str, Resolution],
     cost_sources: Mapping[str, str | None],
-    cost_splits: Mapping[str, dict[str, float]],
+    part_sums: Mapping[str, Mapping[str, FloatArray]],
 ) -> tuple[dict[str, ModelEvidence], list[str]]:
-    """``ModelEvidence`` per model with samples, and warnings, given each sample's cost."""
+    """``ModelEvidence`` per model with samples, and warnings, given each sample's cost and its parts."""
     warnings: list[str] = []
     n_t = len(table.tasks)
     n_groups = len(table.models) * n_t
@@ -196,6 +211,12 @@ def sample_models(
     has_cost = ~np.isnan(cost)
     cost_n = np.bincount(g_row[has_cost], minlength=n_groups)
     cost_sum = np.bincount(g_row[has_cost], weights=cost[has_cost], minlength=n_groups)
+    failed = table.outcome != 0
+    given = table.outcome_given
+    failed_rows = np.bincount(table.model[failed], minlength=len(table.models))
+    failed_given = (
+        failed_rows if given is None else np.bincount(table.model[failed & given], minlength=len(table.models))
+    )
     n_kinds = len(FAILURE_KINDS) + 1
     outcome_counts = np.bincount(
         table.model.astype(np.int64) * n_kinds + table.outcome, minlength=len(table.models) * n_kinds
@@ -226,6 +247,14 @@ def sample_models(
                 binary=bool(not_binary[g] == 0),
                 cost_mean=float(cost_sum[g] / cost_n[g]) if cost_n[g] else None,
                 cost_samples=int(cost_n[g]),
+                cost_split=(
+                    {
+                        **dict.fromkeys(COST_PARTS, 0.0),
+                        **{p: float(v[t] / cost_n[g]) for p, v in part_sums[name].items() if v[t] > 0},
+                    }
+                    if cost_n[g]
+                    else {}
+                ),
                 tokens=group_tokens[g],
                 items=Items(item_sample[starts[g] : starts[g + 1]], means[starts[g] : starts[g + 1]]),
             )
@@ -256,8 +285,8 @@ def sample_models(
             failures=failures,
             price=resolutions[name],
             cost_source=cost_sources[name],
-            cost_split=cost_splits.get(name, {}),
             tokens=tokens,
+            failures_known=bool(failed_rows[code] == 0 or failed_given[code] > 0),
             prompt_fit=prompt_fit(
                 table.numbers["input_tokens"][rows], res.price.max_input_tokens if res.price else None
             ),

@@ -42,12 +42,12 @@ def gather(
         table = dataclasses.replace(table.select(wanted), aggregates=agg)
     table, probe = split(table)  # probe rows are latency measurements, not eval samples
     try:
-        cost, resolutions, cost_sources, cost_splits = price_table(table, sheet, aliases, batch=batch)
+        cost, resolutions, cost_sources, part_sums = price_table(table, sheet, aliases, batch=batch)
         aggregated, agg_notes = aggregate_models(agg, sheet, aliases, batch=batch) if agg is not None else ({}, [])
     except AmbiguousModel as exc:
         raise InputError(None, str(exc)) from None
 
-    models, notes = sample_models(table, cost, resolutions, cost_sources, cost_splits)
+    models, notes = sample_models(table, cost, resolutions, cost_sources, part_sums)
     warnings.extend(notes)
     models.update(aggregated)
     warnings.extend(agg_notes)

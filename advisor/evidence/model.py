@@ -32,6 +32,8 @@ from advisor.records.samples import FloatArray, SampleTable
 from advisor.statistics.comparisons import TaskDifference, paired_difference, unpaired_difference
 
 PERCENTILES: dict[str, float] = {"p50": 50.0, "p95": 95.0, "p99": 99.0}
+#: The part of a cost split that holds costs the eval tool recorded (samples priced without tokens).
+RECORDED_PART = "recorded"
 #: Samples with more input tokens than this keep their own size in ``TokenSums.long`` (tiers apply per request).
 DETAIL_ABOVE_INPUT_TOKENS = 16_000
 
@@ -117,6 +119,9 @@ class TaskStats:
     cost_mean: float | None
     cost_samples: int
     tokens: TokenSums = TokenSums()
+    #: ``cost_mean`` by part of the bill (``COST_PARTS``, plus ``recorded`` for costs the tool recorded):
+    #: means over the same samples, so the parts add up to ``cost_mean``. Empty when not known.
+    cost_split: dict[str, float] = field(default_factory=dict)
     #: Per-item scores; None when only the aggregate is known (per-task statistics, a memo's snapshot).
     items: Items | None = field(default=None, compare=False, repr=False)
 
@@ -166,8 +171,9 @@ class ModelEvidence:
     tokens: dict[str, float]
     #: "samples", or "aggregates" for a model known only from per-task statistics (no items).
     evidence: str = "samples"
-    #: Mean USD per request by part of the bill (``COST_PARTS``), where tokens × the sheet priced it.
-    cost_split: dict[str, float] = field(default_factory=dict)
+    #: False when the model failed and no failed sample says how (no ``outcome`` recorded): its
+    #: gracefulness is unknown, not 0.
+    failures_known: bool = True
     #: The longest prompt sent against the context window (samples with input tokens only).
     prompt_fit: PromptFit | None = None
     #: Latency under load from ``advisor probe`` runs, per level (``evidence.under_load``).

@@ -65,7 +65,7 @@ def remove_stale_temps(folder: Path) -> list[Path]:
     return removed
 
 
-def _temp_copy(path: Path, data: str | bytes) -> tuple[int, str]:
+def _temp_copy(path: Path, data: str | bytes, mode: int | None = None) -> tuple[int, str]:
     """A flushed temporary file beside ``path`` holding ``data``, and its descriptor, locked until the caller
     has put the file in place and closes it (so no cleaner takes it for a dead writer's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +74,7 @@ def _temp_copy(path: Path, data: str | bytes) -> tuple[int, str]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:_NAME_IN_TEMP]}{TEMP_MARK}", suffix=".tmp", dir=path.parent)
     try:
         try_lock(fd)
-        os.chmod(tmp, FILE_MODE)
+        os.chmod(tmp, FILE_MODE if mode is None else mode)  # before the data, so a 0600 file is never wider
         view = memoryview(raw)
         while view:
             view = view[os.write(fd, view) :]
@@ -99,9 +99,9 @@ def _close(fd: int) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path``, replacing what was there in one step."""
-    fd, tmp = _temp_copy(path, data)
+def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` (with ``mode``, else the umask's), replacing what was there in one step."""
+    fd, tmp = _temp_copy(path, data, mode)
     fd = _release_if_windows(fd)
     try:
         os.replace(tmp, path)
@@ -112,9 +112,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         _close(fd)
 
 
-def write_new(path: Path, data: str | bytes) -> None:
+def write_new(path: Path, data: str | bytes, *, mode: int | None = None) -> None:
     """Like ``write_atomic`` but never replaces an existing file (raises FileExistsError)."""
-    fd, tmp = _temp_copy(path, data)
+    fd, tmp = _temp_copy(path, data, mode)
     fd = _release_if_windows(fd)
     try:
         try:

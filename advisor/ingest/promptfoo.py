@@ -70,6 +70,11 @@ def near_miss(path: Path, head: bytes) -> str | None:
 
 
 def read(path: Path, *, task: str | None = None) -> SampleTable:
+    return _table(path, *_rows(path, task))
+
+
+def _rows(path: Path, task: str | None) -> tuple[list[Any], list[str], str]:
+    """The per-test result rows, their places, and the base task name (JSON or JSONL)."""
     if task is not None and not task.strip():
         raise InputError(None, "promptfoo task must be a non-empty name")
     data = common.read_bytes(path)
@@ -90,23 +95,44 @@ def read(path: Path, *, task: str | None = None) -> SampleTable:
     if not rows:
         raise InputError(path, "no per-test results in this file (results.results is empty)")
     places = [f"results.results[{i}]" for i in range(len(rows))]
-    return _table(path, rows, places, base)
+    return rows, places, base
 
 
-def _read_jsonl(path: Path, data: bytes, base: str) -> SampleTable:
+def _read_jsonl(path: Path, data: bytes, base: str) -> tuple[list[Any], list[str], str]:
     # Older writers joined batches without a newline, so ``}{`` may glue two rows.
     data = re.sub(rb'\}\{"', b'}\n{"', data)
     parsed = common.jsonl_rows(data, path)
     rows = [obj for _, obj in parsed]
     places = [str(line) for line, _ in parsed]
-    return _table(path, rows, places, base)
+    return rows, places, base
 
 
-def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleTable:
-    ordinal: dict[str, int] = {}  # prompts numbered from 1 in order of appearance (= promptfoo's config order)
+def _prompt_ordinals(path: Path, rows: list[Any], places: list[str]) -> dict[str, int]:
+    """Prompts numbered from 1 in order of appearance (= promptfoo's config order)."""
+    ordinal: dict[str, int] = {}
     for i, row in enumerate(rows):
         common.as_dict(row, _where(path, places[i]), "a result")
         ordinal.setdefault(_prompt_key(row), len(ordinal) + 1)
+    return ordinal
+
+
+def cases_by_item(path: Path, *, task: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+    """The test case promptfoo ran, per (task, sample_id) as ``read`` names them (``advisor split --export``)."""
+    rows, places, base = _rows(path, task)
+    ordinal = _prompt_ordinals(path, rows, places)
+    first_idx = _first_index_by_content(path, rows, places)
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for i, row in enumerate(rows):
+        case = row.get("testCase")
+        if type(case) is not dict:
+            continue
+        name = f"{base} / {_prompt_label(row, ordinal[_prompt_key(row)])}" if len(ordinal) > 1 else base
+        out.setdefault((name, first_idx[i]), case)
+    return out
+
+
+def _table(path: Path, rows: list[Any], places: list[str], base: str) -> SampleTable:
+    ordinal = _prompt_ordinals(path, rows, places)
     several = len(ordinal) > 1
     first_idx = _first_index_by_content(path, rows, places)
     cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}

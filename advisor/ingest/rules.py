@@ -64,6 +64,7 @@ def apply_rules(table: SampleTable, rules: Sequence[FailureRule]) -> tuple[Sampl
     responses = table.texts.get("response") or [None] * len(table)
     errors = table.texts.get("error") or [None] * len(table)
     outcome = table.outcome.copy()
+    given = table.outcome_given.copy() if table.outcome_given is not None else None
     score = table.score.copy()
     ok = OUTCOME_CODE["ok"]
     on_response = _TextRules(rules, ("response", "either"))
@@ -80,10 +81,17 @@ def apply_rules(table: SampleTable, rules: Sequence[FailureRule]) -> tuple[Sampl
             continue
         first = min(eligible)  # rules apply in the order they are written
         outcome[row] = OUTCOME_CODE[rules[first].kind]
+        if given is not None:
+            given[row] = True
         if passing:
             score[row] = 0.0
         counts[first] += 1
     if not any(counts):
         return table, [RuleHit(r, 0) for r in rules]
-    new = dataclasses.replace(table, outcome=outcome.astype(np.int8), score=score)
+    new = dataclasses.replace(
+        table,
+        outcome=outcome.astype(np.int8),
+        score=score,
+        outcome_given=None if given is None or given.all() else given,
+    )
     return new, [RuleHit(r, c) for r, c in zip(rules, counts, strict=True)]

@@ -7,10 +7,12 @@ each failure kind is. Bundled profiles ship in the wheel; a path works too.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from advisor.errors import InputError
 from advisor.files import bundled
@@ -72,6 +74,15 @@ class Constraints(Strict):
     min_context_tokens: int | None = Field(default=None, gt=0)
     #: Share of your eval's prompts that may exceed a model's window: more excludes it, fewer are flagged.
     max_prompts_over_context: float = Field(default=0.01, ge=0, le=1)
+
+
+#: The constraints that bound each criterion: setting a criterion aside (``Profile.ignoring``) lifts them.
+CRITERION_CONSTRAINTS: dict[str, tuple[str, ...]] = {
+    "accuracy": ("min_accuracy",),
+    "cost": ("max_cost_per_task_usd",),
+    "latency": ("max_latency_ms",),
+    "gracefulness": (),
+}
 
 
 class LatencyChoice(Strict):
@@ -161,6 +172,20 @@ class Profile(Strict):
             raise ValueError("task weights are all zero")
         return self
 
+    #: The profile as its file wrote it, when this one was edited from it (``with_weights``,
+    #: ``with_constraints``, ``ignoring``); None when this is the profile as written.
+    _written: Profile | None = PrivateAttr(default=None)
+
+    @property
+    def as_written(self) -> Profile:
+        """The profile before any edit made here (the one whose description and rationale apply)."""
+        return self._written or self
+
+    def _edited(self, **update: object) -> Profile:
+        new = self.model_copy(update=update)
+        new._written = self.as_written
+        return new
+
     def with_weights(self, **weights: float) -> Profile:
         """These weights replace the profile's; criteria not named keep theirs."""
         merged = {**self.weights.model_dump(), **weights}
@@ -168,7 +193,47 @@ class Profile(Strict):
             new = Weights(**merged)
         except ValidationError as exc:
             raise InputError("--weights", exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
-        return self.model_copy(update={"weights": new})
+        return self._edited(weights=new)
+
+    def with_constraints(self, **values: object) -> Profile:
+        """These constraints replace the profile's (None lifts one); the others stay."""
+        unknown = [k for k in values if k not in Constraints.model_fields]
+        if unknown:
+            known = ", ".join(Constraints.model_fields)
+            raise InputError("--constraint", f"unknown constraint {unknown[0]!r} (constraints: {known})")
+        try:
+            new = Constraints.model_validate({**self.constraints.model_dump(), **values})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(x) for x in err["loc"])
+            raise InputError("--constraint", f"{where}: {err['msg'].removeprefix('Value error, ')}") from None
+        return self._edited(constraints=new)
+
+    def ignoring(self, criteria: Iterable[str]) -> Profile:
+        """The profile with these criteria set aside: weight 0 and their constraints lifted.
+
+        This is the way out when some models lack a criterion's data (say, results
+        with no latency): they are no longer excluded for it, and it no longer counts.
+        """
+        names = list(dict.fromkeys(criteria))
+        unknown = [c for c in names if c not in CRITERIA]
+        if unknown:
+            raise InputError("--ignore", f"unknown criterion {unknown[0]!r} (criteria: {', '.join(CRITERIA)})")
+        if not names:
+            return self
+        weights = {**self.weights.model_dump(), **dict.fromkeys(names, 0.0)}
+        if sum(weights.values()) <= 0:
+            raise InputError("--ignore", f"ignoring {', '.join(names)} leaves no criterion with a weight")
+        lifted = {k: None for c in names for k in CRITERION_CONSTRAINTS[c]}
+        constraints = Constraints.model_validate({**self.constraints.model_dump(), **lifted})
+        return self._edited(weights=Weights(**weights), constraints=constraints)
+
+    def uses(self, criterion: str) -> bool:
+        """Does the criterion count, by its weight or by a constraint on it?"""
+        limits = self.constraints.model_dump()
+        return self.weights.model_dump()[criterion] > 0 or any(
+            limits[k] is not None for k in CRITERION_CONSTRAINTS[criterion]
+        )
 
 
 def bundled_profile_paths() -> dict[str, Path]:
@@ -215,3 +280,39 @@ def parse_weights(text: str) -> dict[str, float]:
     if not out:
         raise InputError("--weights", "no weights given")
     return out
+
+
+def parse_constraints(text: str) -> dict[str, object]:
+    """``max_latency_ms=none,min_accuracy=0.8`` → {"max_latency_ms": None, "min_accuracy": 0.8}.
+
+    ``none`` lifts a constraint; other values are JSON (numbers, true/false, lists) or else
+    plain strings, checked against the constraint's type by ``Profile.with_constraints``.
+    """
+    out: dict[str, object] = {}
+    for part in filter(None, (p.strip() for p in _top_level_split(text))):
+        key, sep, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
+            raise InputError("--constraint", f"expected name=value (value none lifts it), got {part!r}")
+        if value.lower() in ("none", "null", "off", ""):
+            out[key] = None
+            continue
+        try:
+            out[key] = json.loads(value)
+        except ValueError:
+            out[key] = value
+    if not out:
+        raise InputError("--constraint", "no constraint given")
+    return out
+
+
+def _top_level_split(text: str) -> list[str]:
+    """Split on commas outside brackets, so ``require=["a","b"],min_accuracy=0.8`` is two parts."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "[{"
+        depth -= ch in "]}"
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]

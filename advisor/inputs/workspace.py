@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import re2
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from advisor.errors import InputError
 from advisor.files.tomlfile import load_model
@@ -74,10 +74,39 @@ def compile_pattern(pattern: str, *, ignore_case: bool) -> Any:
         ) from None
 
 
+#: A rotation label: letters, digits, ``.``, ``_``, ``-`` (``2026-Q4``): safe in TOML, a memo and a file name.
+ROTATION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class SplitConfig(BaseModel):
+    """``[split]``: the private holdout (``advisor split``), kept apart from the items a team tunes on.
+
+    Each item (task, sample_id) is in ``dev`` or ``holdout`` by a keyed hash of
+    the workspace secret (``.advisor/secret``), ``rotation`` and the item; see docs/split.md.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Share of the items held out, in (0, 1).
+    holdout: float = Field(gt=0, lt=1, allow_inf_nan=False)
+    rotation: str = Field(pattern=ROTATION_PATTERN)
+    #: Earlier rotations, oldest first: their holdouts have been exposed and are no longer private.
+    retired: tuple[Annotated[str, Field(pattern=ROTATION_PATTERN)], ...] = ()
+
+    @model_validator(mode="after")
+    def _rotations_distinct(self) -> SplitConfig:
+        if self.rotation in self.retired:
+            raise ValueError(f"rotation {self.rotation!r} is also listed as retired")
+        if len(set(self.retired)) != len(self.retired):
+            raise ValueError("a retired rotation is listed twice")
+        return self
+
+
 class WorkspaceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1)
+    #: Shown in tables and memos; the folder's name when left out.
+    name: str | None = Field(default=None, min_length=1)
     description: str = ""
     results: tuple[str, ...] = Field(min_length=1)
     prices: str = "bundled"
@@ -100,6 +129,8 @@ class WorkspaceConfig(BaseModel):
     importers: dict[str, dict[str, str | dict[str, str]]] = Field(default_factory=dict)
     #: ``advisor probe`` results (latency under load) read with the results; none matching is fine.
     probes: tuple[str, ...] = ("probes/*.jsonl",)
+    #: The dev/holdout split (``advisor split``); None: every item counts, no holdout.
+    split: SplitConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +138,11 @@ class Workspace:
     root: Path
     config_path: Path
     config: WorkspaceConfig
+
+    @property
+    def name(self) -> str:
+        """The workspace's name, or its folder's when advisor.toml gives none."""
+        return self.config.name or self.root.resolve().name or str(self.root)
 
     def result_files(self) -> list[Path]:
         """Every file the ``results`` globs match, in a stable order; a glob matching nothing is an error."""

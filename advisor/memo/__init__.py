@@ -29,6 +29,7 @@ from advisor.memo.sections_more import (
     robustness_section,
     snapshot_section,
 )
+from advisor.memo.sections_split import holdout_section
 from advisor.memo.snapshot import Follows
 from advisor.text.sanitise import markdown as md
 
@@ -37,13 +38,21 @@ FORMATS = ("md", "html")
 __all__ = ["FORMATS", "check_target", "memo_document", "render", "render_html", "render_markdown", "write_memo"]
 
 
+def _priorities(d: Decision) -> str:
+    name = md(d.profile.as_written.name)
+    if d.edits is None or d.edits.as_written:
+        return f"profile **{name}**"
+    return f"**custom weights** from profile {name}" if d.edits.weights else f"profile **{name}**, constraints changed"
+
+
 def memo_document(ctx: MemoContext) -> Doc:
     d = ctx.decision
-    doc = Doc(f"Decision memo: {md(ctx.inputs.workspace.config.name)}")
+    doc = Doc(f"Decision memo: {md(ctx.inputs.workspace.name)}")
     doc.add(
         Para(
-            f"{ctx.today.isoformat()} · advisor {__version__} · profile **{md(d.profile.name)}** · prices as of "
+            f"{ctx.today.isoformat()} · advisor {__version__} · {_priorities(d)} · prices as of "
             f"{ctx.inputs.sheet.as_of.isoformat()} · {d.tasks_per_month:,.0f} tasks a month"
+            + (f" · decided on the {d.overfit.part} of rotation {d.overfit.rotation}" if d.overfit else "")
         )
     )
     for section in (
@@ -51,6 +60,7 @@ def memo_document(ctx: MemoContext) -> Doc:
         mattered_section,
         ranking_section,
         evidence_section,
+        holdout_section,
         failures_section,
         robustness_section,
         benchmarks_section,

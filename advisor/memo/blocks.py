@@ -218,8 +218,8 @@ body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:72rem
 padding:0 1rem;color:#1b1f24;background:#fff}
 h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:13px}
-th,td{border:1px solid #d0d7de;padding:.25rem .5rem;vertical-align:top}th{background:#f6f8fa}
-td.r,th.r{text-align:right;font-variant-numeric:tabular-nums}
+th,td{border:1px solid #d0d7de;padding:.25rem .5rem;vertical-align:top;overflow-wrap:anywhere}th{background:#f6f8fa}
+td.r,th.r{text-align:right;font-variant-numeric:tabular-nums}td.r{white-space:nowrap;overflow-wrap:normal}
 code{background:#f6f8fa;padding:0 .2rem;border-radius:3px}
 figure{margin:1rem 0}figcaption{color:#57606a;font-size:13px}
 svg text{font:12px system-ui,sans-serif;fill:#1b1f24}

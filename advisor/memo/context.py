@@ -34,6 +34,7 @@ from advisor.memo.snapshot import (
     profile_sha256,
     schema_version_for,
     sha256_file,
+    split_snap,
 )
 from advisor.records.samples import OUTCOMES
 
@@ -88,13 +89,14 @@ def build_snapshot(
     costs = cost_inputs(inputs.evidence)
     be = extras.break_even
     models = {m.model: model_snap(m, inputs.evidence, costs, be.get(m.model)) for m in decision.models}
+    split = split_snap(decision)
     return Snapshot(
         kind=SNAPSHOT_KIND,
-        schema_version=schema_version_for(models, decision.profile),
+        schema_version=schema_version_for(models, decision.profile, split),
         advisor_version=__version__,
         created=today,
         workspace=WorkspaceRef(
-            name=cfg.name,
+            name=ws.name,
             config_sha256=sha256_file(ws.config_path),
             tasks_per_month=decision.tasks_per_month,
             batch=cfg.batch,
@@ -122,6 +124,7 @@ def build_snapshot(
         models=models,
         warnings=tuple(decision.warnings),
         follows=follows,
+        split=split,
     )
 
 

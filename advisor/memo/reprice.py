@@ -184,6 +184,7 @@ def evidence_from_snapshot(snap: Snapshot, pricing: Pricing) -> tuple[Evidence, 
             cost_source=" + ".join(used) if used else None,
             tokens=dict(ms.tokens),
             evidence=ms.evidence or "samples",
+            failures_known=ms.gracefulness is not None,
             prompt_fit=prompt_fit_on(ms, res.price.max_input_tokens if res.price else None),
         )
     evidence = Evidence(models=models, tasks=snap.tasks, table=empty_table(), sheet=pricing.sheet, batch=batch)

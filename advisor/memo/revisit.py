@@ -27,6 +27,7 @@ from advisor.inputs.profiles import CRITERIA, LatencyChoice
 from advisor.inputs.workspace import load_workspace
 from advisor.memo.cost_inputs import cost_inputs
 from advisor.memo.reprice import Pricing, evidence_from_snapshot, plan_pricing, relative_change
+from advisor.memo.rotation import RotationStatus, memo_part, rotation_status
 from advisor.memo.snapshot import (
     CostInputs,
     FileHash,
@@ -90,6 +91,8 @@ class Revisit:
     crossings: tuple[str, ...]
     file_notes: tuple[str, ...] = field(default_factory=tuple)
     files: tuple[FileHash, ...] = field(default_factory=tuple)
+    #: Whether the holdout the memo was decided on is still private (None: the memo used no split).
+    rotation: RotationStatus | None = None
 
     @property
     def old_pick(self) -> str | None:
@@ -229,12 +232,21 @@ def revisit(
     evidence: Evidence | None = None
     files = snap.files
     costs = {(m, t): ts.cost for m, ms in snap.models.items() for t, ts in ms.tasks.items()}
+    rotation = rotation_status(snap, load_workspace(workspace) if workspace is not None else None)
     if workspace is not None:
         file_notes, root, hashes = _file_check(snap, workspace)
-        if not file_notes or use_new_evidence:
-            ws = load_workspace(root)
-            samples = load_workspace_samples(ws)
-            table, loaded = samples.table, [(f.path, f.format) for f in samples.files]
+        ws = load_workspace(root)
+        samples = load_workspace_samples(ws) if not file_notes or use_new_evidence else None
+        view = memo_part(snap, ws, samples.table) if samples is not None and snap.split is not None else None
+        if samples is not None and snap.split is not None and snap.split.part != "all" and view is None:
+            file_notes.append(
+                f"the workspace's secret does not deal the memo's split (rotation {snap.split.rotation}), so its "
+                "samples cannot be re-ranked on the memo's part; the memo's snapshot is used"
+            )
+            samples = None
+        if samples is not None:
+            table = view.select(samples.table) if view is not None else samples.table
+            loaded = [(f.path, f.format) for f in samples.files]
             files = tuple(
                 FileHash(
                     path=display_path(p, root),
@@ -293,6 +305,7 @@ def revisit(
         crossings=tuple(crossings),
         file_notes=tuple(file_notes),
         files=files,
+        rotation=rotation,
     )
 
 

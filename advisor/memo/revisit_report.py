@@ -91,6 +91,10 @@ RANKING_HEADERS = (
 
 def notes(r: Revisit) -> list[str]:
     out = [f"Evidence: {r.evidence_source}."]
+    if r.rotation is not None:
+        out.append(
+            ("Holdout no longer private: " if r.rotation.private is False else "Holdout: ") + r.rotation.sentence
+        )
     out += [f"Eval files: {n}" for n in r.file_notes]
     if r.file_notes and r.evidence_source == "the memo's snapshot":
         out.append(
@@ -160,6 +164,19 @@ def revisit_json(r: Revisit) -> dict[str, Any]:
         },
         "evidence": r.evidence_source,
         "file_notes": list(r.file_notes),
+        "split": (
+            {
+                "rotation": r.rotation.rotation,
+                "part": r.rotation.part,
+                "state": r.rotation.state,
+                "current_rotation": r.rotation.current,
+                "same_secret": r.rotation.same_secret,
+                "private": r.rotation.private,
+                "sentence": r.rotation.sentence,
+            }
+            if r.rotation is not None
+            else None
+        ),
         "old_pick": r.old_pick,
         "new_pick": r.new_pick,
         "not_repriced": {m: r.pricing.why_kept[m] for m in r.pricing.kept},
@@ -193,7 +210,7 @@ def followup_snapshot(r: Revisit, today: dt.date, link: str) -> Snapshot:
     models = {m.model: model_snap(m, r.evidence, r.costs) for m in d.models}
     return s.model_copy(
         update={
-            "schema_version": schema_version_for(models, d.profile),
+            "schema_version": schema_version_for(models, d.profile, s.split),
             "advisor_version": __version__,
             "created": today,
             "files": r.files,

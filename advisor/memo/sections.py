@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import math
 
-from advisor.decision.explain import compare_reason, judge, pairs_phrase
+from advisor.decision.explain import (
+    criteria_notes,
+    edits_lines,
+    judge,
+    pairs_phrase,
+    profile_sentence,
+    reason_phrase,
+)
 from advisor.decision.result import Accuracy, Decision, ModelResult
 from advisor.decision.utilities import Anchors
 from advisor.inputs.profiles import CRITERIA, Constraints
 from advisor.memo import charts
 from advisor.memo.blocks import Bullets, Chart, Doc, Heading, Para, Table
 from advisor.memo.context import MemoContext
-from advisor.report.flags import FLAG_LEGEND, aggregates_sentence, flags
+from advisor.report.flags import aggregates_sentence, flags, legend
 from advisor.report.uncertainty import unpaired_label
-from advisor.text.format import fmt_ms, money, p_value, pct, tokens
+from advisor.text.format import fmt_ms, graceful, money, p_value, pct, percentages, rounded_parts, signed, tokens
 from advisor.text.sanitise import markdown as md
 
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
@@ -73,15 +80,8 @@ def constraint_lines(c: Constraints, metric: str) -> list[str]:
 
 
 def why_text(a: ModelResult, b: ModelResult) -> str | None:
-    """Why a is preferred to b, as a verb phrase: "is 1.8× cheaper and 1.5× faster than b"."""
-    reasons = [r for r in compare_reason(a, b).split(", ") if r]
-    if not reasons:
-        return None
-    adjectives = [r for r in reasons if r != "fails more gracefully"]
-    text = f"is {' and '.join(adjectives)} than {md(b.model)}" if adjectives else ""
-    if "fails more gracefully" in reasons:
-        text += ", and fails more gracefully" if text else f"fails more gracefully than {md(b.model)}"
-    return text
+    """Why a is preferred to b, as a verb phrase: "is 1.8× cheaper than b and 1.5× faster"."""
+    return reason_phrase(a, b, name=md)
 
 
 def _facts(m: ModelResult, d: Decision) -> str:
@@ -91,7 +91,7 @@ def _facts(m: ModelResult, d: Decision) -> str:
         parts.append(f"{money(m.cost_per_task_usd)} per task{monthly}")
     if m.latency_value is not None:
         parts.append(f"{d.profile.latency.label()} latency {fmt_ms(m.latency_value)}")
-    parts.append(f"gracefulness {m.gracefulness:.2f}")
+    parts.append(f"gracefulness {graceful(m.gracefulness)}")
     return ", ".join(parts)
 
 
@@ -109,8 +109,8 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
     else:
         doc.add(
             Para(
-                f"**Use {md(pick.model)}.** It scores {pick.score:.2f} of 1 under the "
-                f"{md(d.profile.name)} profile: {_facts(pick, d)}."
+                f"**Use {md(pick.model)}.** It scores {pick.score:.2f} of 1 under {md(profile_sentence(d))}: "
+                f"{_facts(pick, d)}."
             )
         )
         runner = d.runner_up
@@ -170,6 +170,8 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
         doc.add(
             Para("Excluded by the constraints:"), Bullets(tuple(f"{md(m.model)}: {md(m.excluded)}" for m in excluded))
         )
+    if notes := criteria_notes(d):
+        doc.add(Bullets(tuple(md(n) for n in notes)))
     if d.warnings:
         doc.add(Bullets(tuple(f"Warning: {md(w)}" for w in d.warnings)))
 
@@ -177,14 +179,44 @@ def decision_section(doc: Doc, ctx: MemoContext) -> None:
 def mattered_section(doc: Doc, ctx: MemoContext) -> None:
     d = ctx.decision
     p = d.profile
+    written = p.as_written
+    edits = d.edits
     doc.add(Heading(2, "2. What mattered", "what-mattered"))
-    desc = f": {md(p.description.strip())}" if p.description.strip() else "."
-    doc.add(Para(f"Profile **{md(p.name)}**{desc}"))
+    if edits is None or edits.as_written:
+        desc = f": {md(written.description.strip())}" if written.description.strip() else "."
+        doc.add(Para(f"Profile **{md(written.name)}**{desc}"))
+    else:
+        doc.add(
+            Para(
+                f"**{md(profile_sentence(d)[0].upper() + profile_sentence(d)[1:])}**. The profile's own rationale is "
+                "not quoted: it argues for its own weights and constraints, not these."
+            )
+        )
+        if changed := [line for line in edits_lines(d) if not line.startswith("Weights in force")]:
+            doc.add(Bullets(tuple(md(line) for line in changed)))
+    if d.dropped:
+        doc.add(Bullets(tuple(md(n) for n in criteria_notes(d)[: len(d.dropped)])))
+    own = edits.weights if edits is not None and edits.weights is not None else None
+    shown = percentages([d.weights[c] for c in CRITERIA])
+    theirs = percentages([own[c] for c in CRITERIA]) if own is not None else None
     doc.add(
         Table(
-            ("criterion", "weight", "utility curve (utility 1 at best, 0 at worst)"),
-            tuple((c, pct(d.weights[c], 0), curve_text(c, d.anchors[c])) for c in CRITERIA),
-            "lrl",
+            (
+                "criterion",
+                "weight",
+                *(("the profile's weight",) if theirs else ()),
+                "utility curve (utility 1 at best, 0 at worst)",
+            ),
+            tuple(
+                (
+                    c,
+                    shown[i],
+                    *((theirs[i],) if theirs else ()),
+                    "left out: " + d.dropped[c] if c in d.dropped else curve_text(c, d.anchors[c]),
+                )
+                for i, c in enumerate(CRITERIA)
+            ),
+            "lrrl" if theirs else "lrl",
         )
     )
     doc.add(
@@ -229,12 +261,17 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
     rows = []
     for m in d.models:
         interval = ri.get(m.model)
+        if m.excluded:  # not ranked: no score to show as if it were
+            score, parts = "–", ["–"] * len(CRITERIA)
+        else:
+            values, total = rounded_parts([m.breakdown[c] for c in CRITERIA], 3)
+            score, parts = f"{total:.3f}", [f"{v:.3f}" for v in values]
         rows.append(
             (
                 str(m.rank) if m.rank else "–",
                 md(m.model),
-                f"{m.score:.3f}",
-                *(f"{m.breakdown[c]:.3f}" for c in CRITERIA),
+                score,
+                *parts,
                 pct(pb[m.model], 0) if m.model in pb else "n/a",
                 f"{interval[0]}–{interval[1]}" if interval else "n/a",
                 flags(m, tied, with_reason=False),
@@ -247,7 +284,14 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
             "rlrrrrrrrl",
         )
     )
-    doc.add(Para(f"Flags — {FLAG_LEGEND}"))
+    doc.add(
+        Para(
+            "Score = the sum of the four parts (weight × utility), each shown to 3 decimals so that they add up; "
+            "excluded models are not ranked and show no score."
+        )
+    )
+    if meaning := legend(d):
+        doc.add(Para(f"Flags — {meaning}"))
     if ex.too_few:
         doc.add(Para(f"P(best) and 95% rank intervals: {md(ex.too_few)}."))
     elif ex.resamples:
@@ -272,7 +316,7 @@ def ranking_section(doc: Doc, ctx: MemoContext) -> None:
                 money(m.cost_per_success_usd),
                 money(m.monthly_cost_usd),
                 *(fmt_ms(lat[q]) if q in lat else "n/a" for q in ("p50", "p95", "p99")),
-                f"{m.gracefulness:.2f}",
+                graceful(m.gracefulness),
                 pct(m.unsafe_rate),
             )
         )
@@ -351,7 +395,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
             (
                 md(g.model) if g.paired else f"{md(g.model)} ({unpaired_label(g)})",
                 _pts(g.diff),
-                "n/a" if math.isnan(g.diff) else f"{100 * g.ci_low:+.1f} to {100 * g.ci_high:+.1f}",
+                "n/a" if math.isnan(g.diff) else f"{signed(100 * g.ci_low)} to {signed(100 * g.ci_high)}",
                 g.test,
                 p_value(g.p_value),
                 p_value(g.p_adjusted),
@@ -377,6 +421,15 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
             '"enough" when the items at hand already would, so a real gap is likely smaller.'
         )
     )
+    if any(r.gap.mcnemar is not None for r in ex.pairwise):
+        binary = sorted({t for r in ex.pairwise if r.gap.mcnemar is not None for t in r.gap.mcnemar_tasks})
+        partial = [t for t in d.task_weights if t not in binary]
+        rest = "."
+        if partial:
+            one = len(partial) == 1
+            has, be = ("has", "is") if one else ("have", "are")
+            rest = f"; {', '.join(map(md, partial))} {has} partial credit and {be} left out of it."
+        doc.add(Para(f"The McNemar column covers only the pass/fail tasks ({', '.join(map(md, binary))}){rest}"))
     if any(not r.gap.paired for r in ex.pairwise):
         doc.add(
             Para(
@@ -394,7 +447,7 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
                 "test",
                 "p",
                 "Holm p",
-                "McNemar p",
+                "McNemar p (pass/fail tasks)",
                 "detectable",
                 f"items/task for {100 * smallest:g} pts",
                 "accuracy verdict",
@@ -406,4 +459,4 @@ def evidence_section(doc: Doc, ctx: MemoContext) -> None:
 
 
 def _pts(x: float) -> str:
-    return "n/a" if math.isnan(x) else f"{100 * x:+.1f} pts"
+    return "n/a" if math.isnan(x) else f"{signed(100 * x)} pts"

@@ -13,10 +13,10 @@ import math
 from advisor import __version__
 from advisor.memo.blocks import Bullets, Doc, Heading, Para, Raw, Table
 from advisor.memo.context import MemoContext
-from advisor.memo.kendall import agreement_words, kendall_tau_b
 from advisor.memo.snapshot import embed_html, embed_markdown
 from advisor.records.samples import FAILURE_KINDS
-from advisor.text.format import money, pct
+from advisor.statistics.kendall import agreement_words, kendall_tau_b
+from advisor.text.format import graceful, money, pct
 from advisor.text.redact import redact_text
 from advisor.text.sanitise import markdown as md
 from advisor.text.sanitise import markdown_code, markdown_link
@@ -42,10 +42,18 @@ def failures_section(doc: Doc, ctx: MemoContext) -> None:
                 f"{n:,}",
                 f"{total:,} ({pct(total / n if n else 0.0)})",
                 *(f"{m.failures.get(k, 0):,}" for k in kinds),
-                f"{m.gracefulness:.2f}",
+                graceful(m.gracefulness),
             )
         )
     doc.add(Table(("model", "samples", "failures", *kinds, "graceful"), tuple(rows), "lrr" + "r" * len(kinds) + "r"))
+    unknown = [m.model for m in d.models if m.gracefulness is None]
+    if unknown:
+        doc.add(
+            Para(
+                f"Gracefulness is unknown for {', '.join(map(md, unknown))}: the results record no failure kinds (no "
+                "`outcome`), so their failures are counted as wrong answers above but say nothing of how they fail."
+            )
+        )
     items = []
     for m in d.models:
         per_kind = ctx.failures.get(m.model, {})

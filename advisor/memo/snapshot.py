@@ -47,9 +47,10 @@ from advisor.text.sanitise import json_visible
 
 SNAPSHOT_KIND = "advisor-memo-snapshot"
 #: The newest schema this advisor reads and writes. 2 adds the optional per-model ``evidence``
-#: ("aggregates"); 3 the profile's ``statistics`` section. A memo is written at the lowest version
-#: that holds it (without either, 1, byte for byte as before), so older advisors read what they can.
-SNAPSHOT_VERSION = 3
+#: ("aggregates"); 3 the profile's ``statistics`` section; 4 the optional ``split`` (the rotation decided on).
+#: A memo is written at the lowest version that holds it (without any, 1, byte for byte as before), so older
+#: advisors read what they can.
+SNAPSHOT_VERSION = 4
 MARKER = "advisor-snapshot"
 
 _MD_BLOCK = re.compile(rf"<!--\s*{MARKER}\b[^>]*-->\s*```json\n(.*?)\n```", re.DOTALL)
@@ -156,7 +157,8 @@ class ModelSnap(Frozen):
     monthly_cost_usd: NonNegative | None
     latency_ms: dict[str, NonNegative] | None
     latency_samples: Count
-    gracefulness: Share
+    #: None when the results do not say how the model fails (no outcome recorded).
+    gracefulness: Share | None
     failures: dict[str, Count]
     unsafe_rate: Share
     n_samples: Count
@@ -188,6 +190,20 @@ class Follows(Frozen):
     created: dt.date
 
 
+class SplitSnap(Frozen):
+    """The part of the split a memo's decision was made on (``advisor split``); never the secret."""
+
+    rotation: str
+    holdout_share: float
+    part: Literal["holdout", "dev", "all"]
+    #: Names (secret, rotation) without revealing the secret: revisit checks it is still the same split.
+    fingerprint: str
+    dev_items: int
+    holdout_items: int
+    #: Models the overfitting check flagged as tuned to dev.
+    flagged: tuple[str, ...] = ()
+
+
 class Snapshot(Frozen):
     kind: Literal["advisor-memo-snapshot"]
     schema_version: int
@@ -207,6 +223,7 @@ class Snapshot(Frozen):
     models: dict[str, ModelSnap]
     warnings: tuple[str, ...]
     follows: Follows | None = None
+    split: SplitSnap | None = None
 
     @model_validator(mode="after")
     def _pick_is_a_model(self) -> Snapshot:
@@ -261,8 +278,12 @@ def profile_sha256(profile: Profile) -> str:
 # ------------------------------------------------------------------ building
 
 
-def schema_version_for(models: dict[str, ModelSnap], profile: Profile | None = None) -> int:
+def schema_version_for(
+    models: dict[str, ModelSnap], profile: Profile | None = None, split: SplitSnap | None = None
+) -> int:
     """The lowest version that holds the memo (older advisors then say "upgrade" instead of failing)."""
+    if split is not None:
+        return 4
     if profile is not None and profile.statistics != Statistics():
         return 3
     return 2 if any(m.evidence is not None for m in models.values()) else 1
@@ -320,6 +341,22 @@ def model_snap(
     )
 
 
+def split_snap(decision: Decision) -> SplitSnap | None:
+    """The split a decision was made on, from its overfitting check (None without a split)."""
+    check = decision.overfit
+    if check is None:
+        return None
+    return SplitSnap(
+        rotation=check.rotation,
+        holdout_share=check.share,
+        part=check.part,
+        fingerprint=check.fingerprint,
+        dev_items=check.dev_items,
+        holdout_items=check.holdout_items,
+        flagged=check.flagged,
+    )
+
+
 def anchors_snap(decision: Decision) -> dict[str, AnchorSnap]:
     return {
         c: AnchorSnap(best=a.best, worst=a.worst, scale=a.scale, from_data=a.from_data, shift=a.shift)
@@ -338,6 +375,8 @@ def dump(snapshot: Snapshot) -> str:
     """Stable JSON text, floats that round-trip, the digest last; ``evidence: null`` is left out."""
     data = snapshot.model_dump(mode="json")
     data["profile"] = profile_json(snapshot.profile)
+    if data.get("split") is None:
+        data.pop("split", None)
     for model in data["models"].values():
         if model.get("evidence") is None:
             model.pop("evidence", None)

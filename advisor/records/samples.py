@@ -104,6 +104,9 @@ class SampleTable:
     texts: dict[str, list[str | None]] = field(default_factory=dict)
     #: Per (model, task) aggregates of models with no samples here (advisor.records.aggregates), if any.
     aggregates: AggregateTable | None = None
+    #: Per row: did the file (or a failure rule) say the outcome? None: every row did. A row that did
+    #: not is ok at score 1 and wrong below, which says nothing about how the model fails.
+    outcome_given: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return int(self.score.shape[0])
@@ -135,6 +138,7 @@ class SampleTable:
             place=self.place[mask],
             texts={k: [t for t, m in zip(v, mask, strict=True) if m] for k, v in self.texts.items()},
             aggregates=self.aggregates,
+            outcome_given=self.outcome_given[mask] if self.outcome_given is not None else None,
         )
 
     def present(self, name: str) -> int:
@@ -216,6 +220,7 @@ def build(
         epoch_arr = raw_epoch.astype(np.int32)
 
     outcome_arr = np.where(score_arr >= 1.0, 0, 1).astype(np.int8)
+    given_outcome = np.zeros(n, dtype=np.bool_)
     if isinstance(outcome, np.ndarray):
         given_outcome = outcome != NO_OUTCOME
         outcome_arr[given_outcome] = outcome[given_outcome]
@@ -223,6 +228,7 @@ def build(
         for i, kind in enumerate(outcome):
             if kind is None or kind == "":
                 continue
+            given_outcome[i] = True
             code = OUTCOME_CODE.get(kind)
             if code is None:
                 raise fail(i, f"unknown outcome {kind!r} (expected one of {', '.join(OUTCOMES)})")
@@ -235,6 +241,8 @@ def build(
     for name in OPTIONAL_NUMBERS:
         if name in given:
             arr = _floats(given[name], name, fail, required=False)
+            if arr.shape[0] != n:  # an importer's bug, said where it happened rather than deep in the ranking
+                raise InputError(source, f"{name}: {arr.shape[0]} values for {n} samples")
             _check_range(arr, name, fail)
             number_arrs[name] = arr
         else:
@@ -256,6 +264,7 @@ def build(
         source=np.asarray(source_codes, dtype=np.int32),
         place=place_arr,
         texts=dict(texts or {}),
+        outcome_given=None if given_outcome.all() else given_outcome,
     )
     dup = first_duplicate(table)
     if dup is not None:
@@ -387,6 +396,11 @@ def concat(tables: Sequence[SampleTable]) -> SampleTable:
         source=np.concatenate(parts["source"]),
         place=np.concatenate([t.place for t in tables]),
         texts={k: [x for t in tables for x in t.texts.get(k, [None] * len(t))] for k in text_keys},
+        outcome_given=(
+            np.concatenate([t.outcome_given if t.outcome_given is not None else np.ones(len(t), bool) for t in tables])
+            if any(t.outcome_given is not None for t in tables)
+            else None
+        ),
     )
     if any(t.aggregates is not None for t in tables):
         agg = join([t.aggregates for t in tables if t.aggregates is not None])

@@ -10,13 +10,16 @@ from advisor.decision.result import Decision, ModelResult
 LETTER = {"accuracy": "A", "cost": "C", "latency": "L", "gracefulness": "G"}
 
 
-#: What each flag means; printed under tables, and in the memo.
-FLAG_LEGEND = (
-    "Pareto: no other model is as good on all four criteria and better on one; dominated: one is. "
-    "tied #1: its 95% rank interval reaches first place; ~#1: its accuracy is not clearly different from the "
-    "pick's (paired tests over every pair of ranked models). "
-    "aggregates: rests on per-task statistics, not samples."
-)
+#: What each flag means, by flag; ``legend`` keeps the ones a decision shows.
+MEANING = {
+    "Pareto": "no other model is as good on all four criteria and better on one",
+    "dominated": "another model is",
+    "tied #1": "its 95% rank interval reaches first place",
+    "~#1": "its accuracy is not clearly different from the pick's (paired tests over every pair of ranked models)",
+    "aggregates": "rests on per-task statistics, not samples",
+}
+#: Every flag's meaning in one line.
+FLAG_LEGEND = "; ".join(f"{flag}: {words}" for flag, words in MEANING.items()) + "."
 
 
 def flags(m: ModelResult, tied: Collection[str] = (), *, with_reason: bool = True) -> str:
@@ -33,6 +36,18 @@ def flags(m: ModelResult, tied: Collection[str] = (), *, with_reason: bool = Tru
     if m.aggregated:
         out.append("aggregates")
     return ", ".join(out)
+
+
+def legend(decision: Decision, *, flags_shown: bool = True) -> str | None:
+    """What the flags shown mean, only for flags that appear (None when none do or flags are not shown)."""
+    if not flags_shown:
+        return None
+    tied = decision.tied_for_first or ()
+    present: set[str] = set()
+    for m in decision.models:
+        present.update(part.split(":", 1)[0] for part in flags(m, tied, with_reason=False).split(", ") if part)
+    shown = [f"{flag}: {words}" for flag, words in MEANING.items() if flag in present]
+    return "; ".join(shown) + "." if shown else None
 
 
 def aggregates_sentence(decision: Decision) -> str | None:

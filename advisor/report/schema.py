@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.decision.decide import Inputs
-from advisor.decision.explain import verdict
+from advisor.decision.explain import criteria_notes, verdict
 from advisor.decision.result import Accuracy, Decision, ModelResult
+from advisor.report.overfit import split_json
 from advisor.report.uncertainty import comparisons_json, model_fields, uncertainty_json
 
 SCHEMA = "advisor.rank/2"
@@ -55,14 +56,20 @@ def model_json(m: ModelResult, decision: Decision | None = None) -> dict[str, An
 def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
     ws = inputs.workspace
     p = decision.profile
+    edits = decision.edits
     return {
         "schema": SCHEMA,
-        "workspace": {"name": ws.config.name, "path": str(ws.root)},
+        "workspace": {"name": ws.name, "path": str(ws.root)},
         "profile": {
             "name": p.name,
             "latency_metric": p.latency.metric,
             "constraints": p.constraints.model_dump(),
             "severity": p.severity.model_dump(),
+            "custom_weights": edits is not None and edits.weights is not None,
+            "profile_weights": edits.weights if edits is not None else None,
+            "changed_constraints": {
+                name: {"profile": before, "in_force": now} for name, before, now in (edits.constraints if edits else ())
+            },
         },
         "weights": decision.weights,
         "task_weights": decision.task_weights,
@@ -79,8 +86,12 @@ def decision_json(decision: Decision, inputs: Inputs) -> dict[str, Any]:
         "pick": decision.pick.model if decision.pick else None,
         "verdict": verdict(decision),
         "warnings": list(decision.warnings),
+        "dropped_criteria": dict(decision.dropped),
+        "excluded_for_lacking": {c: list(models) for c, models in decision.lacking.items()},
+        "notes": criteria_notes(decision),
         "aggregated_models": decision.aggregated,
         "models": [model_json(m, decision) for m in decision.models],
         "accuracy_comparisons": comparisons_json(decision),
         **uncertainty_json(decision.uncertainty),
+        "split": split_json(decision.overfit),
     }

@@ -16,7 +16,7 @@ from typing import Any
 
 from advisor.decision.explain import compare_reason, judge, pairs_phrase
 from advisor.decision.result import AccuracyGap, Decision, Pairwise, Uncertainty
-from advisor.text.format import p_value, pct
+from advisor.text.format import p_value, pct, signed
 
 
 def _num(x: float | None) -> float | None:
@@ -125,7 +125,7 @@ def cell(u: Uncertainty | None, model: str) -> str:
 
 
 def _pp(x: float) -> str:
-    return f"{100 * x:+.1f} pp"
+    return f"{signed(100 * x)} pp"
 
 
 def _p(p: float) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 
 def money(usd: float | None, digits: int = 3) -> str:
@@ -14,7 +15,11 @@ def money(usd: float | None, digits: int = 3) -> str:
         return f"${usd:,.0f}"
     if abs(usd) >= 1:
         return f"${usd:,.2f}"
-    return f"${usd:.{digits}g}"
+    text = f"{usd:.{digits}g}"
+    if "e" in text:  # $0.0000069, not $6.9e-06
+        places = digits - 1 - math.floor(math.log10(abs(usd)))
+        text = f"{usd:.{places}f}".rstrip("0").rstrip(".")
+    return f"${text}"
 
 
 def p_value(p: float) -> str:
@@ -32,6 +37,38 @@ def pct(x: float | None, digits: int = 1) -> str:
 
 def fmt_ms(ms: float) -> str:
     return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
+
+
+def rounded_parts(values: Sequence[float], digits: int) -> tuple[list[float], float]:
+    """Non-negative parts rounded to ``digits`` so that, as shown, they add up to their rounded total.
+
+    Largest-remainder rounding: each part is rounded down, then the units
+    still missing go to the parts that lost the most. Returns (parts, total).
+    """
+    scale = 10**digits
+    target = round(math.fsum(values) * scale)
+    floors = [math.floor(v * scale + 1e-9) for v in values]
+    order = sorted(range(len(values)), key=lambda i: -(values[i] * scale - floors[i]))
+    for i in order[: max(0, target - sum(floors))]:
+        floors[i] += 1
+    return [f / scale for f in floors], target / scale
+
+
+def percentages(shares: Sequence[float], digits: int = 0) -> list[str]:
+    """Shares of a whole as percentages that add up to the whole's (100% for shares summing to 1)."""
+    parts, _ = rounded_parts([100 * s for s in shares], digits)
+    return [f"{p:.{digits}f}%" for p in parts]
+
+
+def signed(x: float, digits: int = 1) -> str:
+    """``+1.2`` / ``-0.4`` / ``0.0``: a sign only when the rounded value has one (never ``-0.0``)."""
+    text = f"{x:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+def graceful(x: float | None) -> str:
+    """Gracefulness as shown: two decimals, or "unknown" when the results do not say how a model fails."""
+    return "unknown" if x is None else f"{x:.2f}"
 
 
 def tokens(n: float) -> str:

@@ -17,6 +17,7 @@ def run(
     profile: str | None = None,
     prices: str | None = None,
     weights: dict[str, float] | None = None,
+    part: str | None = None,
 ) -> int:
     """Open the TUI on a workspace folder, block until the user quits, and return the exit code.
 
@@ -27,6 +28,6 @@ def run(
     from advisor.tui.settings import log_file
 
     install_log(log_file())
-    app = AdvisorApp(folder, profile=profile, prices=prices, weights=weights)
+    app = AdvisorApp(folder, profile=profile, prices=prices, weights=weights, part=part)
     app.run()
     return app.return_code or 0

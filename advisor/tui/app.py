@@ -51,6 +51,14 @@ class AdvisorApp(AdvisorHost):
         Binding("i", "view('data')", "Data", id="view-data"),
         Binding("r", "reset_weights", "Reset weights", id="reset-weights", show=False),
         Binding("e", "export_memo", "Memo", id="export-memo", tooltip="Export the decision memo (asks where)"),
+        Binding(
+            "h",
+            "next_part",
+            "Holdout/dev/all",
+            id="split-part",
+            show=False,
+            tooltip="Rank on the next part of the split",
+        ),
         Binding("ctrl+r,f5", "reload", "Reload", id="reload", show=False, tooltip="Read the workspace again"),
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("q", "request_quit", "Quit", id="quit", tooltip="Quit (asks first)"),
@@ -75,6 +83,7 @@ class AdvisorApp(AdvisorHost):
         prices: str | None = None,
         weights: dict[str, float] | None = None,
         settings: Settings | None = None,
+        part: str | None = None,
     ) -> None:
         super().__init__()
         problem: str | None = None
@@ -82,7 +91,9 @@ class AdvisorApp(AdvisorHost):
             settings, problem = load_settings()
         self.settings = settings
         self._settings_problem = problem
-        self.session = Session(folder=Path(folder), profile_ref=profile, prices_ref=prices, initial_weights=weights)
+        self.session = Session(
+            folder=Path(folder), profile_ref=profile, prices_ref=prices, initial_weights=weights, part_ref=part
+        )
         self.start_dir = Path.cwd()
         """The folder the user started advisor in (the export dialog may propose it)."""
         self.today: Callable[[], dt.date] = dt.date.today
@@ -104,7 +115,7 @@ class AdvisorApp(AdvisorHost):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_workspace(self) -> None:
         s = self.session
-        self.post_message(WorkspaceLoaded(load(s.folder, s.profile_ref, s.prices_ref)))
+        self.post_message(WorkspaceLoaded(load(s.folder, s.profile_ref, s.prices_ref, s.part_ref)))
 
     @on(WorkspaceLoaded)
     def _loaded(self, message: WorkspaceLoaded) -> None:
@@ -204,6 +215,17 @@ class AdvisorApp(AdvisorHost):
             self.session.reset()
             self._rerank()
             self.tell(f"Weights and constraints reset to '{self.session.base_profile.name}'.", timeout=2)
+
+    def action_next_part(self) -> None:
+        """Rank on the next part of the split: holdout → dev → all."""
+        if self.session.inputs is None:
+            return
+        described = self.session.next_part()
+        if described is None:
+            self.tell("This workspace has no split: `advisor split` holds items out.", severity="warning")
+            return
+        self._rerank()
+        self.tell(f"Ranking on {described}.", title="Split", timeout=2.5)
 
     def choose_sheet(self, ref: str) -> None:
         if self.session.inputs is not None:

@@ -31,6 +31,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("Export decision memo (HTML)", "The same memo as one HTML file with inline charts", "export_memo('html')"),
     ("Reset weights and constraints", "Back to the profile's own weights", "reset_weights"),
+    ("Rank on: holdout / dev / all", "Switch the part of the split the ranking uses", "next_part"),
     ("Reload workspace", "Read the workspace and its files again", "reload"),
     ("Pull prices (LiteLLM)", "Fetch a new dated price sheet in the background", "pull_prices"),
     ("Help: keys", "Every key and its binding id", "help"),

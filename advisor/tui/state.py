@@ -14,7 +14,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from advisor.decision.decide import Inputs, decide, load_inputs
+from advisor.decision.decide import Inputs, decide, load_inputs, with_part
 from advisor.decision.result import Decision
 from advisor.errors import InputError
 from advisor.evidence.gather import gather
@@ -22,6 +22,7 @@ from advisor.files import bundled
 from advisor.inputs.profiles import Constraints, Profile, bundled_profile_paths, load_profile, load_profile_file
 from advisor.prices.history import list_snapshots
 from advisor.prices.select import open_sheet
+from advisor.split.assign import Part
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,13 @@ class LoadProblem:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
-def load(folder: Path, profile: str | None, prices: str | None) -> Inputs | LoadProblem:
+def load(folder: Path, profile: str | None, prices: str | None, part: str | None = None) -> Inputs | LoadProblem:
     """Load a workspace; bad input becomes a LoadProblem, never a traceback."""
     try:
-        return load_inputs(folder, profile=profile, prices=prices)
+        inputs = load_inputs(folder, profile=profile, prices=prices, part=part)
+        if inputs.split is not None:
+            decide(inputs)  # the split's check (both parts gathered, items resampled) is kept: compute it off the UI
+        return inputs
     except InputError as exc:
         return LoadProblem(exc.where, exc.message)
     except Exception as exc:  # the TUI must open whatever is wrong; show the cause in place
@@ -119,6 +123,8 @@ class Session:
     generation: int = 0
     #: Weights from ``--weights``, applied over the profile on the first load only.
     initial_weights: dict[str, float] | None = None
+    #: The part of the split to rank on (``--on``; None: the holdout when there is a split).
+    part_ref: str | None = None
 
     def adopt(self, loaded: Inputs | LoadProblem) -> None:
         """Take the result of ``load``: keep edits to weights/constraints only if the profile is the same."""
@@ -162,6 +168,16 @@ class Session:
     def reset(self) -> None:
         """Back to the chosen profile's own weights and constraints."""
         self.profile = self.base_profile
+
+    def next_part(self) -> str | None:
+        """Rank on the next part of the split (holdout → dev → all); None when the workspace has no split."""
+        if self.inputs is None or self.inputs.split is None:
+            return None
+        order: tuple[Part, ...] = ("holdout", "dev", "all")
+        part = order[(order.index(self.inputs.split.part) + 1) % len(order)]
+        self.inputs = with_part(self.inputs, part)
+        self.part_ref = part
+        return self.inputs.split.describe() if self.inputs.split else None
 
     def choose_sheet(self, ref: str) -> None:
         assert self.inputs is not None

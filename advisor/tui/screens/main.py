@@ -91,7 +91,8 @@ class MainScreen(AdvisorScreen):
                 box.title = Content(Priorities.summary(session.profile, decision))  # type: ignore[assignment]
                 self.query_one(Warnings).show(decision.warnings)
             self._show_detail()
-        self.sub_title = clean(session.inputs.workspace.config.name)
+        split = session.inputs.split
+        self.sub_title = clean(session.inputs.workspace.name) + (f" · ranked on {split.describe()}" if split else "")
 
     def _key(self, binding_id: str) -> str:
         return self.advisor.key_for(binding_id)

@@ -22,10 +22,11 @@ from advisor.decision.decide import Inputs
 from advisor.decision.result import AccuracyGap, Decision, ModelResult, Pairwise, Uncertainty
 from advisor.inputs.profiles import CRITERIA
 from advisor.report.uncertainty import gap_sentence
-from advisor.text.format import fmt_ms, money, pct
+from advisor.text.format import fmt_ms, graceful, money, pct
 from advisor.text.sanitise import clean, plain
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
 from advisor.tui.guard import Panel, guarded
+from advisor.tui.widgets.split_note import split_note
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -67,7 +68,9 @@ def failures_view(m: ModelResult, decision: Decision) -> RenderableType:
             table.add_row(kind, str(count), pct(count / total, 0), f"{severity[kind]:.1f}")
     if not total:
         return Text("No failures recorded.")
-    return Group(table, Text(f"gracefulness {m.gracefulness:.2f} = 1 − mean severity; unsafe {pct(m.unsafe_rate)}"))
+    return Group(
+        table, Text(f"gracefulness {graceful(m.gracefulness)} = 1 − mean severity; unsafe {pct(m.unsafe_rate)}")
+    )
 
 
 def load_view(m: ModelResult, inputs: Inputs, metric: str) -> RenderableType | None:
@@ -124,6 +127,7 @@ PART_LABEL = {
     "cache_write": "cache write",
     "output": "output",
     "reasoning": "reasoning",
+    "recorded": "recorded by the tool",
 }
 
 
@@ -184,7 +188,7 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette, stats: Uncert
             fmt_ms(m.latency_value) if m.latency_value else "n/a",
             fmt_ms(leader.latency_value) if leader.latency_value else "n/a",
         ),
-        "gracefulness": (f"{m.gracefulness:.2f}", f"{leader.gracefulness:.2f}"),
+        "gracefulness": (graceful(m.gracefulness), graceful(leader.gracefulness)),
     }
     for c in CRITERIA:
         diff = m.breakdown[c] - leader.breakdown[c]
@@ -200,6 +204,10 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette, stats: Uncert
     if gap is None:
         return Group(title, table)
     return Group(title, table, paired_note(gap, stats.pair(m.model) if stats else None))
+
+
+def _with(view: RenderableType, extra: RenderableType | None) -> RenderableType:
+    return view if extra is None else Group(view, extra)
 
 
 class Detail(Grid):
@@ -233,7 +241,7 @@ class Detail(Grid):
         metric = decision.profile.latency.metric
         views: dict[str, Callable[[], RenderableType]] = {
             "why": lambda: why_view(m, decision, palette, stats),
-            "tasks": lambda: tasks_view(m, decision, palette),
+            "tasks": lambda: _with(tasks_view(m, decision, palette), split_note(m.model, decision.overfit, palette)),
             "failures": lambda: failures_view(m, decision),
             "latency": lambda: latency_view(m, inputs, metric),
             "cost": lambda: cost_view(m),

@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Static
 
 from advisor.decision.result import Decision, ModelResult, Uncertainty
 from advisor.report.flags import flags
+from advisor.text.format import graceful
 from advisor.text.sanitise import clean
 from advisor.tui.format import Palette, acc_text, latency_text, money, score_bar
 from advisor.tui.guard import contained
@@ -236,7 +237,7 @@ class RankingTable(DataTable[Text]):
             "latency": t(latency_text(m.latency_value)),
             "monthly": t(money(m.monthly_cost_usd)),
             "success": t(money(m.cost_per_success_usd)),
-            "graceful": t(f"{m.gracefulness:.2f}"),
+            "graceful": t(graceful(m.gracefulness)),
             "parts": Text(" " * PARTS) if m.excluded else score_bar(m.breakdown, PARTS, palette),
             "flags": t(
                 clean(flags(m, stats.tied_for_first if stats else (), with_reason=False)),

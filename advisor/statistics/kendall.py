@@ -1,8 +1,9 @@
-"""Kendall's tau-b: how far a public benchmark's order agrees with the private ranking.
+"""Kendall's tau-b: how far two orders of the same models agree.
 
 Why this module exists: the memo sets public scores (MMLU and the like) beside
-the user's own ranking and says in one sentence how well the two orders agree.
-Tau-b is the right coefficient when either side has ties (public scores often
+the user's own ranking, and the overfitting check sets the ranking on the dev
+items beside the ranking on the holdout; both say in one sentence how well the
+two orders agree. Tau-b is the right coefficient when either side has ties (public scores often
 do). It is a few lines, so it lives here rather than pulling SciPy (which the
 tests use as the independent check) into the runtime.
 """
