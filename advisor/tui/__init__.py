@@ -19,8 +19,15 @@ def run(
     weights: dict[str, float] | None = None,
     part: str | None = None,
 ) -> int:
-    """Open the TUI on a workspace folder and block until the user quits."""
-    from advisor.tui.app import AdvisorApp
+    """Open the TUI on a workspace folder, block until the user quits, and return the exit code.
 
-    AdvisorApp(folder, profile=profile, prices=prices, weights=weights, part=part).run()
-    return 0
+    An app that ended on an error (Textual prints its traceback) returns 1, never 0.
+    """
+    from advisor.tui.app import AdvisorApp
+    from advisor.tui.guard import install_log
+    from advisor.tui.settings import log_file
+
+    install_log(log_file())
+    app = AdvisorApp(folder, profile=profile, prices=prices, weights=weights, part=part)
+    app.run()
+    return app.return_code or 0

@@ -12,7 +12,9 @@ from functools import partial
 from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
+from advisor.text.sanitise import clean
 from advisor.tui.host import AdvisorHost
 from advisor.tui.state import sheet_options
 
@@ -22,7 +24,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("View: trade-offs", "Accuracy against cost and latency, with the Pareto frontier", "view('tradeoffs')"),
     ("View: prices", "The price sheet in use, other sheets, diffs and pulls", "view('prices')"),
     ("View: data", "What was loaded from the result files", "view('data')"),
-    ("Export decision memo (Markdown)", "Write the memo for the decision on screen", "export_memo('md')"),
+    (
+        "Export decision memo (Markdown)",
+        "Choose where to write the memo for the decision on screen",
+        "export_memo('md')",
+    ),
     ("Export decision memo (HTML)", "The same memo as one HTML file with inline charts", "export_memo('html')"),
     ("Reset weights and constraints", "Back to the profile's own weights", "reset_weights"),
     ("Rank on: holdout / dev / all", "Switch the part of the split the ranking uses", "next_part"),
@@ -35,6 +41,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 
 class AdvisorCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """(title, help, callback); titles and help are escaped for markup (names come from files)."""
         app = cast(AdvisorHost, self.app)
         out: list[tuple[str, str, Callable[[], object]]] = [
             (title, text, partial(app.run_action, action)) for title, text, action in ACTIONS
@@ -42,20 +49,20 @@ class AdvisorCommands(Provider):
         for option in app.profile_options:
             out.append(
                 (
-                    f"Profile: {option.name}",
-                    option.description[:120] or option.origin,
+                    f"Profile: {clean(option.name)}",
+                    clean(option.description) or option.origin,
                     partial(app.choose_profile, option.ref),
                 )
             )
         for sheet in sheet_options(app.session.inputs):
             out.append(
                 (
-                    f"Prices: use {sheet.label}",
+                    f"Prices: use {clean(sheet.label)}",
                     f"Reprice on this {sheet.origin} sheet",
                     partial(app.choose_sheet, sheet.ref),
                 )
             )
-        return out
+        return [(escape(title), escape(text), callback) for title, text, callback in out]
 
     async def discover(self) -> Hits:
         for title, text, callback in self._commands():

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rich.color import Color as RichColor
+from rich.color import ColorParseError
 from rich.text import Text
+from textual.color import Color
+from textual.color import ColorParseError as TextualColorParseError
 
 from advisor.decision.result import Accuracy
 from advisor.inputs.profiles import CRITERIA
@@ -34,8 +38,10 @@ class Palette:
 
     @classmethod
     def from_theme(cls, variables: Mapping[str, str]) -> Palette:
+        background = variables.get("background", "#000000")
+
         def get(name: str, fallback: str) -> str:
-            return variables.get(name) or variables.get(fallback) or "default"
+            return solid(variables.get(name) or variables.get(fallback) or "default", background)
 
         return cls(
             criteria={
@@ -50,6 +56,23 @@ class Palette:
             bad=get("error", "warning"),
             warn=get("warning", "accent"),
         )
+
+
+def solid(value: str, background: str) -> str:
+    """A theme colour Rich can draw: translucent ones (``#E0E0E099``) are blended over the background."""
+    try:
+        colour = Color.parse(value)
+        if colour.a < 1:
+            colour = Color.parse(background) + colour
+        out = colour.hex
+    except TextualColorParseError:
+        out = value
+    out = out.removeprefix("ansi_")
+    try:
+        RichColor.parse(out)
+    except ColorParseError:
+        return "default"
+    return out
 
 
 def score_bar(breakdown: Mapping[str, float], width: int, palette: Palette, dim: bool = False) -> Text:

@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_config_path
+from platformdirs import user_config_path, user_log_path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor.errors import InputError
@@ -61,6 +61,11 @@ def config_dir() -> Path:
     if override:
         return Path(override)
     return user_config_path("advisor", appauthor=False)
+
+
+def log_file() -> Path:
+    """Where the TUI logs what a widget could not show (made on first use, not before)."""
+    return user_log_path("advisor", appauthor=False) / "tui.log"
 
 
 def user_profiles_dir() -> Path:

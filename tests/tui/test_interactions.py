@@ -145,27 +145,6 @@ def test_sheet_switch_reprices() -> None:
     drive(app, steps)
 
 
-def test_export_writes_the_memo(tmp_path: Path) -> None:
-    app = make_app(export_dir=tmp_path)
-
-    async def steps(pilot: Pilot[None]) -> None:
-        await pilot.press("e")
-        await settle(pilot)
-        memos = list(tmp_path.glob("memo-*.md"))
-        assert len(memos) == 1, [n.message for n in app._notifications]
-        assert "bolt/fast" in memos[0].read_text()
-        assert any(str(memos[0]) in n.message for n in app._notifications)
-        await pilot.press("e")  # a second export never overwrites the first
-        await settle(pilot)
-        assert len(list(tmp_path.glob("memo-*.md"))) == 2
-        app.action_export_memo("html")  # the palette's HTML entry
-        await settle(pilot)
-        (html,) = tmp_path.glob("memo-*.html")
-        assert html.read_text().lstrip().lower().startswith("<!doctype html") and "<svg" in html.read_text()
-
-    drive(app, steps)
-
-
 def test_failed_pull_keeps_the_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
     import advisor.prices.pull as pull_module
 

@@ -14,6 +14,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from advisor.report.data import renderables, summary
+from advisor.text.sanitise import clean
+from advisor.tui.guard import Panel, guarded
 from advisor.tui.screens.base import AdvisorScreen
 
 
@@ -21,8 +23,8 @@ class DataScreen(AdvisorScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="data-scroll"):
-            yield Static("Loading…", id="data-report")
-        yield Footer()
+            yield Panel("Loading…", id="data-report")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Data"
@@ -32,6 +34,9 @@ class DataScreen(AdvisorScreen):
         s = self.advisor.session
         out = self.query_one("#data-report", Static)
         if s.inputs is None:
-            out.update(Text(s.problem.line() if s.problem else "Loading…"))
+            out.update(Text(clean(s.problem.line()) if s.problem else "Loading…"))
             return
-        out.update(Group(*renderables(summary(s.inputs.loaded, s.inputs.workspace.root))))
+        inputs = s.inputs
+        out.update(
+            guarded("The data report", lambda: Group(*renderables(summary(inputs.loaded, inputs.workspace.root))))
+        )

@@ -29,6 +29,8 @@ from advisor.files.bundled import display_path
 from advisor.prices.history import diff
 from advisor.prices.sheet import PriceSheet, load_sheet
 from advisor.text.format import money
+from advisor.text.sanitise import clean
+from advisor.tui.guard import Panel, guarded
 from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.state import sheet_options
 
@@ -37,8 +39,10 @@ def current_view(inputs: Inputs, decision: Decision | None) -> RenderableType:
     sheet = inputs.sheet
     head = Text()
     head.append(f"In use: {sheet.as_of}", style="bold")
-    head.append(f"  ·  {len(sheet.listing())} models  ·  {display_path(inputs.sheet_path, inputs.workspace.root)}\n")
-    head.append(f"source: {sheet.source}\n", style="dim")
+    head.append(
+        f"  ·  {len(sheet.listing())} models  ·  {clean(display_path(inputs.sheet_path, inputs.workspace.root))}\n"
+    )
+    head.append(f"source: {clean(sheet.source)}\n", style="dim")
     table = Table(box=None, header_style="bold", padding=(0, 1))
     for col in ("model", "priced as", "in $/Mtok", "cached", "out $/Mtok", "$/task"):
         table.add_column(col, justify="left" if col in ("model", "priced as") else "right", no_wrap=True)
@@ -46,12 +50,19 @@ def current_view(inputs: Inputs, decision: Decision | None) -> RenderableType:
         for m in decision.models:
             price = sheet.get(m.priced_as) if m.priced_as else None
             if price is None:
-                table.add_row(m.model, Text(m.price_match, style="dim"), "–", "–", "–", money(m.cost_per_task_usd))
+                table.add_row(
+                    Text(clean(m.model)),
+                    Text(clean(m.price_match), style="dim"),
+                    "–",
+                    "–",
+                    "–",
+                    money(m.cost_per_task_usd),
+                )
                 continue
             cached = "–" if price.cached_input_per_mtok is None else f"{price.cached_input_per_mtok}"
             table.add_row(
-                m.model,
-                price.id,
+                Text(clean(m.model)),
+                Text(clean(price.id)),
                 f"{price.input_per_mtok}",
                 cached,
                 f"{price.output_per_mtok}",
@@ -71,7 +82,9 @@ def diff_view(old: PriceSheet, new: PriceSheet, candidates: list[str]) -> Render
     for r in d.repriced[:60]:
         for ch in r.changes:
             pct = "" if ch.percent is None else f"{ch.percent:+.0f}%"
-            table.add_row(Text(r.id, style="bold" if r.candidate else ""), ch.field, str(ch.old), str(ch.new), pct)
+            table.add_row(
+                Text(clean(r.id), style="bold" if r.candidate else ""), ch.field, str(ch.old), str(ch.new), pct
+            )
     return Group(text, table) if d.repriced else text
 
 
@@ -94,9 +107,9 @@ class PricesScreen(AdvisorScreen):
                 yield OptionList(id="sheet-list")
                 yield Static("", id="pull-status")
             with VerticalScroll(id="prices-right"):
-                yield Static("Loading…", id="sheet-current")
-                yield Static("", id="sheet-diff")
-        yield Footer()
+                yield Panel("Loading…", id="sheet-current")
+                yield Panel("", id="sheet-diff")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Prices"
@@ -107,15 +120,16 @@ class PricesScreen(AdvisorScreen):
     def refresh_view(self) -> None:
         s = self.advisor.session
         if s.inputs is None:
-            self.query_one("#sheet-current", Static).update(s.problem.line() if s.problem else "Loading…")
+            self.query_one("#sheet-current", Static).update(Text(clean(s.problem.line()) if s.problem else "Loading…"))
             return
-        self.query_one("#sheet-current", Static).update(current_view(s.inputs, s.decision))
+        inputs, decision = s.inputs, s.decision
+        self.query_one("#sheet-current", Static).update(guarded("The sheet", lambda: current_view(inputs, decision)))
         options = self.query_one("#sheet-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
         for o in sheet_options(s.inputs):
             mark = "● " if o.ref == str(s.inputs.sheet_path) else "  "
-            options.add_option(Option(f"{mark}{o.label}  ({o.origin})", id=o.ref))
+            options.add_option(Option(Text(f"{mark}{clean(o.label)}  ({o.origin})"), id=o.ref))
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)
 
@@ -128,10 +142,11 @@ class PricesScreen(AdvisorScreen):
         try:
             other = load_sheet(Path(ref))
         except InputError as exc:
-            self.query_one("#sheet-diff", Static).update(Text(exc.line(), style="bold"))
+            self.query_one("#sheet-diff", Static).update(Text(clean(exc.line()), style="bold"))
             return
         candidates = [m.priced_as for m in (s.decision.models if s.decision else ()) if m.priced_as]
-        self.query_one("#sheet-diff", Static).update(diff_view(s.inputs.sheet, other, candidates))
+        sheet = s.inputs.sheet
+        self.query_one("#sheet-diff", Static).update(guarded("The diff", lambda: diff_view(sheet, other, candidates)))
 
     @on(OptionList.OptionSelected, "#sheet-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -167,9 +182,9 @@ class PricesScreen(AdvisorScreen):
     def _pulled(self, message: Pulled) -> None:
         status = self.query_one("#pull-status", Static)
         if message.error:
-            status.update(Text(f"Pull failed; the sheet in use is unchanged.\n{message.error}", style="bold"))
-            self.notify(message.error, title="Pull failed; prices unchanged", severity="error")
+            status.update(Text(f"Pull failed; the sheet in use is unchanged.\n{clean(message.error)}", style="bold"))
+            self.advisor.tell(message.error, title="Pull failed; prices unchanged", severity="error")
             return
-        status.update(Text(f"Pulled: {message.status} → {message.path}"))
-        self.notify(f"{message.status}: {message.path}", title="Prices pulled")
+        status.update(Text(clean(f"Pulled: {message.status} → {message.path}")))
+        self.advisor.tell(f"{message.status}: {message.path}", title="Prices pulled")
         self.refresh_view()

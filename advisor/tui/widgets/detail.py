@@ -8,6 +8,7 @@ arithmetic is for display (histogram bins, shares of a total).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from rich.console import Group, RenderableType
@@ -24,6 +25,7 @@ from advisor.report.uncertainty import gap_sentence
 from advisor.text.format import fmt_ms, graceful, money, pct
 from advisor.text.sanitise import clean, plain
 from advisor.tui.format import LABEL, LETTER, Palette, acc_text, interval_bar
+from advisor.tui.guard import Panel, guarded
 from advisor.tui.widgets.split_note import split_note
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -41,11 +43,11 @@ def tasks_view(m: ModelResult, decision: Decision, palette: Palette) -> Renderab
     lo = max(0.0, math.floor(20 * min(a.ci_low for a in shown)) / 20) if shown else 0.0
     hi = min(1.0, math.ceil(20 * max(a.ci_high for a in shown)) / 20) if shown else 1.0
     table = _table("task", "w", "n", "accuracy", f"{100 * lo:.0f}–{100 * hi:.0f}%")
-    table.columns[0].max_width = 14
+    table.columns[0].max_width = 24
     table.columns[0].overflow = "ellipsis"
     for task, acc in m.task_accuracy.items():
         w = decision.task_weights.get(task, 0.0)
-        table.add_row(task, pct(w, 0), str(acc.n), acc_text(acc), interval_bar(acc, 10, palette, lo, hi))
+        table.add_row(Text(clean(task)), pct(w, 0), str(acc.n), acc_text(acc), interval_bar(acc, 10, palette, lo, hi))
     if m.accuracy is not None:
         table.add_row(
             Text("overall", style="bold"),
@@ -135,7 +137,10 @@ def cost_view(m: ModelResult) -> RenderableType:
         f"{money(m.monthly_cost_usd)}/month\n",
         style="bold",
     )
-    head.append(f"priced as {m.priced_as or '–'} ({m.price_match}); source: {m.cost_source or 'none'}\n", style="dim")
+    head.append(
+        clean(f"priced as {m.priced_as or '–'} ({m.price_match}); source: {m.cost_source or 'none'}") + "\n",
+        style="dim",
+    )
     if m.cost_model:  # a model you run yourself: the assumptions behind its cost
         head.append(clean(m.cost_model) + "\n")
     total = sum(m.cost_split.values())
@@ -165,16 +170,16 @@ def why_view(m: ModelResult, decision: Decision, palette: Palette, stats: Uncert
     if leader is None:
         return Text("No model is ranked: every candidate is excluded.")
     if m.excluded:
-        return Text(f"{m.model} is excluded: {m.excluded}.", style=palette.bad)
+        return Text(clean(f"{m.model} is excluded: {m.excluded}."), style=palette.bad)
     title = Text()
     if m.model == leader.model:
         runner = decision.runner_up
         if runner is None:
-            return Text(f"{m.model} is the pick and the only ranked model.")
-        title.append(f"The pick. Runner-up {runner.model} against it:\n", style="bold")
+            return Text(f"{clean(m.model)} is the pick and the only ranked model.")
+        title.append(f"The pick. Runner-up {clean(runner.model)} against it:\n", style="bold")
         m, leader = runner, m
     else:
-        title.append(f"#{m.rank} {m.model} against #1 {leader.model}:\n", style="bold")
+        title.append(f"#{m.rank} {clean(m.model)} against #1 {clean(leader.model)}:\n", style="bold")
     table = _table("", f"#{m.rank}", f"#{leader.rank}", "points")
     raw = {
         "accuracy": (acc_text(m.accuracy), acc_text(leader.accuracy)),
@@ -205,10 +210,6 @@ def _with(view: RenderableType, extra: RenderableType | None) -> RenderableType:
     return view if extra is None else Group(view, extra)
 
 
-def _short(name: str) -> str:
-    return name.rsplit("/", 1)[-1][:16]
-
-
 class Detail(Grid):
     """Five panels about one model; ``show`` refills them."""
 
@@ -221,12 +222,14 @@ class Detail(Grid):
         "cost": "Cost",
     }
 
-    def __init__(self) -> None:
-        super().__init__(id="detail")
+    def __init__(self, *, id: str = "detail") -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id, classes="detail")
+        self.model: str | None = None
+        """The model shown."""
 
     def compose(self) -> ComposeResult:
         for name in self.PANELS:
-            panel = Static("", id=f"detail-{name}", classes="detail-panel")
+            panel = Panel("", id=f"detail-{name}", classes="detail-panel")
             panel.border_title = self.TITLES[name]
             yield panel
 
@@ -236,13 +239,14 @@ class Detail(Grid):
         m = decision.get(model)
         palette = Palette.from_theme(self.app.theme_variables)
         metric = decision.profile.latency.metric
-        views: dict[str, RenderableType] = {
-            "why": why_view(m, decision, palette, stats),
-            "tasks": _with(tasks_view(m, decision, palette), split_note(m.model, decision.overfit, palette)),
-            "failures": failures_view(m, decision),
-            "latency": latency_view(m, inputs, metric),
-            "cost": cost_view(m),
+        views: dict[str, Callable[[], RenderableType]] = {
+            "why": lambda: why_view(m, decision, palette, stats),
+            "tasks": lambda: _with(tasks_view(m, decision, palette), split_note(m.model, decision.overfit, palette)),
+            "failures": lambda: failures_view(m, decision),
+            "latency": lambda: latency_view(m, inputs, metric),
+            "cost": lambda: cost_view(m),
         }
-        self.border_title = f"{m.model}"
-        for name, view in views.items():
-            self.query_one(f"#detail-{name}", Static).update(view)
+        self.border_title = Text(clean(m.model))
+        self.model = m.model
+        for name, build in views.items():
+            self.query_one(f"#detail-{name}", Static).update(guarded(f"'{self.TITLES[name]}'", build))

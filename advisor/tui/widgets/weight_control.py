@@ -1,7 +1,8 @@
 """A focusable weight slider: Textual has none, and priorities are the heart of the tool.
 
 Keyboard first: ←/→ (or -/+) step the raw weight, Home/End go to the ends,
-digits type a value (Enter or leaving the control commits, Esc cancels).
+↓/↑ move to the next/previous weight, digits type a value (Enter or leaving
+the control commits, Esc cancels).
 The mouse works too: click or drag on the bar. The control shows the raw
 weight and the normalised share the engine reported, and posts ``Changed``.
 """
@@ -19,7 +20,7 @@ from textual.widget import Widget
 
 from advisor.tui.format import LABEL, LETTER, Palette
 
-LABEL_WIDTH = 16  # "A Gracefulness  "
+LABEL_WIDTH = 17  # "▶A Gracefulness  "
 VALUE_WIDTH = 12  # " 10.0   100%"
 
 
@@ -31,6 +32,8 @@ class WeightControl(Widget, can_focus=True):
         Binding("right,plus,equals_sign", "step(1)", "More", id="weight-more", show=False),
         Binding("home", "to_end(0)", "Zero", id="weight-zero", show=False),
         Binding("end", "to_end(1)", "Max", id="weight-max", show=False),
+        Binding("down", "move(1)", "Next weight", id="weight-next", show=False),
+        Binding("up", "move(-1)", "Previous weight", id="weight-prev", show=False),
     ]
 
     value: reactive[float] = reactive(0.0)
@@ -70,6 +73,17 @@ class WeightControl(Widget, can_focus=True):
         self.typing = None
         self.set_value(self.maximum if end else 0.0)
 
+    def action_move(self, direction: int) -> None:
+        """Focus the next (or previous) weight; past the last one, whatever follows in the panel."""
+        siblings = [w for w in self.parent.children if isinstance(w, WeightControl)] if self.parent else [self]
+        index = siblings.index(self) + direction
+        if 0 <= index < len(siblings):
+            self.screen.set_focus(siblings[index])  # at once: a key typed right after goes to the new weight
+        elif direction > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
+
     def on_key(self, event: events.Key) -> None:
         char = event.character
         if char is not None and (char.isdigit() or (char == "." and "." not in (self.typing or ""))):
@@ -93,7 +107,11 @@ class WeightControl(Widget, can_focus=True):
             return
         self.set_value(number)
 
+    def on_focus(self) -> None:
+        self.refresh()
+
     def on_blur(self) -> None:
+        self.refresh()
         if self.typing is not None:
             self._commit()
 
@@ -134,8 +152,9 @@ class WeightControl(Widget, can_focus=True):
         width = self._bar_width()
         filled = round(self.value / self.maximum * width) if self.maximum else 0
         text = Text()
+        text.append("▶" if self.has_focus else " ", style=f"bold {palette.text}")
         text.append(f"{LETTER[self.criterion]} ", style=f"bold {colour}")
-        text.append(f"{LABEL[self.criterion]:<{LABEL_WIDTH - 2}}")
+        text.append(f"{LABEL[self.criterion]:<{LABEL_WIDTH - 3}}")
         text.append("▕")
         text.append("█" * filled, style=colour)
         text.append("░" * (width - filled), style="dim")
