@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advisor.memo.snapshot import canonical_digest, extract
+from advisor.memo.snapshot_text import canonical_digest, extract
 from advisor.prices.native import dump_sheet
 from advisor.prices.sources import read_litellm
 from tests.helpers import REAL_PRICING

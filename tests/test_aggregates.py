@@ -21,7 +21,7 @@ from advisor.ingest import aggregates as agg_reader
 from advisor.ingest import detect, lm_eval
 from advisor.ingest.common import collect_notes
 from advisor.memo import render_markdown
-from advisor.memo.snapshot import parse
+from advisor.memo.snapshot_text import parse
 from advisor.report.schema import decision_json
 from advisor.report.table import markdown
 from advisor.statistics.intervals import Z95, wilson

@@ -16,7 +16,7 @@ from advisor.errors import InputError
 from advisor.files import bundled
 from advisor.memo import render, write_memo
 from advisor.memo.context import build_snapshot, memo_context
-from advisor.memo.snapshot import parse
+from advisor.memo.snapshot_text import parse
 from advisor.statistics.kendall import kendall_tau_b
 from tests.memo_helpers import GOLDEN, MEMO_WS, TODAY
 

@@ -20,6 +20,7 @@ from advisor.cli import main
 from advisor.errors import InputError
 from advisor.prices import history
 from advisor.prices.pull import PullOptions, pull
+from advisor.prices.sheet import load_sheet
 from advisor.prices.store import LOCK_FILE
 from tests.fault_server import Server
 from tests.helpers import REAL_PRICING
@@ -202,3 +203,19 @@ def test_cli_pull_exit_codes_and_one_line_errors(
     assert main(["prices", "pull", "--source", server.url, "--no-progress"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("advisor: error: http://127.0.0.1")
+
+
+def test_cli_pull_only_workspace_keeps_the_models_it_uses(
+    server: Server, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "results.jsonl").write_text(
+        '{"model": "gpt-4o", "task": "t", "sample_id": "1", "score": 1}\n'
+        '{"model": "my-mini", "task": "t", "sample_id": "1", "score": 0}\n'
+    )
+    (ws / "advisor.toml").write_text('results = ["results.jsonl"]\n\n[aliases]\n"my-mini" = "gpt-4o-mini"\n')
+    args = ["prices", "pull", "--source", server.url, "--no-progress", "--format", "json", "--only-workspace"]
+    assert main([*args, str(ws)]) == 0
+    saved = load_sheet(Path(json.loads(capsys.readouterr().out)["path"]))
+    assert {m.id for m in saved.models} == {"gpt-4o", "gpt-4o-mini"}

@@ -30,7 +30,7 @@ from advisor.ingest.detect import load_file
 from advisor.ingest.load import load_paths
 from advisor.inputs.profiles import load_profile_file
 from advisor.inputs.workspace import load_workspace
-from advisor.memo.snapshot import canonical_digest, extract, parse
+from advisor.memo.snapshot_text import canonical_digest, extract, parse
 from advisor.prices.sheet import load_sheet
 from tests.memo_helpers import GOLDEN, MEMO_WS
 from tests.test_ingest_hostile import UNITS, copy, damaged, target

@@ -17,7 +17,7 @@ from advisor.memo import write_memo
 from advisor.memo.cost_inputs import cost_inputs
 from advisor.memo.reprice import reprice
 from advisor.memo.revisit import EXIT_CHANGED, EXIT_HOLDS, EXIT_UNDETERMINED, revisit
-from advisor.memo.snapshot import read_memo
+from advisor.memo.snapshot_text import read_memo
 from advisor.prices.native import dump_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet, Tier, load_sheet
 from advisor.records.samples import build

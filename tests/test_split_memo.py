@@ -12,7 +12,7 @@ from advisor.cli import main
 from advisor.decision.decide import decide, load_inputs
 from advisor.memo import render, write_memo
 from advisor.memo.revisit import revisit
-from advisor.memo.snapshot import read_memo
+from advisor.memo.snapshot_text import read_memo
 from advisor.split.secret import fingerprint, read_secret, secret_path
 from tests import split_sim
 

@@ -1,4 +1,4 @@
-"""``advisor prices``: list, show, pull, import, and compare dated price sheets.
+"""``advisor prices``: list, show and match; pull and import (``prices_fetch``); history and diff (``prices_diff``).
 
 A decision is only as current as its prices, so the user needs to see which
 sheet is in force, where a rate came from, how an eval model name matched a
@@ -8,8 +8,7 @@ price entry, fetch a fresh sheet safely, and see what moved between dates.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import re
+import importlib
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,15 +30,10 @@ from advisor.cli.prices_output import (
     workspace_names,
 )
 from advisor.errors import InputError
-from advisor.files.reading import MIB, read_regular
-from advisor.prices import history, store
 from advisor.prices.own import cost_words, workspace_entries
-from advisor.prices.pull import PullOptions, pull
 from advisor.prices.resolve import AmbiguousModel, Resolution, resolve
 from advisor.prices.select import open_sheet, open_workspace_sheet
-from advisor.prices.sheet import CAPABILITIES, ModelPrice, PriceSheet, load_sheet
-from advisor.prices.sources import read_litellm
-from advisor.prices.sources_extra import read_genai_prices, read_openrouter
+from advisor.prices.sheet import CAPABILITIES, ModelPrice, PriceSheet
 from advisor.text.format import tokens
 from advisor.text.redact import redact_text
 from advisor.text.sanitise import clean, plain
@@ -92,45 +86,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     q.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="download bar")
     fmt(q)
-    q.set_defaults(func=run_pull)
+    q.set_defaults(func=_lazy("prices_fetch", "run_pull"))
 
     q = cmds.add_parser("history", help="dated snapshots, and how MODEL moved across them")
     q.add_argument("model", nargs="?")
     fmt(q)
-    q.set_defaults(func=_lazy("run_history"))
+    q.set_defaults(func=_lazy("prices_diff", "run_history"))
 
     q = cmds.add_parser("diff", help="added, removed and repriced models (default: the two newest sheets)")
     q.add_argument("old", nargs="?")
     q.add_argument("new", nargs="?")
     q.add_argument("--workspace", type=Path, help="list this workspace's candidates first")
     fmt(q)
-    q.set_defaults(func=_lazy("run_diff"))
+    q.set_defaults(func=_lazy("prices_diff", "run_diff"))
 
     q = cmds.add_parser("import", help="save a price file you already have as a dated snapshot")
     q.add_argument("file", type=Path)
     q.add_argument("--format", dest="input_format", choices=["litellm", "openrouter", "genai-prices", "native"])
     q.add_argument("--as-of", help="the date the prices were in force (default: a date in the file name, else today)")
     q.add_argument("--accept-suspicious", action="store_true", help="keep a sheet whose rates moved 10x or more")
-    q.set_defaults(func=run_import)
+    q.set_defaults(func=_lazy("prices_fetch", "run_import"))
 
 
-#: A public price file (LiteLLM's map is ~1.5 MB); the same cap as a pulled body.
-PRICE_FILE_LIMIT = 64 * MIB
+def _lazy(module: str, name: str) -> Any:
+    """Run ``advisor.cli.<module>.<name>``, imported only when that subcommand runs."""
 
-
-def latest_line(path: Path) -> str:
-    """Where the snapshot was saved, and whether it is now ``latest`` (a later-dated one may stay it)."""
-    latest = history.find("latest")
-    if latest == path:
-        return f"saved {path}; it is now 'latest'"
-    return f"saved {path}; 'latest' stays {latest} (dated later)"
-
-
-def _lazy(name: str) -> Any:
     def run(args: argparse.Namespace) -> int:
-        from advisor.cli import prices_diff
-
-        result: int = getattr(prices_diff, name)(args)
+        result: int = getattr(importlib.import_module(f"advisor.cli.{module}"), name)(args)
         return result
 
     return run
@@ -268,135 +250,3 @@ def run_match(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------- pull / import
-
-
-def run_pull(args: argparse.Namespace) -> int:
-    keep = None
-    if args.only_workspace:
-        names, aliases, _ = workspace_names(args.only_workspace)
-        keep = [*names, *aliases.values()]
-    opts = PullOptions(
-        read_timeout=args.timeout,
-        deadline=args.deadline,
-        accept_suspicious=args.accept_suspicious,
-        progress=args.progress,
-        keep=keep,
-    )
-    result = pull(args.source, opts)
-    if args.format == "json":
-        emit_json(
-            {
-                "url": result.url,
-                "status": result.status,
-                "path": str(result.path) if result.path else None,
-                "report": result.imported.report.as_dict() if result.imported else None,
-                "flagged": result.flagged,
-                "notes": result.notes,
-            }
-        )
-        return 0
-    if result.status == "unchanged":
-        say(f"{result.url}: unchanged since the last pull (HTTP 304); the snapshot stays {result.path}")
-        return 0
-    if result.imported:
-        for line in result.imported.report.lines():
-            say(line, err=True)
-    _flags_and_notes(result.flagged, result.notes)
-    if result.status == "same":
-        say(f"{result.url}: same prices as {result.path}; no new snapshot")
-    elif result.path is not None:
-        say(latest_line(result.path))
-    return 0
-
-
-def say(text: str, *, err: bool = False) -> None:
-    """A line of plain output: names in it come from files and servers, so through ``clean``."""
-    print(clean(text), file=sys.stderr if err else sys.stdout)
-
-
-def _flags_and_notes(flagged: list[str] | tuple[str, ...], notes: list[str] | tuple[str, ...]) -> None:
-    for f in flagged:
-        say(f"accepted suspicious move: {f}", err=True)
-    for n in notes:
-        say(f"note: {n}", err=True)
-
-
-def run_import(args: argparse.Namespace) -> int:
-    path: Path = args.file
-    as_of = _date(args.as_of) if args.as_of else None
-    data = read_regular(path, limit=PRICE_FILE_LIMIT)
-    kind = args.input_format or _guess_format(path, data)
-    store.ready_dir()  # a read-only or missing data folder fails now, before any work
-    bad_rates: list[str] = []
-    missing_rates: list[str] = []
-    told: list[str] = []  # said after the save, so a refused import is one error line
-    if kind == "native":
-        sheet = load_sheet(path)
-        if as_of is not None:
-            sheet = sheet.model_copy(update={"as_of": as_of})
-    else:
-        reader = {"litellm": read_litellm, "openrouter": read_openrouter, "genai-prices": read_genai_prices}[kind]
-        today = history.today()
-        day = as_of or _date_in_name(path) or today
-        if as_of is None:
-            told.append(
-                f"prices dated {day} ({'from the file name' if day != today else 'today'}; --as-of sets another date)"
-            )
-        imported = reader(data, as_of=day, source=f"{kind} file {path.name} (imported)", where=str(path))
-        sheet = imported.sheet
-        bad_rates = imported.report.bad_rates
-        missing_rates = imported.report.missing_rates
-        told += imported.report.lines()
-    if not sheet.models:
-        raise InputError(path, "no priced models in this file; nothing imported")
-    slug = "".join(ch if ch.isalnum() else "-" for ch in path.stem.lower())[:32].strip("-")
-    saved = store.save(
-        sheet,
-        f"import-{slug}" if slug else "import",
-        where=str(path),
-        base_label=None,
-        accept_suspicious=args.accept_suspicious,
-        bad_rates=bad_rates,
-        missing_rates=missing_rates,
-        whole_source=False,
-        same_needs_date=True,
-    )
-    for line in told:
-        say(line, err=True)
-    _flags_and_notes(saved.flagged, saved.notes)
-    if saved.status == "same":
-        say(f"{path}: same prices and date as {saved.path}; no new snapshot")
-        return 0
-    say(f"{latest_line(saved.path)} ({len(sheet.models)} models, as of {sheet.as_of})")
-    return 0
-
-
-def _date_in_name(path: Path) -> dt.date | None:
-    """A date written in a file name (``...-2025-11-26.json``): when a downloaded copy was taken."""
-    match = re.search(r"(\d{4})-(\d{2})-(\d{2})", path.name)
-    if match is None:
-        return None
-    try:
-        return dt.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(None, f"--as-of {text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _guess_format(path: Path, data: bytes) -> str:
-    if path.suffix == ".toml":
-        return "native"
-    head = data.lstrip()[:400]
-    if head.startswith(b"["):
-        return "genai-prices"
-    if head.startswith(b"{") and b'"data"' in head[:40]:
-        return "openrouter"
-    if head.startswith(b"{"):
-        return "litellm"
-    raise InputError(path, "cannot tell the format; give --format litellm|openrouter|genai-prices|native")

@@ -21,7 +21,8 @@ from advisor.errors import InputError
 from advisor.files.atomic import write_atomic, write_new
 from advisor.memo.blocks import Doc, Para, to_html, to_markdown
 from advisor.memo.context import MemoContext, memo_context
-from advisor.memo.sections import decision_section, evidence_section, mattered_section, ranking_section
+from advisor.memo.section_evidence import evidence_section
+from advisor.memo.sections import decision_section, mattered_section, ranking_section
 from advisor.memo.sections_more import (
     benchmarks_section,
     failures_section,

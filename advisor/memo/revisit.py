@@ -28,14 +28,8 @@ from advisor.inputs.workspace import load_workspace
 from advisor.memo.cost_inputs import cost_inputs
 from advisor.memo.reprice import Pricing, evidence_from_snapshot, plan_pricing, relative_change
 from advisor.memo.rotation import RotationStatus, memo_part, rotation_status
-from advisor.memo.snapshot import (
-    CostInputs,
-    FileHash,
-    ModelSnap,
-    Snapshot,
-    read_memo,
-    sha256_file,
-)
+from advisor.memo.snapshot import CostInputs, FileHash, ModelSnap, Snapshot, sha256_file
+from advisor.memo.snapshot_text import read_memo
 from advisor.prices.select import open_sheet
 from advisor.prices.sheet import ModelPrice, PriceSheet
 from advisor.text.format import money, pct

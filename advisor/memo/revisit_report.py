@@ -15,17 +15,8 @@ from typing import Any
 from advisor import __version__
 from advisor.memo.blocks import Bullets, Doc, Heading, Para, Raw, Table
 from advisor.memo.revisit import EXIT_CHANGED, EXIT_HOLDS, EXIT_UNDETERMINED, Revisit, headline
-from advisor.memo.snapshot import (
-    Follows,
-    SheetRef,
-    Snapshot,
-    anchors_snap,
-    embed_html,
-    embed_markdown,
-    model_snap,
-    schema_version_for,
-    sha256_file,
-)
+from advisor.memo.snapshot import Follows, SheetRef, Snapshot, anchors_snap, model_snap, schema_version_for, sha256_file
+from advisor.memo.snapshot_text import embed_html, embed_markdown
 from advisor.text.format import money
 from advisor.text.redact import redact_text
 from advisor.text.sanitise import markdown as md

@@ -13,7 +13,7 @@ import math
 from advisor import __version__
 from advisor.memo.blocks import Bullets, Doc, Heading, Para, Raw, Table
 from advisor.memo.context import MemoContext
-from advisor.memo.snapshot import embed_html, embed_markdown
+from advisor.memo.snapshot_text import embed_html, embed_markdown
 from advisor.records.samples import FAILURE_KINDS
 from advisor.statistics.kendall import agreement_words, kendall_tau_b
 from advisor.text.format import graceful, money, pct
