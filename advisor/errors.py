@@ -27,6 +27,14 @@ class InputError(Exception):
         return f"{where}: {text}"
 
 
+class NothingToRank(InputError):
+    """A readable result file that holds no evidence at all (say, a run cancelled before any sample).
+
+    Alone it is an error; beside other files it is skipped with a warning, so one
+    empty run never sinks a workspace.
+    """
+
+
 class InputErrors(InputError):
     """Several bad inputs found in one pass (a folder of mixed files)."""
 

@@ -108,6 +108,25 @@ def test_log_without_samples_is_a_clear_error() -> None:
         inspect.read(path)
 
 
+def test_a_cancelled_empty_run_is_skipped_beside_other_runs(tmp_path: Path) -> None:
+    """One run cancelled before any sample must not sink a workspace: the others rank, and the skip is said."""
+    from advisor.cli import main
+    from advisor.ingest.load import load_paths
+
+    empty = next(DATA.glob("*/2025-05-12T20-28-13-04-00_no-samples.json"))
+    good = DATA / "UKGovernmentBEIS__inspect_ai" / "2025-05-12T20-28-13-04-00_popularity.json"
+    loaded = load_paths([empty, good])
+    assert len(loaded.table) == 3 and [f.path for f in loaded.files] == [good]
+    (skip,) = loaded.skipped
+    assert str(empty) in skip and "status 'cancelled'" in skip
+    with pytest.raises(InputError, match="status 'cancelled'"):
+        load_paths([empty])  # alone, it is an error that says the run's status
+    for f in (empty, good):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "advisor.toml").write_text('results = ["*.json"]\n')
+    assert main(["rank", str(tmp_path), "--resamples", "0", "--format", "json"]) == 0
+
+
 def test_header_only_log_is_an_aggregate(tmp_path: Path) -> None:
     path = DATA / "evaleval__every_eval_ever" / "data_with_llm_scoring.json"
     doc = json.loads(path.read_text())

@@ -51,6 +51,8 @@ def gather_part(ws: Workspace, loaded: Loaded, sheet: PriceSheet, split: SplitVi
     cfg = ws.config
     table = loaded.table if split is None else split.select(loaded.table, part)
     evidence = gather(table, sheet, cfg.aliases, batch=cfg.batch, candidates=cfg.candidates)
+    if loaded.skipped:
+        evidence = dataclasses.replace(evidence, warnings=(*loaded.skipped, *evidence.warnings))
     agg = loaded.table.aggregates
     if split is not None and part != "all" and agg is not None and agg.models:
         wanted = [m for m in agg.models if cfg.candidates is None or m in cfg.candidates]

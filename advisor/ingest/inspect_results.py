@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import InputError
+from advisor.errors import InputError, NothingToRank
 from advisor.ingest import common
 from advisor.records.aggregates import AggregateRow, AggregateTable
 from advisor.records.samples import SampleTable, build, empty_table
@@ -30,7 +30,7 @@ def aggregates(path: Path, header: dict[str, Any], model: str, task: str, scorer
     scores = [s for s in results.get("scores") or [] if type(s) is dict]
     entry = next((s for s in scores if scorer in (None, s.get("name"))), None)
     if entry is None:
-        raise InputError(path, "no samples and no scores in this log; nothing to score")
+        raise NothingToRank(path, "no samples and no scores in this log; nothing to score")
     name = entry.get("name")
     metrics = {k: common.obj(v).get("value") for k, v in common.obj(entry.get("metrics")).items()}
     key = next((k for k in MEANS if common.finite(metrics.get(k)) is not None), None)
@@ -73,7 +73,7 @@ def unsampled(
     if header.get("status") in (None, "success") and "samples" not in header:  # saved header-only
         return aggregates(path, header, model, task, scorer)
     if header.get("status") != "error" or type(ids) is not list or not ids:
-        raise InputError(path, f"no samples in this log ({said}); nothing to score")
+        raise NothingToRank(path, f"no samples in this log ({said}); nothing to score")
     where = common.at_key(path, "eval.dataset.sample_ids")
     sids = [common.as_id(x, where, "a sample id") for x in ids]
     message = f"the run failed before this sample ran: {run_error or 'no error message'}"

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from advisor.errors import InputError, InputErrors
+from advisor.errors import InputError, InputErrors, NothingToRank
 from advisor.ingest import common, detect
 from advisor.ingest.rules import RuleHit, apply_rules
 from advisor.inputs.workspace import FailureRule, Workspace
@@ -40,6 +40,8 @@ class Loaded:
     files: tuple[FileInfo, ...]
     rules: tuple[RuleHit, ...]
     warnings: tuple[str, ...]
+    #: Files that hold nothing to rank (a run cancelled before any sample), skipped beside the others.
+    skipped: tuple[str, ...] = ()
 
 
 def check_options(options: Mapping[str, Mapping[str, Any]], where: str) -> None:
@@ -68,6 +70,7 @@ def load_paths(
 ) -> Loaded:
     infos: list[FileInfo] = []
     errors: list[InputError] = []
+    empty: list[NothingToRank] = []
     consumed: set[Path] = set()
     paths = [p for given in paths for p in detect.expand(given)]  # a HELM suite folder: its runs
     for path in paths:
@@ -77,6 +80,9 @@ def load_paths(
         try:
             with common.collect_notes() as notes:
                 name, table = detect.load_file(path, fmt, options)
+        except NothingToRank as exc:
+            empty.append(exc)
+            continue
         except InputError as exc:
             errors.extend(exc.errors if isinstance(exc, InputErrors) else [exc])
             continue
@@ -84,10 +90,13 @@ def load_paths(
     if errors:
         raise errors[0] if len(errors) == 1 else InputErrors(errors)
     if not infos:
+        if empty:  # only empty runs: say each one's why
+            raise empty[0] if len(empty) == 1 else InputErrors(list(empty))
         raise InputError(None, "no result files to load")
     table = concat([i.table for i in infos])
     table, hits = apply_rules(table, rules)
-    return Loaded(table, tuple(infos), tuple(hits), tuple(warnings(table)))
+    skipped = tuple(f"skipped {e.line()}" for e in empty)
+    return Loaded(table, tuple(infos), tuple(hits), tuple(warnings(table)), skipped)
 
 
 def require_rankable(loaded: Loaded) -> None:

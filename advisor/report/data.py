@@ -73,7 +73,7 @@ def summary(loaded: Loaded, root: Path) -> dict[str, Any]:
         "files": files,
         "total": total,
         "aggregated_models": total["aggregated_models"],
-        "warnings": list(loaded.warnings),
+        "warnings": [*loaded.skipped, *loaded.warnings],
         "failure_rules": [{"rule": h.rule.label(), "kind": h.rule.kind, "hits": h.hits} for h in loaded.rules],
         "by_model_task": counts,
     }
